@@ -1,0 +1,64 @@
+// Lint rules, including the import directions of ARCHITECTURE.md: each layer may import only the
+// layers below it, and only src/stream imports gRPC, only src/views imports React and Ink.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const uiAndWire = ['react', 'react/*', 'ink', 'ink/*', '@grpc/*', 'protobufjs', 'protobufjs/*'];
+
+/** A no-restricted-imports rule: the listed folders (relative to src/) and packages are off limits. */
+function forbid(folders, packages, reason) {
+	return {
+		'no-restricted-imports': [
+			'error',
+			{
+				patterns: [
+					...(folders.length > 0 ? [{group: folders.map(folder => `**/${folder}/*`), message: reason}] : []),
+					...(packages.length > 0 ? [{group: packages, message: reason}] : []),
+				],
+			},
+		],
+	};
+}
+
+export default tseslint.config(
+	{ignores: ['dist/**', 'node_modules/**']},
+	js.configs.recommended,
+	...tseslint.configs.recommended,
+	{
+		languageOptions: {globals: {process: 'readonly', Buffer: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly'}},
+		rules: {
+			'@typescript-eslint/consistent-type-imports': 'error',
+			'@typescript-eslint/no-explicit-any': 'error',
+			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
+			'no-control-regex': 'off',
+		},
+	},
+	{
+		files: ['src/flow/**'],
+		rules: forbid(['filters', 'store', 'printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/flow is the domain: it imports nothing else from src/ (ARCHITECTURE.md).'),
+	},
+	{
+		files: ['src/filters/**'],
+		rules: forbid(['store', 'printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/filters is pure: it may import only src/flow (ARCHITECTURE.md).'),
+	},
+	{
+		files: ['src/store/**'],
+		rules: forbid(['printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/store has no React, Ink or gRPC: it may import src/flow and src/filters (ARCHITECTURE.md).'),
+	},
+	{
+		files: ['src/printer/**'],
+		rules: forbid(['filters', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/printer formats flows: it may import src/flow and src/store (ARCHITECTURE.md).'),
+	},
+	{
+		files: ['src/stream/**'],
+		rules: forbid(['store', 'printer', 'relay', 'views', 'cli'], ['react', 'react/*', 'ink', 'ink/*'], 'src/stream may import src/flow and src/filters; it never renders (ARCHITECTURE.md).'),
+	},
+	{
+		files: ['src/relay/**'],
+		rules: forbid(['store', 'printer', 'views', 'cli'], ['react', 'react/*', 'ink', 'ink/*', '@grpc/*'], 'src/relay may import src/flow, src/filters and src/stream; gRPC goes through src/stream (ARCHITECTURE.md).'),
+	},
+	{
+		files: ['src/views/**'],
+		rules: forbid(['stream', 'relay', 'cli'], ['@grpc/*', 'protobufjs', 'protobufjs/*'], 'Views read Frames, never the stream (ARCHITECTURE.md).'),
+	},
+);

@@ -1,0 +1,116 @@
+/**
+ztop's command-line flags: the `hubble observe` flags it shares (same names, same meaning) plus its own.
+meow validates them and rejects unknown ones; filter flags are also read in command-line order, because
+`--not` negates the filter flag that follows it and meow does not keep order.
+*/
+import type {AnyFlag} from 'meow';
+import {filterFlagRules} from '../filters/observe-flags.js';
+import type {FilterArgument} from '../filters/observe-flags.js';
+
+export type FlagDefinition = AnyFlag;
+
+// Filter flags that take no value (hubble gives them a default when bare, NoOptDefVal).
+const booleanFilterFlags = new Set(['all-namespaces', 'from-all-namespaces', 'to-all-namespaces', 'ipv4', 'ipv6']);
+
+const filterShortFlags: Record<string, string> = {
+	namespace: 'n',
+	'all-namespaces': 'A',
+	label: 'l',
+	type: 't',
+	ipv4: '4',
+	ipv6: '6',
+};
+
+function filterFlagDefinitions(): Record<string, FlagDefinition> {
+	const definitions: Record<string, FlagDefinition> = {};
+	for (const name of filterFlagRules.keys()) {
+		const shortFlag = filterShortFlags[name];
+		definitions[camelCase(name)] = booleanFilterFlags.has(name)
+			? {type: 'boolean', ...(shortFlag ? {shortFlag} : {})}
+			: {type: 'string', isMultiple: true, ...(shortFlag ? {shortFlag} : {})};
+	}
+
+	return definitions;
+}
+
+export const flagDefinitions: Record<string, FlagDefinition> = {
+	...filterFlagDefinitions(),
+	not: {type: 'boolean'},
+	allowlist: {type: 'string', isMultiple: true},
+	denylist: {type: 'string', isMultiple: true},
+	// Selectors
+	first: {type: 'number'},
+	last: {type: 'number'},
+	all: {type: 'boolean'},
+	follow: {type: 'boolean', shortFlag: 'f'},
+	since: {type: 'string'},
+	until: {type: 'string'},
+	// Input and output
+	inputFile: {type: 'string'},
+	output: {type: 'string', shortFlag: 'o', default: 'compact'},
+	color: {type: 'string', default: 'auto'},
+	printNodeName: {type: 'boolean'},
+	numeric: {type: 'boolean'},
+	ipTranslation: {type: 'boolean', default: true},
+	printRawFilters: {type: 'boolean'},
+	debug: {type: 'boolean', shortFlag: 'D'},
+	// Sources that later issues bring: accepted so they can say so clearly.
+	server: {type: 'string'},
+	demo: {type: 'boolean'},
+};
+
+export function camelCase(name: string): string {
+	return name.replaceAll(/-([a-z\d])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** Flags whose next argument is their value. */
+function takesValue(longName: string): boolean {
+	const definition = flagDefinitions[camelCase(longName)];
+	return definition !== undefined && definition.type !== 'boolean';
+}
+
+const longNameByShortFlag = new Map<string, string>(
+	Object.entries(flagDefinitions)
+		.filter(([, definition]) => definition.shortFlag)
+		.map(([name, definition]) => [definition.shortFlag!, name.replaceAll(/[A-Z]/g, letter => '-' + letter.toLowerCase())]),
+);
+
+/**
+The filter flags and `--not` in the order they were given. Accepts `--flag value`, `--flag=value`,
+`-n value`, `-n=value` and `-nvalue`; stops at `--`.
+*/
+export function orderedFilterArguments(argv: readonly string[]): FilterArgument[] {
+	const result: FilterArgument[] = [];
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
+		if (token === '--') {
+			break;
+		}
+
+		let name: string | undefined;
+		let inlineValue: string | undefined;
+		if (token.startsWith('--')) {
+			const equals = token.indexOf('=');
+			name = equals === -1 ? token.slice(2) : token.slice(2, equals);
+			inlineValue = equals === -1 ? undefined : token.slice(equals + 1);
+		} else if (token.startsWith('-') && token.length > 1) {
+			name = longNameByShortFlag.get(token[1]!);
+			const rest = token.slice(2);
+			inlineValue = rest === '' ? undefined : rest.replace(/^=/, '');
+		}
+
+		if (name === undefined) {
+			continue;
+		}
+
+		const hasValue = takesValue(name);
+		const value = hasValue ? (inlineValue ?? argv[++index] ?? '') : '';
+		if (name === 'not') {
+			result.push({name: 'not'});
+		} else if (filterFlagRules.has(name)) {
+			result.push({name, value});
+		}
+	}
+
+	return result;
+}

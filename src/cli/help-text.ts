@@ -1,0 +1,64 @@
+/** `ztop --help`: flags grouped as `hubble observe --help` groups them, with examples from the zero-trust lab. */
+export const helpText = `
+  top for zero-trust networking: Cilium Hubble flows, per-policy allow/deny tallies
+  and the policies behind every verdict.
+
+  Usage
+    $ ztop [filters] [--input-file FILE | -] [-o compact|dict|table|jsonpb|json|tally|tally-json]
+
+  Examples
+    $ ztop --input-file flows.json -n shop --type policy-verdict
+    $ hubble observe -n shop -o jsonpb --last 1000 | ztop --input-file - -o tally
+    $ ztop --input-file flows.json -o tally-json --from-label app=frontend
+    $ ztop --input-file flows.json --verdict DROPPED --not -n kube-system
+    $ ztop -n shop --print-raw-filters
+
+  Selectors
+    --first N               The first N matching flows
+    --last N                The last N matching flows
+    --since TIME            Flows at or after TIME: a duration back from now (5m, 1h30m)
+                            or a time (2026-11-22, 2026-11-22T10:04Z, RFC 3339)
+    --until TIME            Flows up to TIME (same forms)
+
+  Filters (repeat a flag to OR its values; --not negates the next filter flag)
+    -n, --namespace NS      Flows to or from namespace NS
+    -A, --all-namespaces    Flows to or from any namespace
+    --from-namespace NS     --to-namespace NS
+    --pod [NS/]POD          Flows to or from pods whose name starts with POD (namespace default)
+    --from-pod, --to-pod    --service, --from-service, --to-service
+    -l, --label SELECTOR    Kubernetes label selector, e.g. app=frontend, k8s:app=frontend,
+                            'app in (a,b)', reserved:world
+    --from-label, --to-label
+    --ip IP|CIDR            --from-ip, --to-ip, --snat-ip
+    --port PORT             --from-port, --to-port
+    --identity ID|NAME      --from-identity, --to-identity (world, host, kube-apiserver, …)
+    --fqdn PATTERN          --from-fqdn, --to-fqdn (*.example.com)
+    --workload [KIND/]NAME  --from-workload, --to-workload
+    --cluster NAME          --from-cluster, --to-cluster
+    --verdict VERDICT       FORWARDED, DROPPED, AUDIT, REDIRECTED, ERROR, TRACED, TRANSLATED
+    -t, --type TYPE[:SUB]   drop, capture, trace[:to-endpoint|to-proxy|to-host|to-stack|…],
+                            l7, policy-verdict, trace-sock, or a number
+    --protocol PROTOCOL     tcp, udp, sctp, icmp, icmpv4, icmpv6, vrrp, igmp, dns, http, kafka
+    --traffic-direction DIR ingress or egress
+    --drop-reason-desc R    POLICY_DENIED (default deny), POLICY_DENY (deny rule), …
+    --http-method M         --http-path REGEX, --http-url REGEX, --http-status 404|5+,
+                            --http-header KEY:VALUE
+    --node-name [CLUSTER/]NODE, --node-label SELECTOR, --uuid UUID, --tcp-flags syn,ack,
+    --ip-version 4|6, -4, -6, --trace-id ID, --interface NAME
+    --not                   Negate the next filter flag
+    --allowlist JSON        Raw FlowFilter to allow (repeatable)
+    --denylist JSON         Raw FlowFilter to deny (repeatable)
+
+  Input and output
+    --input-file FILE       Read a capture of \`hubble observe -o jsonpb\` (- for stdin)
+    -o, --output FORMAT     compact (default), dict, table, jsonpb (json), tally, tally-json
+    --color WHEN            auto (default), always, never; NO_COLOR turns auto off
+    --print-node-name       Print the node each flow was observed on
+    --numeric               Print IP addresses instead of names (--no-ip-translation)
+    --print-raw-filters     Print the allowlist and denylist FlowFilters, then exit
+    -D, --debug             Also print informational node status events
+
+  Tallies (-o tally, -o tally-json) count policy-verdict events per policy and direction:
+  allowed (FORWARDED, REDIRECTED), denied (DROPPED), audited (AUDIT), and L7 denials charged to
+  the policy that redirected the connection; (default deny) when no policy is named.
+`;
