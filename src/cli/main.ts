@@ -36,7 +36,15 @@ const outputFormats: Record<string, OutputFormat | 'tally' | 'tally-json'> = {
 	'tally-json': 'tally-json',
 };
 
-async function main(argv: string[]): Promise<number> {
+/** `--input-file -` means stdin; meow would take a lone `-` for a positional argument. */
+function joinStdinValue(argv: string[]): string[] {
+	return argv.flatMap((token, index) =>
+		token === '-' && argv[index - 1] === '--input-file' ? [] : token === '--input-file' && argv[index + 1] === '-' ? ['--input-file=-'] : [token],
+	);
+}
+
+async function main(rawArgv: string[]): Promise<number> {
+	const argv = joinStdinValue(rawArgv);
 	const cli = meow(helpText, {
 		importMeta: import.meta,
 		argv,

@@ -1,0 +1,163 @@
+import {readdirSync, writeFileSync, mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {describe, expect, test} from 'vitest';
+import {capturePath, captureLines, golden, goldenCases, goldenDirectory} from '../helpers/real-flows.js';
+import {runZtop} from '../helpers/run-ztop.js';
+
+describe('hubble-identical output (golden files from hubble CLI 1.17.0)', () => {
+	test('every golden file has a case', () => {
+		expect(readdirSync(goldenDirectory).sort()).toEqual(goldenCases.map(goldenCase => goldenCase.file).sort());
+	});
+
+	test.each(goldenCases)('$file is reproduced byte for byte', async ({file, capture, flags}) => {
+		const result = await runZtop(['--input-file', capturePath(capture), '--color', 'never', ...flags]);
+		expect(result.stderr).toBe('');
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toBe(golden(file));
+	});
+});
+
+describe('reading captures', () => {
+	test('stdin (-) reads the same capture as a file', async () => {
+		const input = captureLines('basic-sample-5-dns-flows').join('\n') + '\n';
+		const result = await runZtop(['--input-file', '-', '--color', 'never'], {stdin: input});
+		expect(result.stdout).toBe(golden('basic-sample-5-dns-flows.compact.txt'));
+	});
+
+	test('a malformed line is reported with its line number and skipped, and the run goes on', async () => {
+		const lines = captureLines('basic-sample-5-http-flows');
+		const input = [lines[0], 'this is not json', lines[1], '{"flow": {"verdict": "SOMETIMES"}}', lines[2]].join('\n');
+		const result = await runZtop(['--input-file', '-', '--color', 'never'], {stdin: input});
+		expect(result.exitCode).toBe(0);
+		expect(result.stderr).toMatch(/stdin:2: not valid JSON/);
+		expect(result.stderr).toMatch(/stdin:4: .*invalid value "SOMETIMES" for enum Verdict/);
+		const expected = golden('basic-sample-5-http-flows.compact.txt').split('\n').slice(0, 3).join('\n') + '\n';
+		expect(result.stdout).toBe(expected);
+	});
+
+	test('a line longer than 64 KiB is read (hubble stops there)', async () => {
+		const flow = JSON.parse(captureLines('basic-sample-5-http-flows')[0]!) as {flow: {source_names?: string[]}};
+		flow.flow.source_names = Array.from({length: 9000}, (_, index) => `name-${index}.example.com`);
+		const line = JSON.stringify(flow);
+		expect(line.length).toBeGreaterThan(64 * 1024);
+		const result = await runZtop(['--input-file', '-', '-o', 'jsonpb'], {stdin: line + '\n'});
+		expect(result.exitCode).toBe(0);
+		expect(JSON.parse(result.stdout).flow.source_names).toHaveLength(9000);
+	});
+
+	test('an unreadable file says so and exits 1', async () => {
+		const result = await runZtop(['--input-file', '/nonexistent/flows.json']);
+		expect(result.exitCode).toBe(1);
+		expect(result.stderr).toBe('ztop: cannot read /nonexistent/flows.json: no such file\n');
+	});
+});
+
+describe('jsonpb output', () => {
+	test('ztop reads its own jsonpb output back to identical compact output', async () => {
+		const capture = capturePath('basic-sample-400-tcp-flows');
+		const jsonpb = await runZtop(['--input-file', capture, '-o', 'jsonpb']);
+		const again = await runZtop(['--input-file', '-', '--color', 'never'], {stdin: jsonpb.stdout});
+		expect(again.stdout).toBe(golden('basic-sample-400-tcp-flows.compact.txt'));
+	});
+
+	test('jsonpb output of a hubble capture is the capture itself (proto names, declaration order)', async () => {
+		const jsonpb = await runZtop(['--input-file', capturePath('basic-sample-400-udp-flows'), '-o', 'json']);
+		expect(jsonpb.stdout.split('\n').filter(Boolean)).toEqual(captureLines('basic-sample-400-udp-flows'));
+	});
+});
+
+describe('tallies', () => {
+	test('-o tally-json counts the L3-L4 egress verdicts of the DNS capture as unattributed allows', async () => {
+		const result = await runZtop(['--input-file', capturePath('basic-sample-400-udp-flows'), '-o', 'tally-json']);
+		const summary = JSON.parse(result.stdout) as {rows: Array<Record<string, unknown>>; flows: number; policyVerdicts: number};
+		expect(summary.flows).toBe(400);
+		expect(summary.policyVerdicts).toBe(30);
+		expect(summary.rows).toEqual([
+			{kind: '', namespace: 'bookinfo', name: '(unattributed)', direction: 'EGRESS', allowed: 30, denied: 0, audited: 0, l7Denied: 0},
+		]);
+	});
+
+	test('-o tally prints the same numbers as a table', async () => {
+		const result = await runZtop(['--input-file', capturePath('basic-sample-400-udp-flows'), '-o', 'tally']);
+		expect(result.stdout).toMatch(/^POLICY\s+NAMESPACE\s+KIND\s+DIRECTION\s+ALLOWED\s+DENIED\s+AUDITED\s+L7-DENIED\n/);
+		expect(result.stdout).toMatch(/\(unattributed\)\s+bookinfo\s+-\s+EGRESS\s+30\s+0\s+0\s+0\n/);
+		expect(result.stdout).toMatch(/400 flows, 30 policy verdicts, 0 lost events\n$/);
+	});
+});
+
+describe('flags and errors', () => {
+	test('--help lists the flags grouped like hubble, with lab examples', async () => {
+		const result = await runZtop(['--help']);
+		expect(result.exitCode).toBe(0);
+		for (const text of ['Selectors', 'Filters', 'Input and output', 'ztop --input-file flows.json -n shop', '-o tally', '--not']) {
+			expect(result.stdout).toContain(text);
+		}
+	});
+
+	test('an unknown flag exits 2 with meow\'s message', async () => {
+		const result = await runZtop(['--no-such-flag']);
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr).toContain('Unknown flag');
+		expect(result.stderr).toContain('--no-such-flag');
+	});
+
+	test.each([
+		[['--verdict', 'MAYBE'], '--verdict value "MAYBE"'],
+		[['--from-label', 'app in (a'], '--from-label value "app in (a"'],
+		[['--ip', '10.0.0.0/33'], '--ip value "10.0.0.0/33"'],
+		[['--port', '70000'], '--port value "70000"'],
+		[['--type', 'trace:to-moon'], '--type value "trace:to-moon"'],
+		[['--since', 'yesterday'], '--since value "yesterday"'],
+		[['-n', 'shop', '--from-pod', 'frontend'], 'filters --from-pod and --namespace cannot be combined'],
+		[['--verdict', 'DROPPED', '--not'], 'trailing --not'],
+		[['-o', 'yaml'], '--output value "yaml"'],
+		[['--allowlist', '{"verdict":["SOMETIMES"]}'], '--allowlist value'],
+	])('%j is rejected with exit 2 naming the flag and value', async (arguments_, message) => {
+		const result = await runZtop(['--input-file', capturePath('basic-sample-10-flows'), ...arguments_]);
+		expect(result.exitCode).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toContain(message);
+	});
+
+	test('--print-raw-filters prints the filters as hubble does', async () => {
+		const result = await runZtop(['-n', 'shop', '--not', '--verdict', 'FORWARDED', '--print-raw-filters']);
+		expect(result.stdout).toBe(
+			[
+				'allowlist:',
+				`    - '{"source_pod":["shop/"]}'`,
+				`    - '{"destination_pod":["shop/"]}'`,
+				'denylist:',
+				`    - '{"verdict":["FORWARDED"]}'`,
+				'',
+			].join('\n'),
+		);
+	});
+
+	test('--first and --last select from the filtered flows', async () => {
+		const lines = golden('basic-sample-400-tcp-flows.filter-not-n-bookinfo.compact.txt').split('\n').filter(Boolean);
+		const capture = capturePath('basic-sample-400-tcp-flows');
+		const first = await runZtop(['--input-file', capture, '--not', '-n', 'bookinfo', '--first', '3', '--color', 'never']);
+		const last = await runZtop(['--input-file', capture, '--not', '-n', 'bookinfo', '--last', '2', '--color', 'never']);
+		expect(first.stdout).toBe(lines.slice(0, 3).join('\n') + '\n');
+		expect(last.stdout).toBe(lines.slice(-2).join('\n') + '\n');
+	});
+
+	test('--since and --until compare the response time', async () => {
+		const directory = mkdtempSync(path.join(tmpdir(), 'ztop-'));
+		const file = path.join(directory, 'flows.json');
+		writeFileSync(file, captureLines('basic-sample-5-dns-flows').join('\n'));
+		const result = await runZtop(['--input-file', file, '--since', '2021-10-04T11:22:26.594Z', '--until', '2021-10-04T11:22:26.597Z', '--color', 'never']);
+		const lines = golden('basic-sample-5-dns-flows.compact.txt').split('\n');
+		expect(result.stdout).toBe(lines.slice(2, 4).join('\n') + '\n');
+	});
+
+	test('--color always colours like hubble, NO_COLOR does not stop it, auto on a pipe stays plain', async () => {
+		const capture = capturePath('basic-sample-5-http-flows');
+		const always = await runZtop(['--input-file', capture, '--color', 'always']);
+		expect(always.stdout).toContain('\u001B[32mFORWARDED\u001B[0m');
+		expect(always.stdout).toContain('\u001B[35m(ID:');
+		const auto = await runZtop(['--input-file', capture]);
+		expect(auto.stdout).toBe(golden('basic-sample-5-http-flows.compact.txt'));
+	});
+});
