@@ -153,8 +153,9 @@ export function compileFilterLists(allowlist: readonly FlowFilter[], denylist: r
 
 function ipMatcher(values: string[], read: (flow: Flow) => string | undefined): FlowPredicate {
 	const exact = new Set<string>();
-	const ranges = new BlockList();
-	let hasRanges = false;
+	// One list per family: like Go's netip.Prefix.Contains, an IPv6 prefix never contains an IPv4 address.
+	const ranges = {4: new BlockList(), 6: new BlockList()};
+	const hasRanges = {4: false, 6: false};
 	for (const value of values) {
 		if (value.includes('/')) {
 			const [address = '', prefixText = ''] = value.split('/');
@@ -164,8 +165,8 @@ function ipMatcher(values: string[], read: (flow: Flow) => string | undefined): 
 				throw new FilterError(`invalid CIDR ${JSON.stringify(value)}`);
 			}
 
-			ranges.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
-			hasRanges = true;
+			ranges[family as 4 | 6].addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
+			hasRanges[family as 4 | 6] = true;
 		} else {
 			if (isIP(value) === 0) {
 				throw new FilterError(`invalid IP address ${JSON.stringify(value)}`);
@@ -186,7 +187,7 @@ function ipMatcher(values: string[], read: (flow: Flow) => string | undefined): 
 		}
 
 		const family = isIP(ip);
-		return hasRanges && family !== 0 && ranges.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+		return family !== 0 && hasRanges[family as 4 | 6] && ranges[family as 4 | 6].check(ip, family === 4 ? 'ipv4' : 'ipv6');
 	};
 }
 
