@@ -13,6 +13,8 @@ export type CaptureSelection = {
 	until?: Instant;
 	first?: number;
 	last?: number;
+	/** Stops reading early, e.g. when the reader of stdout has gone away. */
+	isStopped?: () => boolean;
 };
 
 export type ResponseConsumer = (response: GetFlowsResponse) => void;
@@ -27,9 +29,15 @@ export async function selectResponses(
 	selection: CaptureSelection,
 	consume: ResponseConsumer,
 ): Promise<void> {
+	// --last keeps a ring of the newest flows; `lastCount` counts every flow that went into it.
 	const lastFlows: GetFlowsResponse[] = [];
+	let lastCount = 0;
 	let firstCount = 0;
 	for await (const response of responses) {
+		if (selection.isStopped?.()) {
+			return;
+		}
+
 		if (!isWithinTimeBounds(response, selection)) {
 			continue;
 		}
@@ -51,15 +59,13 @@ export async function selectResponses(
 		} else if (selection.last === undefined) {
 			consume(response);
 		} else if (selection.last > 0) {
-			lastFlows.push(response);
-			if (lastFlows.length > selection.last) {
-				lastFlows.shift();
-			}
+			lastFlows[lastCount++ % selection.last] = response;
 		}
 	}
 
-	for (const response of lastFlows) {
-		consume(response);
+	const oldest = selection.last === undefined || lastCount <= selection.last ? 0 : lastCount % selection.last;
+	for (let index = 0; index < lastFlows.length; index++) {
+		consume(lastFlows[(oldest + index) % lastFlows.length]!);
 	}
 }
 

@@ -87,10 +87,10 @@ async function main(rawArgv: string[]): Promise<number> {
 		return 1;
 	}
 
-	const selection = captureSelection(flags, lists);
+	const sink = new BufferedSink(process.stdout, process.stderr);
+	const selection = {...captureSelection(flags, lists), isStopped: () => sink.isClosed};
 	const input = await openInput(inputFile);
 	const sourceName = inputFile === '-' ? 'stdin' : inputFile;
-	const sink = new BufferedSink(process.stdout, process.stderr);
 	const responses = readCapture(input, {onWarning: warning => sink.stderr(formatWarning(sourceName, warning))});
 	if (format === 'tally' || format === 'tally-json') {
 		const tally = new PolicyTally();
@@ -108,10 +108,7 @@ async function main(rawArgv: string[]): Promise<number> {
 			},
 			sink,
 		);
-		await selectResponses(responses, selection, response => {
-			printer.write(response);
-			return sink.isClosed;
-		});
+		await selectResponses(responses, selection, response => printer.write(response));
 		printer.close();
 	}
 

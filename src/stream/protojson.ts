@@ -25,10 +25,6 @@ export type ReadOptions = {
 	onUnknownField?: (path: string) => void;
 };
 
-type FieldLookup = Map<string, protobuf.Field>;
-
-const lookups = new WeakMap<protobuf.Type, FieldLookup>();
-
 const int32Types = new Set(['int32', 'sint32', 'sfixed32']);
 const uint32Types = new Set(['uint32', 'fixed32']);
 const int64Types = new Set(['int64', 'sint64', 'sfixed64']);
@@ -47,132 +43,216 @@ const wrapperValueTypes: Record<string, string> = {
 	'google.protobuf.BytesValue': 'bytes',
 };
 
-/** Converts a parsed JSON value of message type `type` into ztop's canonical object. */
-export function readMessage(type: protobuf.Type, value: unknown, options: ReadOptions = {}, path = type.name): CanonicalMessage {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		throw new ProtoJsonError(path, `expected a JSON object for ${type.fullName.slice(1)}, got ${describe(value)}`);
+/**
+A message type compiled once for reading: protobufjs getters such as `fullName` walk the type tree on
+every call, which made them the hot spot of capture reading.
+*/
+type CompiledField = {
+	field: protobuf.Field;
+	name: string;
+	index: number;
+	isRepeated: boolean;
+	/** Proto3 fields without presence are omitted when they hold the default value. */
+	hasPresence: boolean;
+	oneof: string | undefined;
+	read: (raw: unknown, options: ReadOptions, path: string) => unknown;
+	isDefault: (value: unknown) => boolean;
+};
+
+type CompiledType = {
+	fullName: string;
+	fields: CompiledField[];
+	byJsonKey: Map<string, CompiledField>;
+};
+
+const compiledTypes = new WeakMap<protobuf.Type, CompiledType>();
+
+function compile(type: protobuf.Type): CompiledType {
+	let compiled = compiledTypes.get(type);
+	if (compiled) {
+		return compiled;
 	}
 
-	const lookup = fieldLookup(type);
-	const values = new Map<string, unknown>();
-	const oneofMembers = new Map<string, string>();
-	for (const [key, raw] of Object.entries(value)) {
-		const field = lookup.get(key);
-		const fieldPath = `${path}.${key}`;
-		if (!field) {
-			options.onUnknownField?.(fieldPath);
+	compiled = {fullName: type.fullName.slice(1), fields: [], byJsonKey: new Map()};
+	compiledTypes.set(type, compiled);
+	for (const [index, field] of type.fieldsArray.entries()) {
+		const resolved = field.resolvedType;
+		const compiledField: CompiledField = {
+			field,
+			name: field.name,
+			index,
+			isRepeated: field.repeated,
+			hasPresence: resolved instanceof protobuf.Type || field.partOf !== null,
+			oneof: field.partOf?.name,
+			read: singularReader(field),
+			isDefault: defaultTest(field),
+		};
+		compiled.fields.push(compiledField);
+		compiled.byJsonKey.set(field.name, compiledField);
+		compiled.byJsonKey.set(lowerCamelCase(field.name), compiledField);
+	}
+
+	return compiled;
+}
+
+/** Converts a parsed JSON value of message type `type` into ztop's canonical object. */
+export function readMessage(type: protobuf.Type, value: unknown, options: ReadOptions = {}, path = type.name): CanonicalMessage {
+	return readCompiled(compile(type), value, options, path);
+}
+
+function readCompiled(compiled: CompiledType, value: unknown, options: ReadOptions, path: string): CanonicalMessage {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		throw new ProtoJsonError(path, `expected a JSON object for ${compiled.fullName}, got ${describe(value)}`);
+	}
+
+	const values: unknown[] = [];
+	let oneofMembers: Map<string, string> | undefined;
+	for (const key in value) {
+		if (!Object.hasOwn(value, key)) {
 			continue;
 		}
 
-		if (values.has(field.name)) {
-			throw new ProtoJsonError(fieldPath, `duplicate field ${field.name}`);
+		const field = compiled.byJsonKey.get(key);
+		if (!field) {
+			options.onUnknownField?.(`${path}.${key}`);
+			continue;
 		}
 
+		if (values[field.index] !== undefined) {
+			throw new ProtoJsonError(`${path}.${key}`, `duplicate field ${field.name}`);
+		}
+
+		const raw = (value as Record<string, unknown>)[key];
 		if (raw === null) {
 			continue;
 		}
 
-		const converted = readField(field, raw, options, fieldPath);
+		const converted = readField(field, raw, options, `${path}.${key}`);
 		if (converted === undefined) {
 			continue;
 		}
 
-		const oneof = field.partOf;
-		if (oneof) {
-			const other = oneofMembers.get(oneof.name);
+		if (field.oneof !== undefined) {
+			oneofMembers ??= new Map();
+			const other = oneofMembers.get(field.oneof);
 			if (other) {
-				throw new ProtoJsonError(fieldPath, `only one of ${other} and ${field.name} may be set (oneof ${oneof.name})`);
+				throw new ProtoJsonError(`${path}.${key}`, `only one of ${other} and ${field.name} may be set (oneof ${field.oneof})`);
 			}
 
-			oneofMembers.set(oneof.name, field.name);
+			oneofMembers.set(field.oneof, field.name);
 		}
 
-		values.set(field.name, converted);
+		values[field.index] = converted;
 	}
 
 	const message: CanonicalMessage = {};
-	for (const field of type.fieldsArray) {
-		if (values.has(field.name)) {
-			message[field.name] = values.get(field.name);
+	for (const field of compiled.fields) {
+		const converted = values[field.index];
+		if (converted !== undefined) {
+			message[field.name] = converted;
 		}
 	}
 
 	return message;
 }
 
-function readField(field: protobuf.Field, raw: unknown, options: ReadOptions, path: string): unknown {
-	if (field.repeated) {
+function readField(field: CompiledField, raw: unknown, options: ReadOptions, path: string): unknown {
+	if (field.isRepeated) {
 		if (!Array.isArray(raw)) {
 			throw new ProtoJsonError(path, `expected a JSON array, got ${describe(raw)}`);
 		}
 
-		const items = raw.map((item: unknown, index) => {
+		if (raw.length === 0) {
+			return undefined;
+		}
+
+		const items: unknown[] = [];
+		for (const [index, item] of raw.entries()) {
 			if (item === null) {
 				throw new ProtoJsonError(`${path}[${index}]`, 'null is not allowed in a repeated field');
 			}
 
-			return readSingular(field, item, options, `${path}[${index}]`);
-		});
-		return items.length === 0 ? undefined : items;
+			items.push(field.read(item, options, `${path}[${index}]`));
+		}
+
+		return items;
 	}
 
-	const converted = readSingular(field, raw, options, path);
-	// Proto3 fields without presence are not written when they hold their default value.
-	const hasPresence = field.resolvedType instanceof protobuf.Type || field.partOf !== null;
-	return hasPresence || !isDefaultValue(field, converted) ? converted : undefined;
+	const converted = field.read(raw, options, path);
+	return field.hasPresence || !field.isDefault(converted) ? converted : undefined;
 }
 
-function readSingular(field: protobuf.Field, raw: unknown, options: ReadOptions, path: string): unknown {
+function singularReader(field: protobuf.Field): CompiledField['read'] {
 	const resolved = field.resolvedType;
 	if (resolved instanceof protobuf.Enum) {
-		return readEnum(resolved, raw, path);
+		return (raw, _options, path) => readEnum(resolved, raw, path);
 	}
 
 	if (resolved instanceof protobuf.Type) {
-		return readMessageValue(resolved, raw, options, path);
+		return messageReader(resolved);
 	}
 
-	return readScalar(field.type, raw, path);
+	const type = field.type;
+	return (raw, _options, path) => readScalar(type, raw, path);
 }
 
-function readMessageValue(type: protobuf.Type, raw: unknown, options: ReadOptions, path: string): unknown {
+function messageReader(type: protobuf.Type): CompiledField['read'] {
 	const fullName = type.fullName.slice(1);
 	const wrapped = wrapperValueTypes[fullName];
 	if (wrapped) {
-		return readScalar(wrapped, raw, path);
+		return (raw, _options, path) => readScalar(wrapped, raw, path);
 	}
 
 	switch (fullName) {
 		case 'google.protobuf.Timestamp': {
-			const instant = typeof raw === 'string' ? parseTimestamp(raw) : undefined;
-			if (!instant) {
-				throw new ProtoJsonError(path, `invalid RFC 3339 timestamp ${describe(raw)}`);
-			}
-
-			return formatTimestamp(instant);
+			return (raw, _options, path) => readTimestamp(raw, path);
 		}
 
 		case 'google.protobuf.FieldMask': {
-			if (typeof raw !== 'string') {
-				throw new ProtoJsonError(path, `expected a field mask string, got ${describe(raw)}`);
-			}
+			return (raw, _options, path) => {
+				if (typeof raw !== 'string') {
+					throw new ProtoJsonError(path, `expected a field mask string, got ${describe(raw)}`);
+				}
 
-			return raw;
+				return raw;
+			};
 		}
 
 		case 'google.protobuf.Any': {
 			// Any can name any type; without its schema the value is kept as it came.
-			if (typeof raw !== 'object' || Array.isArray(raw)) {
-				throw new ProtoJsonError(path, `expected a JSON object for google.protobuf.Any, got ${describe(raw)}`);
-			}
+			return (raw, _options, path) => {
+				if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+					throw new ProtoJsonError(path, `expected a JSON object for google.protobuf.Any, got ${describe(raw)}`);
+				}
 
-			return raw;
+				return raw;
+			};
 		}
 
 		default: {
-			return readMessage(type, raw, options, path);
+			// Compiled lazily: message types may refer to themselves.
+			return (raw, options, path) => readCompiled(compile(type), raw, options, path);
 		}
 	}
+}
+
+// Captures repeat the same timestamp (flow.time and the response time), so remember the last one.
+let lastTimestampInput = '';
+let lastTimestampOutput = '';
+
+function readTimestamp(raw: unknown, path: string): string {
+	if (typeof raw === 'string' && raw === lastTimestampInput) {
+		return lastTimestampOutput;
+	}
+
+	const instant = typeof raw === 'string' ? parseTimestamp(raw) : undefined;
+	if (!instant) {
+		throw new ProtoJsonError(path, `invalid RFC 3339 timestamp ${describe(raw)}`);
+	}
+
+	lastTimestampInput = raw as string;
+	lastTimestampOutput = formatTimestamp(instant);
+	return lastTimestampOutput;
 }
 
 function readEnum(enumType: protobuf.Enum, raw: unknown, path: string): string | number {
@@ -209,6 +289,10 @@ function readScalar(type: string, raw: unknown, path: string): unknown {
 	}
 
 	if (int32Types.has(type) || uint32Types.has(type)) {
+		if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 2_147_483_647) {
+			return raw;
+		}
+
 		const integer = readInteger(raw, path);
 		const [minimum, maximum] = uint32Types.has(type) ? [0n, 4_294_967_295n] : [-2_147_483_648n, 2_147_483_647n];
 		if (integer < minimum || integer > maximum) {
@@ -219,6 +303,11 @@ function readScalar(type: string, raw: unknown, path: string): unknown {
 	}
 
 	if (int64Types.has(type) || uint64Types.has(type)) {
+		// Already canonical: a decimal string of at most 15 digits without a leading zero.
+		if (typeof raw === 'string' && /^(?:0|[1-9]\d{0,14})$/.test(raw)) {
+			return raw;
+		}
+
 		const integer = readInteger(raw, path);
 		const [minimum, maximum] = uint64Types.has(type)
 			? [0n, 18_446_744_073_709_551_615n]
@@ -272,31 +361,17 @@ function readInteger(raw: unknown, path: string): bigint {
 	throw new ProtoJsonError(path, `expected an integer, got ${describe(raw)}`);
 }
 
-function isDefaultValue(field: protobuf.Field, value: unknown): boolean {
-	if (field.resolvedType instanceof protobuf.Enum) {
-		return value === 0 || (typeof value === 'string' && field.resolvedType.values[value] === 0);
+function defaultTest(field: protobuf.Field): (value: unknown) => boolean {
+	const resolved = field.resolvedType;
+	if (resolved instanceof protobuf.Enum) {
+		return value => value === 0 || (typeof value === 'string' && resolved.values[value] === 0);
 	}
 
 	if (int64Types.has(field.type) || uint64Types.has(field.type)) {
-		return value === '0';
+		return value => value === '0';
 	}
 
-	return value === 0 || value === '' || value === false;
-}
-
-function fieldLookup(type: protobuf.Type): FieldLookup {
-	let lookup = lookups.get(type);
-	if (!lookup) {
-		lookup = new Map();
-		for (const field of type.fieldsArray) {
-			lookup.set(field.name, field);
-			lookup.set(lowerCamelCase(field.name), field);
-		}
-
-		lookups.set(type, lookup);
-	}
-
-	return lookup;
+	return value => value === 0 || value === '' || value === false;
 }
 
 /** protoc's json_name: underscores removed, the letter after each one upper-cased. */
