@@ -47,7 +47,7 @@ const wrapperValueTypes: Record<string, string> = {
 A message type compiled once for reading: protobufjs getters such as `fullName` walk the type tree on
 every call, which made them the hot spot of capture reading.
 */
-type CompiledField = {
+export type CompiledField = {
 	field: protobuf.Field;
 	name: string;
 	index: number;
@@ -59,7 +59,7 @@ type CompiledField = {
 	isDefault: (value: unknown) => boolean;
 };
 
-type CompiledType = {
+export type CompiledType = {
 	fullName: string;
 	fields: CompiledField[];
 	byJsonKey: Map<string, CompiledField>;
@@ -67,7 +67,7 @@ type CompiledType = {
 
 const compiledTypes = new WeakMap<protobuf.Type, CompiledType>();
 
-function compile(type: protobuf.Type): CompiledType {
+export function compileType(type: protobuf.Type): CompiledType {
 	let compiled = compiledTypes.get(type);
 	if (compiled) {
 		return compiled;
@@ -97,7 +97,7 @@ function compile(type: protobuf.Type): CompiledType {
 
 /** Converts a parsed JSON value of message type `type` into ztop's canonical object. */
 export function readMessage(type: protobuf.Type, value: unknown, options: ReadOptions = {}, path = type.name): CanonicalMessage {
-	return readCompiled(compile(type), value, options, path);
+	return readCompiled(compileType(type), value, options, path);
 }
 
 function readCompiled(compiled: CompiledType, value: unknown, options: ReadOptions, path: string): CanonicalMessage {
@@ -231,7 +231,7 @@ function messageReader(type: protobuf.Type): CompiledField['read'] {
 
 		default: {
 			// Compiled lazily: message types may refer to themselves.
-			return (raw, options, path) => readCompiled(compile(type), raw, options, path);
+			return (raw, options, path) => readCompiled(compileType(type), raw, options, path);
 		}
 	}
 }

@@ -1,0 +1,153 @@
+/**
+Protobuf binary ↔ ztop's canonical messages (the shape `hubble observe -o jsonpb` prints), so flows
+that arrive over gRPC print the same bytes as flows read from a capture. protobufjs does the wire
+work; this module only translates between its objects and the canonical shape: timestamps, wrapper
+types, 64-bit integers as strings, defaults dropped, keys in declaration order.
+*/
+import Long from 'long';
+import protobuf from 'protobufjs';
+import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
+import {compileType, type CanonicalMessage, type CompiledType} from './protojson.js';
+
+// 64-bit integers need Long; set it explicitly so the bundle never depends on protobufjs finding it.
+protobuf.util.Long = Long;
+protobuf.configure();
+
+const toObjectOptions: protobuf.IConversionOptions = {longs: String, enums: String, bytes: String, defaults: false};
+
+const wrapperTypes = new Set([
+	'google.protobuf.BoolValue',
+	'google.protobuf.Int32Value',
+	'google.protobuf.UInt32Value',
+	'google.protobuf.Int64Value',
+	'google.protobuf.UInt64Value',
+	'google.protobuf.FloatValue',
+	'google.protobuf.DoubleValue',
+	'google.protobuf.StringValue',
+	'google.protobuf.BytesValue',
+]);
+
+export function encodeMessage(type: protobuf.Type, message: CanonicalMessage): Uint8Array {
+	return type.encode(type.fromObject(toProtobufObject(compileType(type), message))).finish();
+}
+
+export function decodeMessage(type: protobuf.Type, bytes: Uint8Array): CanonicalMessage {
+	return fromProtobufObject(compileType(type), type.toObject(type.decode(bytes), toObjectOptions));
+}
+
+function toProtobufObject(compiled: CompiledType, message: CanonicalMessage): Record<string, unknown> {
+	const result: Record<string, unknown> = {};
+	for (const field of compiled.fields) {
+		const value = message[field.name];
+		if (value === undefined) {
+			continue;
+		}
+
+		const convert = (item: unknown) => toProtobufValue(field.field, item);
+		result[field.name] = field.isRepeated ? (value as unknown[]).map(item => convert(item)) : convert(value);
+	}
+
+	return result;
+}
+
+function toProtobufValue(field: protobuf.Field, value: unknown): unknown {
+	const resolved = field.resolvedType;
+	if (!(resolved instanceof protobuf.Type)) {
+		return value;
+	}
+
+	const fullName = resolved.fullName.slice(1);
+	if (wrapperTypes.has(fullName)) {
+		return {value};
+	}
+
+	switch (fullName) {
+		case 'google.protobuf.Timestamp': {
+			const instant = parseTimestamp(value as string)!;
+			return {seconds: instant.seconds, nanos: instant.nanos};
+		}
+
+		case 'google.protobuf.FieldMask': {
+			return {paths: (value as string).split(',').filter(Boolean)};
+		}
+
+		case 'google.protobuf.Any': {
+			// ztop never sends Any payloads; an empty Any keeps the field's presence.
+			return {};
+		}
+
+		default: {
+			return toProtobufObject(compileType(resolved), value as CanonicalMessage);
+		}
+	}
+}
+
+function fromProtobufObject(compiled: CompiledType, object: Record<string, unknown>): CanonicalMessage {
+	const message: CanonicalMessage = {};
+	for (const field of compiled.fields) {
+		const value = object[field.name];
+		if (value === undefined || value === null) {
+			continue;
+		}
+
+		if (field.isRepeated) {
+			const items = (value as unknown[]).map(item => fromProtobufValue(field.field, item));
+			if (items.length > 0) {
+				message[field.name] = items;
+			}
+
+			continue;
+		}
+
+		const converted = fromProtobufValue(field.field, value);
+		if (field.hasPresence || !field.isDefault(converted)) {
+			message[field.name] = converted;
+		}
+	}
+
+	return message;
+}
+
+function fromProtobufValue(field: protobuf.Field, value: unknown): unknown {
+	const resolved = field.resolvedType;
+	if (!(resolved instanceof protobuf.Type)) {
+		return value;
+	}
+
+	const fullName = resolved.fullName.slice(1);
+	if (wrapperTypes.has(fullName)) {
+		const inner = (value as {value?: unknown}).value;
+		return inner ?? defaultWrapperValue(fullName);
+	}
+
+	switch (fullName) {
+		case 'google.protobuf.Timestamp': {
+			const {seconds = '0', nanos = 0} = value as {seconds?: string; nanos?: number};
+			return formatTimestamp({seconds: Number(seconds), nanos});
+		}
+
+		case 'google.protobuf.FieldMask': {
+			return ((value as {paths?: string[]}).paths ?? []).join(',');
+		}
+
+		case 'google.protobuf.Any': {
+			return {};
+		}
+
+		default: {
+			return fromProtobufObject(compileType(resolved), value as Record<string, unknown>);
+		}
+	}
+}
+
+function defaultWrapperValue(fullName: string): unknown {
+	if (fullName === 'google.protobuf.BoolValue') {
+		return false;
+	}
+
+	if (fullName === 'google.protobuf.StringValue' || fullName === 'google.protobuf.BytesValue') {
+		return '';
+	}
+
+	return fullName.includes('64') ? '0' : 0;
+}
