@@ -16,6 +16,8 @@ await build({
 	sourcemap: 'linked',
 	logLevel: 'warning',
 	define: {'process.env.NODE_ENV': '"production"'},
+	// grpc-health-check finds its .proto through __dirname, which a bundle does not have; load it from node_modules.
+	external: ['grpc-health-check'],
 	// Ink imports react-devtools-core statically; marking it external fails at run time.
 	alias: {'react-devtools-core': path.join(root, 'scripts/react-devtools-stub.mjs')},
 	// Bundled CommonJS dependencies (grpc-js, protobufjs) call require().

@@ -54,9 +54,18 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	ipTranslation: {type: 'boolean', default: true},
 	printRawFilters: {type: 'boolean'},
 	debug: {type: 'boolean', shortFlag: 'D'},
-	// Sources that later issues bring: accepted so they can say so clearly.
+	// Connection (hubble observe's names; HUBBLE_* environment variables as defaults)
 	server: {type: 'string'},
+	tls: {type: 'boolean'},
+	tlsAllowInsecure: {type: 'boolean'},
+	tlsCaCertFiles: {type: 'string', isMultiple: true},
+	tlsClientCertFile: {type: 'string'},
+	tlsClientKeyFile: {type: 'string'},
+	tlsServerName: {type: 'string'},
+	requestTimeout: {type: 'string'},
 	demo: {type: 'boolean'},
+	seed: {type: 'number'},
+	stageSeconds: {type: 'number'},
 };
 
 export function camelCase(name: string): string {

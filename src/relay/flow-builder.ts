@@ -68,7 +68,8 @@ export class Connection {
 		}
 
 		if (policies.length > 0) {
-			flow[isDenied || verdict === 'AUDIT' ? `${prefix}_denied_by` : `${prefix}_allowed_by`] = policies;
+			const field = isDenied || verdict === 'AUDIT' ? (`${prefix}_denied_by` as const) : (`${prefix}_allowed_by` as const);
+			flow[field] = policies;
 		}
 
 		return flow;

@@ -1,0 +1,111 @@
+/**
+`ztop demo-relay`: a Hubble-compatible gRPC server (observer.Observer and grpc.health.v1.Health)
+replaying the zero-trust lab or the Star Wars demo, for trying ztop — or the hubble CLI — without a
+cluster. It listens on loopback unless --listen names another address.
+*/
+import {readFileSync} from 'node:fs';
+import meow from 'meow';
+import {defaultDemoRelayOptions, scenarios, startDemoRelay} from '../relay/demo-relay-server.js';
+import {RunError, UsageError} from './usage-error.js';
+
+const help = `
+  Usage
+    $ ztop demo-relay [--listen 127.0.0.1:4245] [--scenario zero-trust|starwars]
+
+  Serves observer.Observer (GetFlows, ServerStatus, GetNodes, GetNamespaces) and grpc.health.v1.Health,
+  like Hubble Relay, with flows from a scenario of the zero-trust lab or the Star Wars demo.
+
+  Options
+    --listen HOST:PORT     Address to listen on (default 127.0.0.1:4245; port 0 picks one)
+    --scenario NAME        zero-trust (default) or starwars
+    --rate N               Flows per second (default ${defaultDemoRelayOptions.rate})
+    --stage-seconds N      Seconds per stage of the scenario (default ${defaultDemoRelayOptions.stageSeconds})
+    --seed N               Seed of the scenario's random choices (default ${defaultDemoRelayOptions.seed})
+    --lost-every N         Emit a lost_events response after every N flows
+    --history N            Flows kept per node for --last and --since (default ${defaultDemoRelayOptions.historyPerNode})
+    --tls-cert-file FILE   Serve TLS with this certificate (and --tls-key-file)
+    --tls-key-file FILE
+    --tls-client-ca-file FILE  Require client certificates signed by this CA (mTLS)
+
+  Examples
+    $ ztop demo-relay --listen 127.0.0.1:4245 &
+    $ ztop --server localhost:4245 -n shop --type policy-verdict -f
+    $ hubble observe --server localhost:4245 --last 20
+`;
+
+export async function runDemoRelay(argv: string[]): Promise<number> {
+	const cli = meow(help, {
+		importMeta: import.meta,
+		argv,
+		allowUnknownFlags: false,
+		flags: {
+			listen: {type: 'string', default: '127.0.0.1:4245'},
+			scenario: {type: 'string', default: 'zero-trust'},
+			rate: {type: 'number'},
+			stageSeconds: {type: 'number'},
+			seed: {type: 'number'},
+			lostEvery: {type: 'number'},
+			history: {type: 'number'},
+			tlsCertFile: {type: 'string'},
+			tlsKeyFile: {type: 'string'},
+			tlsClientCaFile: {type: 'string'},
+		},
+	});
+	const flags = cli.flags;
+	const scenario = scenarios.get(flags.scenario);
+	if (!scenario) {
+		throw new UsageError(`unknown --scenario ${JSON.stringify(flags.scenario)}: use ${[...scenarios.keys()].join(' or ')}`);
+	}
+
+	const match = /^(?:\[(?<ipv6>[^\]]+)\]|(?<host>[^:]+)):(?<port>\d+)$/.exec(flags.listen);
+	if (!match?.groups || Number(match.groups['port']) > 65_535) {
+		throw new UsageError(`invalid --listen value ${JSON.stringify(flags.listen)}: use HOST:PORT, e.g. 127.0.0.1:4245`);
+	}
+
+	for (const [name, value] of Object.entries({rate: flags.rate, stageSeconds: flags.stageSeconds, history: flags.history, lostEvery: flags.lostEvery})) {
+		if (value !== undefined && (!(value >= 0) || (name !== 'lostEvery' && value === 0))) {
+			throw new UsageError(`invalid --${name.replaceAll(/[A-Z]/g, letter => '-' + letter.toLowerCase())} value ${value}`);
+		}
+	}
+
+	if ((flags.tlsCertFile === undefined) !== (flags.tlsKeyFile === undefined)) {
+		throw new UsageError('--tls-cert-file and --tls-key-file go together');
+	}
+
+	const read = (file: string) => {
+		try {
+			return readFileSync(file);
+		} catch (error) {
+			throw new RunError(`cannot read ${file}: ${(error as Error).message}`);
+		}
+	};
+
+	const relay = await startDemoRelay(scenario, {
+		...defaultDemoRelayOptions,
+		...(flags.rate === undefined ? {} : {rate: flags.rate}),
+		...(flags.stageSeconds === undefined ? {} : {stageSeconds: flags.stageSeconds}),
+		...(flags.seed === undefined ? {} : {seed: flags.seed}),
+		...(flags.lostEvery === undefined ? {} : {lostEvery: flags.lostEvery}),
+		...(flags.history === undefined ? {} : {historyPerNode: flags.history}),
+		host: match.groups['ipv6'] ?? match.groups['host']!,
+		port: Number(match.groups['port']),
+		...(flags.tlsCertFile && flags.tlsKeyFile
+			? {
+					tls: {
+						certificate: read(flags.tlsCertFile),
+						privateKey: read(flags.tlsKeyFile),
+						...(flags.tlsClientCaFile ? {clientCa: read(flags.tlsClientCaFile)} : {}),
+					},
+				}
+			: {}),
+	}).catch((error: Error) => {
+		throw new RunError(`cannot listen on ${flags.listen}: ${error.message}`);
+	});
+	process.stderr.write(`ztop demo-relay: serving ${scenario.name} (${scenario.description}) on ${relay.address}\n`);
+	await new Promise<void>(resolve => {
+		process.once('SIGINT', resolve);
+		process.once('SIGTERM', resolve);
+	});
+	await relay.stop();
+	return 0;
+}

@@ -1,0 +1,344 @@
+/**
+`ztop [filters]`: headless like `hubble observe` — over a capture (`--input-file`), or live from a Hubble
+Relay (`--server`, default $HUBBLE_SERVER or localhost:4245), or from the built-in demo relay (`--demo`).
+*/
+import {createReadStream} from 'node:fs';
+import {stat} from 'node:fs/promises';
+import type {Readable} from 'node:stream';
+import meow from 'meow';
+import type {FlowFilter} from '../flow/flow.js';
+import {formatTimestamp} from '../flow/timestamp.js';
+import {FilterError} from '../filters/filter-error.js';
+import {compileFilterLists} from '../filters/flow-filter-match.js';
+import {buildFilterLists, type FilterLists} from '../filters/observe-flags.js';
+import {parseTimeBound} from '../filters/time-bound.js';
+import {resolveColors, type ColorChoice} from '../printer/colors.js';
+import {defaultDemoRelayOptions, scenarios, startDemoRelay} from '../relay/demo-relay-server.js';
+import {FlowSubscription} from '../stream/flow-subscription.js';
+import {hubbleSchema} from '../stream/hubble-schema.js';
+import {readCapture} from '../stream/jsonpb-reader.js';
+import {ObserverClient} from '../stream/observer-client.js';
+import {ProtoJsonError, readMessage} from '../stream/protojson.js';
+import {formatWarning, selectResponses, type CaptureSelection} from './capture-pipeline.js';
+import {connectionOptions} from './connection-flags.js';
+import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
+import {helpText} from './help-text.js';
+import {BufferedSink} from './output-sink.js';
+import {createOutputTarget, outputFormats, type OutputTarget} from './output-target.js';
+import {RunError, UsageError} from './usage-error.js';
+
+type Flags = Record<string, unknown>;
+
+/** `--input-file -` means stdin; meow would take a lone `-` for a positional argument. */
+function joinStdinValue(argv: string[]): string[] {
+	return argv.flatMap((token, index) =>
+		token === '-' && argv[index - 1] === '--input-file' ? [] : token === '--input-file' && argv[index + 1] === '-' ? ['--input-file=-'] : [token],
+	);
+}
+
+export async function runObserve(rawArgv: string[]): Promise<number> {
+	const argv = joinStdinValue(rawArgv);
+	const cli = meow(helpText, {importMeta: import.meta, argv, flags: flagDefinitions, allowUnknownFlags: false, booleanDefault: undefined});
+	const flags = cli.flags as Flags;
+	const demoScenario = flags['demo'] ? (cli.input[0] ?? 'zero-trust') : undefined;
+	const unexpected = flags['demo'] ? cli.input.slice(1) : cli.input;
+	if (unexpected.length > 0) {
+		throw new UsageError(`unexpected argument ${JSON.stringify(unexpected[0])}; see ztop --help`);
+	}
+
+	const lists = filterLists(argv, flags);
+	if (flags['printRawFilters']) {
+		process.stdout.write(rawFiltersYaml(lists));
+		return 0;
+	}
+
+	const format = outputFormats[String(flags['output'])];
+	if (!format) {
+		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally or tally-json`);
+	}
+
+	const colorChoice = String(flags['color']);
+	if (!['auto', 'always', 'never'].includes(colorChoice)) {
+		throw new UsageError(`invalid --color value ${JSON.stringify(colorChoice)}: use auto, always or never`);
+	}
+
+	if (format === 'table' && flags['follow']) {
+		throw new UsageError('table output format is not compatible with follow mode');
+	}
+
+	const sink = new BufferedSink(process.stdout, process.stderr);
+	const output = createOutputTarget(
+		format,
+		{
+			colors: resolveColors(colorChoice as ColorChoice, process.stdout.isTTY === true, process.env),
+			showNodeName: flags['printNodeName'] === true,
+			ipTranslation: flags['ipTranslation'] !== false && flags['numeric'] !== true,
+			debug: flags['debug'] === true,
+		},
+		sink,
+	);
+	const inputFile = flags['inputFile'] as string | undefined;
+	if (inputFile !== undefined) {
+		if (flags['demo'] || flags['server'] !== undefined) {
+			throw new UsageError('--input-file reads a capture; it cannot be combined with --server or --demo');
+		}
+
+		await readCaptureFile(inputFile, {...captureSelection(flags, lists), isStopped: () => sink.isClosed}, output, sink);
+	} else {
+		await streamLive(flags, lists, demoScenario, output, sink);
+	}
+
+	output.finish();
+	await sink.flush();
+	return 0;
+}
+
+async function readCaptureFile(inputFile: string, selection: CaptureSelection, output: OutputTarget, sink: BufferedSink): Promise<void> {
+	const input = await openInput(inputFile);
+	const sourceName = inputFile === '-' ? 'stdin' : inputFile;
+	const responses = readCapture(input, {onWarning: warning => sink.stderr(formatWarning(sourceName, warning))});
+	await selectResponses(responses, selection, response => output.write(response));
+}
+
+/**
+Live flows over gRPC. Like `hubble observe` against a server: the last 20 flows and no follow, unless
+--last/--first/--since/--all/--follow say otherwise; filters go to the server as whitelist/blacklist.
+`--demo` starts the demo relay in-process on an ephemeral loopback port and follows it.
+*/
+async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string | undefined, output: OutputTarget, sink: BufferedSink): Promise<void> {
+	let stopDemo: (() => Promise<void>) | undefined;
+	let connection = connectionOptions(flags, process.env);
+	const isFollowing = flags['follow'] === true || (demoScenario !== undefined && !hasSelector(flags));
+	if (demoScenario !== undefined) {
+		const scenario = scenarios.get(demoScenario);
+		if (!scenario) {
+			throw new UsageError(`unknown demo scenario ${JSON.stringify(demoScenario)}: use ${[...scenarios.keys()].join(' or ')}`);
+		}
+
+		const demo = await startDemoRelay(scenario, {
+			...defaultDemoRelayOptions,
+			...(typeof flags['seed'] === 'number' ? {seed: flags['seed']} : {}),
+			...(typeof flags['stageSeconds'] === 'number' ? {stageSeconds: flags['stageSeconds']} : {}),
+			host: '127.0.0.1',
+			port: 0,
+		});
+		stopDemo = () => demo.stop();
+		connection = {server: demo.address, requestTimeoutMilliseconds: connection.requestTimeoutMilliseconds};
+		sink.stderr(`ztop: demo relay (${scenario.name}: ${scenario.description}) on ${demo.address}\n`);
+	}
+
+	const request = flowsRequest(flags, lists, isFollowing);
+	const client = new ObserverClient(connection);
+	try {
+		await new Promise<void>((resolve, reject) => {
+			const subscription = new FlowSubscription(client, request, {
+				follow: isFollowing,
+				onResponse: response => {
+					output.write(response);
+					if (sink.isClosed) {
+						subscription.stop();
+						resolve();
+					}
+				},
+				onEvent: event => {
+					switch (event.kind) {
+						case 'connected': {
+							if (event.attempt > 0) {
+								sink.stderr(`ztop: reconnected to ${client.target} (${event.attempt} reconnects so far; duplicates dropped: ${subscription.duplicatesDropped})\n`);
+							}
+
+							break;
+						}
+
+						case 'reconnecting': {
+							sink.stderr(`ztop: ${event.reason}; reconnecting in ${(event.delayMilliseconds / 1000).toFixed(1)}s (reconnect ${event.attempt})\n`);
+							break;
+						}
+
+						case 'ended': {
+							resolve();
+							break;
+						}
+
+						case 'failed': {
+							reject(new RunError(event.reason));
+							break;
+						}
+					}
+				},
+			});
+			const interrupt = () => {
+				subscription.stop();
+				resolve();
+			};
+
+			process.once('SIGINT', interrupt);
+			process.once('SIGTERM', interrupt);
+			subscription.start();
+		});
+	} finally {
+		client.close();
+		await stopDemo?.();
+	}
+}
+
+function hasSelector(flags: Flags): boolean {
+	return ['first', 'last', 'since', 'until', 'all'].some(name => flags[name] !== undefined && flags[name] !== false);
+}
+
+/** GetFlowsRequest as hubble's getFlowsRequest builds it (hubble-api.md §3.2). */
+function flowsRequest(flags: Flags, lists: FilterLists, isFollowing: boolean): Record<string, unknown> {
+	const {first, last} = validatedCounts(flags);
+	const now = Date.now();
+	const since = typeof flags['since'] === 'string' ? parseTimeBound('since', flags['since'], now) : undefined;
+	const until = typeof flags['until'] === 'string' && !isFollowing ? parseTimeBound('until', flags['until'], now) : undefined;
+	if (first !== undefined && isFollowing) {
+		throw new UsageError('cannot set both --first and --follow');
+	}
+
+	let number = first ?? last;
+	if (number === undefined && since === undefined && until === undefined) {
+		// `--all` is "last 2^64-1"; a plain, non-following request asks for hubble's default 20.
+		number = flags['all'] ? undefined : isFollowing ? 0 : 20;
+	}
+
+	return {
+		...(flags['all'] && first === undefined ? {number: '18446744073709551615'} : number ? {number: String(number)} : {}),
+		...(first === undefined ? {} : {first: true}),
+		...(isFollowing ? {follow: true} : {}),
+		...(lists.denylist.length > 0 ? {blacklist: lists.denylist} : {}),
+		...(lists.allowlist.length > 0 ? {whitelist: lists.allowlist} : {}),
+		...(since ? {since: formatTimestamp(since)} : {}),
+		...(until ? {until: formatTimestamp(until)} : {}),
+	};
+}
+
+function validatedCounts(flags: Flags): {first?: number; last?: number} {
+	const first = flags['first'] as number | undefined;
+	const last = flags['last'] as number | undefined;
+	for (const [name, value] of [['first', first], ['last', last]] as const) {
+		if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+			throw new UsageError(`invalid --${name} value ${JSON.stringify(value)}: expected a whole number`);
+		}
+	}
+
+	if (first !== undefined && last !== undefined) {
+		throw new UsageError('cannot set both --first and --last');
+	}
+
+	if (first !== undefined && flags['all']) {
+		throw new UsageError('cannot set both --first and --all');
+	}
+
+	if (last !== undefined && flags['all']) {
+		throw new UsageError('cannot set both --last and --all');
+	}
+
+	return {...(first === undefined ? {} : {first}), ...(last === undefined ? {} : {last})};
+}
+
+function filterLists(argv: string[], flags: Flags): FilterLists {
+	const lists = buildFilterLists(orderedFilterArguments(argv));
+	const readRaw = (flag: 'allowlist' | 'denylist') => ((flags[flag] as string[] | undefined) ?? []).flatMap(text => parseRawFilters(flag, text));
+	const combined = {allowlist: [...lists.allowlist, ...readRaw('allowlist')], denylist: [...lists.denylist, ...readRaw('denylist')]};
+	// Compile once so that an invalid filter fails before anything is read or sent.
+	compileFilterLists(combined.allowlist, combined.denylist);
+	return combined;
+}
+
+/** `--allowlist`/`--denylist` JSON: one FlowFilter, or several written one after another, like hubble's decoder. */
+function parseRawFilters(flag: string, text: string): FlowFilter[] {
+	const schema = hubbleSchema();
+	const filters: FlowFilter[] = [];
+	const documents = text.trim() === '' ? [] : splitJsonDocuments(text);
+	for (const document of documents) {
+		try {
+			filters.push(readMessage(schema.flowFilter, JSON.parse(document), {}, 'FlowFilter') as FlowFilter);
+		} catch (error) {
+			const reason = error instanceof ProtoJsonError || error instanceof SyntaxError ? error.message : String(error);
+			throw new FilterError(`invalid --${flag} value ${JSON.stringify(text)}: ${reason}`);
+		}
+	}
+
+	return filters;
+}
+
+/** Splits concatenated JSON objects (`{…}{…}` or one per line). */
+function splitJsonDocuments(text: string): string[] {
+	const documents: string[] = [];
+	let depth = 0;
+	let start = -1;
+	let isInString = false;
+	for (let index = 0; index < text.length; index++) {
+		const character = text[index];
+		if (isInString) {
+			if (character === '\\') {
+				index++;
+			} else if (character === '"') {
+				isInString = false;
+			}
+		} else if (character === '"') {
+			isInString = true;
+		} else if (character === '{') {
+			if (depth++ === 0) {
+				start = index;
+			}
+		} else if (character === '}' && --depth === 0) {
+			documents.push(text.slice(start, index + 1));
+		}
+	}
+
+	return documents.length > 0 ? documents : [text];
+}
+
+function captureSelection(flags: Flags, lists: FilterLists): CaptureSelection {
+	const {first, last} = validatedCounts(flags);
+	const now = Date.now();
+	const since = typeof flags['since'] === 'string' ? parseTimeBound('since', flags['since'], now) : undefined;
+	const until = typeof flags['until'] === 'string' ? parseTimeBound('until', flags['until'], now) : undefined;
+	return {
+		predicate: compileFilterLists(lists.allowlist, lists.denylist),
+		...(since ? {since} : {}),
+		...(until ? {until} : {}),
+		...(first === undefined ? {} : {first}),
+		...(last === undefined ? {} : {last}),
+	};
+}
+
+async function openInput(inputFile: string): Promise<Readable> {
+	if (inputFile === '-') {
+		return process.stdin;
+	}
+
+	try {
+		const info = await stat(inputFile);
+		if (info.isDirectory()) {
+			throw new RunError(`cannot read ${inputFile}: it is a directory`);
+		}
+	} catch (error) {
+		if (error instanceof RunError) {
+			throw error;
+		}
+
+		throw new RunError(`cannot read ${inputFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+	}
+
+	const stream = createReadStream(inputFile);
+	await new Promise<void>((resolve, reject) => {
+		stream.once('open', () => resolve());
+		stream.once('error', error => reject(new RunError(`cannot read ${inputFile}: ${error.message}`)));
+	});
+	return stream;
+}
+
+/** The YAML `hubble observe --print-raw-filters` prints: each FlowFilter as one-line protojson. */
+function rawFiltersYaml(lists: FilterLists): string {
+	const schema = hubbleSchema();
+	const section = (name: string, filters: FlowFilter[]) =>
+		filters.length === 0
+			? ''
+			: `${name}:\n${filters.map(filter => `    - '${JSON.stringify(readMessage(schema.flowFilter, filter)).replaceAll("'", "''")}'\n`).join('')}`;
+	const yaml = section('allowlist', lists.allowlist) + section('denylist', lists.denylist);
+	return yaml === '' ? '{}\n' : yaml;
+}
+

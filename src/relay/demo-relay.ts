@@ -1,0 +1,220 @@
+/**
+The demo relay's behaviour, independent of gRPC: a scenario feeding a Hubble-like history on a clock,
+and GetFlows streams that replay history then follow, as Hubble Relay does (hubble-api.md §6.1):
+NODE_CONNECTED first, then the history, then live flows; filters and bounds from the request.
+*/
+import type {FlowFilter, GetFlowsResponse} from '../flow/flow.js';
+import {compareInstants, parseTimestamp} from '../flow/timestamp.js';
+import {compileFilterLists} from '../filters/flow-filter-match.js';
+import {FlowHistory, responseTime} from './flow-history.js';
+import {ScenarioFeed} from './scenario-feed.js';
+import type {Scenario} from './scenario.js';
+
+/** GetFlowsRequest in the canonical shape (proto field names). */
+export type FlowsRequest = {
+	number?: string;
+	first?: boolean;
+	follow?: boolean;
+	whitelist?: FlowFilter[];
+	blacklist?: FlowFilter[];
+	since?: string;
+	until?: string;
+};
+
+/** Where a GetFlows stream writes; `send` returns false when the client is not keeping up. */
+export type FlowStream = {
+	send(response: GetFlowsResponse): boolean;
+	end(): void;
+	/** Called when a previously full stream can take more. */
+	onDrain(listener: () => void): void;
+	onClose(listener: () => void): void;
+};
+
+export class RequestError extends Error {
+	constructor(
+		readonly kind: 'invalid-argument',
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+export type DemoRelayOptions = {
+	seed: number;
+	rate: number;
+	stageSeconds: number;
+	lostEvery: number;
+	historyPerNode: number;
+	/** How much history to make up at start so --last has something to show (seconds). */
+	backfillSeconds: number;
+	/** The relay's clock; tests pass a fake one. */
+	now?: () => number;
+	version?: string;
+};
+
+type Subscriber = {
+	deliver(response: GetFlowsResponse): void;
+};
+
+export class DemoRelay {
+	readonly history: FlowHistory;
+	private readonly feed: ScenarioFeed;
+	private readonly subscribers = new Set<Subscriber>();
+	private readonly now: () => number;
+	private readonly startedAt: number;
+	private timer: ReturnType<typeof setInterval> | undefined;
+
+	constructor(
+		readonly scenario: Scenario,
+		private readonly options: DemoRelayOptions,
+	) {
+		this.now = options.now ?? Date.now;
+		this.startedAt = this.now();
+		this.history = new FlowHistory(options.historyPerNode);
+		this.feed = new ScenarioFeed(scenario, {
+			seed: options.seed,
+			rate: options.rate,
+			stageSeconds: options.stageSeconds,
+			lostEvery: options.lostEvery,
+			startMilliseconds: this.startedAt - options.backfillSeconds * 1000,
+		});
+		this.tick();
+	}
+
+	/** Advances the scenario every `intervalMilliseconds` until stop(). */
+	start(intervalMilliseconds = 100): void {
+		this.timer ??= setInterval(() => this.tick(), intervalMilliseconds);
+		this.timer.unref?.();
+	}
+
+	stop(): void {
+		clearInterval(this.timer);
+		this.timer = undefined;
+	}
+
+	/** Produces every flow due by now: into the history and to every following stream. */
+	tick(): void {
+		for (const response of this.feed.until(this.now())) {
+			this.history.add(response);
+			for (const subscriber of this.subscribers) {
+				subscriber.deliver(response);
+			}
+		}
+	}
+
+	/** The current stage, 1-based, with its name. */
+	stage(): {index: number; count: number; name: string} {
+		const index = this.feed.stageAt(this.now());
+		return {index: index + 1, count: this.scenario.stages.length, name: this.scenario.stages[index]!};
+	}
+
+	getFlows(request: FlowsRequest, stream: FlowStream): void {
+		if (request.first && request.follow) {
+			throw new RequestError('invalid-argument', 'first cannot be specified with follow');
+		}
+
+		const predicate = compileFilterLists(request.whitelist ?? [], request.blacklist ?? []);
+		const since = request.since === undefined ? undefined : parseTimestamp(request.since);
+		const until = request.until === undefined ? undefined : parseTimestamp(request.until);
+		const number = Number(request.number ?? '0');
+		this.tick();
+		stream.send({
+			node_status: {state_change: 'NODE_CONNECTED', node_names: [...this.scenario.nodes]},
+			time: new Date(this.now()).toISOString(),
+		});
+		const isLiveOnly = request.follow === true && number === 0 && since === undefined;
+		const history = isLiveOnly
+			? []
+			: this.history.read({predicate, number: number === 0 && !request.first ? 0 : number, first: request.first === true, ...(since ? {since} : {}), ...(until ? {until} : {})});
+		for (const response of history) {
+			stream.send(response);
+		}
+
+		if (!request.follow) {
+			stream.end();
+			return;
+		}
+
+		this.follow(stream, response => predicate(response) && (!until || isNotAfter(response, until)));
+	}
+
+	serverStatus(): Record<string, unknown> {
+		return {
+			num_flows: String(this.history.flowCount),
+			max_flows: String(this.options.historyPerNode * this.scenario.nodes.length),
+			seen_flows: String(this.history.seenFlows),
+			uptime_ns: String(Math.max(0, this.now() - this.startedAt) * 1_000_000),
+			num_connected_nodes: this.scenario.nodes.length,
+			num_unavailable_nodes: 0,
+			version: this.options.version ?? 'ztop-demo-relay',
+			flows_rate: this.options.rate,
+		};
+	}
+
+	getNodes(): Record<string, unknown> {
+		return {
+			nodes: this.scenario.nodes.map(name => ({
+				name,
+				version: this.options.version ?? 'ztop-demo-relay',
+				address: '127.0.0.1',
+				state: 'NODE_CONNECTED',
+				uptime_ns: String(Math.max(0, this.now() - this.startedAt) * 1_000_000),
+				max_flows: String(this.options.historyPerNode),
+			})),
+		};
+	}
+
+	getNamespaces(): Record<string, unknown> {
+		const namespaces = new Map<string, {cluster?: string; namespace: string}>();
+		for (const response of this.history.read({predicate: () => true, number: 0, first: false})) {
+			for (const endpoint of [response.flow?.source, response.flow?.destination]) {
+				if (endpoint?.namespace) {
+					const cluster = endpoint.cluster_name ?? '';
+					namespaces.set(`${cluster}/${endpoint.namespace}`, {...(cluster ? {cluster} : {}), namespace: endpoint.namespace});
+				}
+			}
+		}
+
+		return {namespaces: [...namespaces.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, namespace]) => namespace)};
+	}
+
+	/**
+	Streams live responses. A client that stops reading is not buffered without bound: as Hubble does
+	for a slow reader, what it misses is counted and reported as lost events when it catches up.
+	*/
+	private follow(stream: FlowStream, accepts: (response: GetFlowsResponse) => boolean): void {
+		let isBlocked = false;
+		let missed = 0;
+		const subscriber: Subscriber = {
+			deliver: response => {
+				if (response.flow && !accepts(response)) {
+					return;
+				}
+
+				if (isBlocked) {
+					missed++;
+					return;
+				}
+
+				isBlocked = !stream.send(response);
+			},
+		};
+		stream.onDrain(() => {
+			isBlocked = false;
+			if (missed > 0) {
+				isBlocked = !stream.send({
+					lost_events: {source: 'HUBBLE_RING_BUFFER', num_events_lost: String(missed)},
+					time: new Date(this.now()).toISOString(),
+				});
+				missed = 0;
+			}
+		});
+		stream.onClose(() => this.subscribers.delete(subscriber));
+		this.subscribers.add(subscriber);
+	}
+}
+
+function isNotAfter(response: GetFlowsResponse, until: NonNullable<ReturnType<typeof parseTimestamp>>): boolean {
+	const time = responseTime(response);
+	return time === undefined || compareInstants(time, until) <= 0;
+}

@@ -1,0 +1,159 @@
+/**
+A GetFlows stream that never loses a flow and never doubles one. When following, an UNAVAILABLE
+error, a stream that ends, or a dead connection leads to a reconnect with jittered exponential
+backoff (capped), re-issuing the request with `since` = the last flow time seen; flows seen twice
+(history replayed after a reconnect, or by Relay re-attaching a node, hubble-api.md §6.1) are dropped
+by uuid, or by a hash of their bytes when they have none, in bounded memory.
+*/
+import {createHash} from 'node:crypto';
+import type {ServiceError} from '@grpc/grpc-js';
+import type {GetFlowsResponse} from '../flow/flow.js';
+import {compareInstants, parseTimestamp, type Instant} from '../flow/timestamp.js';
+import {decodeFlowsResponse, describeCallError, statusCode, type FlowCall, type ObserverClient} from './observer-client.js';
+import type {CanonicalMessage} from './protojson.js';
+
+export type SubscriptionEvent =
+	| {kind: 'connected'; attempt: number}
+	| {kind: 'reconnecting'; attempt: number; delayMilliseconds: number; reason: string}
+	| {kind: 'ended'}
+	| {kind: 'failed'; reason: string};
+
+export type SubscriptionOptions = {
+	follow: boolean;
+	onResponse(response: GetFlowsResponse, bytes: Buffer): void;
+	onEvent(event: SubscriptionEvent): void;
+	/** First reconnect delay; doubles per failed attempt up to `maximumDelayMilliseconds`. */
+	initialDelayMilliseconds?: number;
+	maximumDelayMilliseconds?: number;
+	/** How many flow ids are remembered for de-duplication. */
+	dedupeCapacity?: number;
+	random?: () => number;
+};
+
+// Errors that another attempt cannot fix.
+const permanentCodes = new Set<number>([
+	statusCode.INVALID_ARGUMENT,
+	statusCode.UNIMPLEMENTED,
+	statusCode.UNAUTHENTICATED,
+	statusCode.PERMISSION_DENIED,
+	statusCode.FAILED_PRECONDITION,
+]);
+
+export class FlowSubscription {
+	/** Reconnects made so far (shown in the status line and on stderr). */
+	reconnects = 0;
+	duplicatesDropped = 0;
+	private call: FlowCall | undefined;
+	private timer: ReturnType<typeof setTimeout> | undefined;
+	private attempt = 0;
+	private lastFlowTime: {text: string; instant: Instant} | undefined;
+	private hasConnected = false;
+	private isStopped = false;
+	private readonly seen = new Map<string, true>();
+
+	constructor(
+		private readonly client: ObserverClient,
+		private readonly request: CanonicalMessage,
+		private readonly options: SubscriptionOptions,
+	) {}
+
+	start(): void {
+		this.connect();
+	}
+
+	stop(): void {
+		this.isStopped = true;
+		clearTimeout(this.timer);
+		this.call?.cancel();
+	}
+
+	private connect(): void {
+		const request = this.lastFlowTime === undefined ? this.request : {...this.request, since: this.lastFlowTime.text};
+		let hasData = false;
+		this.call = this.client.getFlows(request, {
+			onData: bytes => {
+				if (!hasData) {
+					hasData = true;
+					this.hasConnected = true;
+					this.attempt = 0;
+					this.options.onEvent({kind: 'connected', attempt: this.reconnects});
+				}
+
+				this.receive(bytes);
+			},
+			onEnd: () => {
+				if (this.isStopped) {
+					return;
+				}
+
+				if (this.options.follow) {
+					this.retry('the server ended the stream');
+				} else {
+					this.options.onEvent({kind: 'ended'});
+				}
+			},
+			onError: error => {
+				if (this.isStopped || error.code === statusCode.CANCELLED) {
+					return;
+				}
+
+				this.handleError(error);
+			},
+		});
+	}
+
+	private handleError(error: ServiceError): void {
+		const reason = describeCallError(error, this.client.target, this.client.isTls);
+		const isTlsFailure = error.code === statusCode.UNAVAILABLE && /TLS|certificate|expects TLS/.test(reason);
+		// Without --follow ztop behaves like hubble: one attempt. A TLS mismatch before the first
+		// connection will not heal by itself either.
+		if (!this.options.follow || permanentCodes.has(error.code) || (isTlsFailure && !this.hasConnected)) {
+			this.options.onEvent({kind: 'failed', reason});
+			return;
+		}
+
+		this.retry(reason);
+	}
+
+	private retry(reason: string): void {
+		const initial = this.options.initialDelayMilliseconds ?? 250;
+		const maximum = this.options.maximumDelayMilliseconds ?? 30_000;
+		const random = this.options.random ?? Math.random;
+		const base = Math.min(maximum, initial * 2 ** this.attempt);
+		// Full jitter between half and all of the backoff, so many clients do not reconnect in step.
+		const delayMilliseconds = Math.round(base * (0.5 + random() * 0.5));
+		this.attempt++;
+		this.reconnects++;
+		this.options.onEvent({kind: 'reconnecting', attempt: this.reconnects, delayMilliseconds, reason});
+		this.timer = setTimeout(() => {
+			if (!this.isStopped) {
+				this.connect();
+			}
+		}, delayMilliseconds);
+	}
+
+	private receive(bytes: Buffer): void {
+		const response = decodeFlowsResponse(bytes);
+		const flow = response.flow;
+		if (flow) {
+			const key = flow.uuid ?? createHash('sha1').update(bytes).digest('base64');
+			if (this.seen.has(key)) {
+				this.duplicatesDropped++;
+				return;
+			}
+
+			this.seen.set(key, true);
+			if (this.seen.size > (this.options.dedupeCapacity ?? 131_072)) {
+				this.seen.delete(this.seen.keys().next().value!);
+			}
+
+			const text = response.time ?? flow.time;
+			const instant = text === undefined ? undefined : parseTimestamp(text);
+			if (text !== undefined && instant && (this.lastFlowTime === undefined || compareInstants(instant, this.lastFlowTime.instant) > 0)) {
+				this.lastFlowTime = {text, instant};
+			}
+		}
+
+		this.options.onResponse(response, bytes);
+	}
+}
