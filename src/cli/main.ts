@@ -8,6 +8,15 @@ import {runDemoRelay} from './demo-relay-command.js';
 import {runObserve} from './observe-command.js';
 import {RunError, UsageError} from './usage-error.js';
 
+// grpc-js gives TLS the target host as server name even when it is an IP address, and Node warns
+// about that (DEP0123) on every such connection; the warning is about grpc-js, not the user's setup.
+process.removeAllListeners('warning');
+process.on('warning', warning => {
+	if ((warning as {code?: string}).code !== 'DEP0123') {
+		process.stderr.write(`(node) ${warning.name}: ${warning.message}\n`);
+	}
+});
+
 const argv = process.argv.slice(2);
 try {
 	process.exitCode = argv[0] === 'demo-relay' ? await runDemoRelay(argv.slice(1)) : await runObserve(argv);

@@ -1,6 +1,7 @@
 /**
 Buffered stdout/stderr for headless output: a capture of 400k lines must not become 400k write calls,
-and a reader that goes away (`ztop … | head`) ends the run quietly instead of with an EPIPE trace.
+yet a followed stream shows each flow at once (the buffer is flushed as soon as the event loop is
+idle); a reader that goes away (`ztop … | head`) ends the run quietly instead of with an EPIPE trace.
 */
 import type {Writable} from 'node:stream';
 import type {OutputSink} from '../printer/response-printer.js';
@@ -10,6 +11,7 @@ const flushThreshold = 64 * 1024;
 export class BufferedSink implements OutputSink {
 	private chunks: string[] = [];
 	private size = 0;
+	private isFlushScheduled = false;
 	isClosed = false;
 
 	constructor(
@@ -35,6 +37,12 @@ export class BufferedSink implements OutputSink {
 		this.size += text.length;
 		if (this.size >= flushThreshold) {
 			this.flushNow();
+		} else if (!this.isFlushScheduled) {
+			this.isFlushScheduled = true;
+			setImmediate(() => {
+				this.isFlushScheduled = false;
+				this.flushNow();
+			});
 		}
 	}
 

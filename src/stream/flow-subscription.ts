@@ -93,7 +93,8 @@ export class FlowSubscription {
 				}
 			},
 			onError: error => {
-				if (this.isStopped || error.code === statusCode.CANCELLED) {
+				// Our own cancel() sets isStopped first; a CANCELLED from the server (a relay shutting down) is retried.
+				if (this.isStopped) {
 					return;
 				}
 

@@ -149,8 +149,9 @@ export function describeCallError(error: grpc.ServiceError, server: string, isTl
 	const details = error.details || error.message;
 	const text = `${details} (${grpc.status[error.code] ?? error.code})`;
 	if (error.code === grpc.status.UNAVAILABLE) {
-		if (/ECONNREFUSED|connection refused|No connection established/i.test(details)) {
-			return `cannot reach Hubble Relay at ${server}: nothing is listening there. Is Hubble Relay port-forwarded? Try \`cilium hubble port-forward\` or \`ztop -P\`, or point --server at it. [${text}]`;
+		// A TLS failure also shows as "No connection established", so look for it first.
+		if (isTls && /wrong version number|packet length too long|unknown protocol/i.test(details)) {
+			return `${server} does not speak TLS: drop --tls (and the tls:// prefix). [${text}]`;
 		}
 
 		if (/certificate|self[- ]signed|unable to verify|SSL|TLS|handshake|wrong version number|packet length too long|alert/i.test(details)) {
@@ -159,11 +160,15 @@ export function describeCallError(error: grpc.ServiceError, server: string, isTl
 				: `${server} expects TLS, but ztop connected without it. Add --tls (and --tls-ca-cert-files if the relay uses its own CA). [${text}]`;
 		}
 
+		if (/ECONNREFUSED|connection refused/i.test(details)) {
+			return `cannot reach Hubble Relay at ${server}: nothing is listening there. Is Hubble Relay port-forwarded? Try \`cilium hubble port-forward\` or \`ztop -P\`, or point --server at it. [${text}]`;
+		}
+
 		if (/ENOTFOUND|getaddrinfo|Name resolution/i.test(details)) {
 			return `cannot resolve the host of ${server}; check --server. [${text}]`;
 		}
 
-		return `Hubble Relay at ${server} is unavailable. [${text}]`;
+		return `Hubble Relay at ${server} is unavailable: the connection failed or was dropped. If the relay uses TLS, add --tls. [${text}]`;
 	}
 
 	if (error.code === grpc.status.UNIMPLEMENTED) {

@@ -39,7 +39,12 @@ export type RunningObserverServer = {
 	port: number;
 	/** Stops accepting calls and ends the open ones. */
 	stop(): Promise<void>;
+	/** Drops every connection at once, as a crashed relay would. */
+	kill(): void;
 };
+
+/** Responses queued for one GetFlows client before it counts as a slow reader. */
+const maximumQueuedResponses = 8192;
 
 /** The service names Hubble Relay marks SERVING (hubble-api.md §1.1). */
 const healthServices = ['', 'hubble.server.Observer'];
@@ -111,7 +116,16 @@ export async function startObserverServer(
 			call.on('error', close);
 			try {
 				implementation.getFlows(call.request, {
-					send: response => !isClosed && call.write(response),
+					send(response) {
+						if (isClosed) {
+							return false;
+						}
+
+						// write() turns false past Node's small object high-water mark (16); a client is only
+						// "not keeping up" once far more than that is waiting.
+						call.write(response);
+						return call.writableLength < maximumQueuedResponses;
+					},
 					end() {
 						close();
 						call.end();
@@ -165,5 +179,8 @@ export async function startObserverServer(
 					resolve();
 				}, 1000).unref();
 			}),
+		kill() {
+			server.forceShutdown();
+		},
 	};
 }
