@@ -117,12 +117,11 @@ export class FlowSubscription {
 	}
 
 	private retry(reason: string): void {
-		const initial = this.options.initialDelayMilliseconds ?? 250;
-		const maximum = this.options.maximumDelayMilliseconds ?? 30_000;
-		const random = this.options.random ?? Math.random;
-		const base = Math.min(maximum, initial * 2 ** this.attempt);
-		// Full jitter between half and all of the backoff, so many clients do not reconnect in step.
-		const delayMilliseconds = Math.round(base * (0.5 + random() * 0.5));
+		const delayMilliseconds = reconnectDelay(this.attempt, {
+			initialMilliseconds: this.options.initialDelayMilliseconds ?? 250,
+			maximumMilliseconds: this.options.maximumDelayMilliseconds ?? 30_000,
+			random: this.options.random ?? Math.random,
+		});
 		this.attempt++;
 		this.reconnects++;
 		this.options.onEvent({kind: 'reconnecting', attempt: this.reconnects, delayMilliseconds, reason});
@@ -157,4 +156,17 @@ export class FlowSubscription {
 
 		this.options.onResponse(response, bytes);
 	}
+}
+
+/**
+The wait before reconnect attempt `attempt` (0-based): exponential from `initialMilliseconds`, capped
+at `maximumMilliseconds`, with jitter between half and all of it so that many clients do not
+reconnect in step after a relay restart.
+*/
+export function reconnectDelay(
+	attempt: number,
+	{initialMilliseconds, maximumMilliseconds, random}: {initialMilliseconds: number; maximumMilliseconds: number; random: () => number},
+): number {
+	const base = Math.min(maximumMilliseconds, initialMilliseconds * 2 ** attempt);
+	return Math.round(base * (0.5 + random() * 0.5));
 }

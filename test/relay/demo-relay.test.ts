@@ -1,0 +1,175 @@
+import {describe, expect, test} from 'vitest';
+import type {GetFlowsResponse} from '../../src/flow/flow.js';
+import {DemoRelay, RequestError} from '../../src/relay/demo-relay.js';
+import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
+import {ScenarioFeed} from '../../src/relay/scenario-feed.js';
+import {starWarsScenario} from '../../src/relay/scenarios/starwars.js';
+import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
+import {PolicyTally} from '../../src/store/policy-tally.js';
+import {flowTypeText} from '../../src/printer/flow-columns.js';
+
+const start = Date.parse('2026-11-22T10:00:00Z');
+
+function feed(scenario = zeroTrustScenario, seed = 7) {
+	return new ScenarioFeed(scenario, {seed, rate: 100, stageSeconds: 10, startMilliseconds: start, lostEvery: 0});
+}
+
+/**
+The responses of one stage (stages are 10 s long here), leaving out its first second: a round that
+began in the previous stage may still be running then.
+*/
+function stage(index: number, scenario = zeroTrustScenario): GetFlowsResponse[] {
+	const responses = feed(scenario).until(start + 10_000 * scenario.stages.length);
+	return responses.filter(response => {
+		const elapsed = Date.parse(response.time!) - start;
+		return Math.floor(elapsed / 10_000) === index && elapsed % 10_000 >= 1000;
+	});
+}
+
+function tallyOf(responses: GetFlowsResponse[]) {
+	const tally = new PolicyTally();
+	for (const response of responses) {
+		tally.add(response);
+	}
+
+	return tally.summary().rows;
+}
+
+describe('scenario feeds', () => {
+	test('are deterministic for a seed and differ between seeds', () => {
+		const a = feed().until(start + 5000);
+		expect(feed().until(start + 5000)).toEqual(a);
+		expect(feed(zeroTrustScenario, 8).until(start + 5000)).not.toEqual(a);
+		expect(a.length).toBeGreaterThan(400);
+	});
+
+	test('keep the requested rate and increasing times', () => {
+		const responses = feed().until(start + 10_000);
+		expect(responses.length).toBeGreaterThan(950);
+		expect(responses.length).toBeLessThan(1050);
+		const times = responses.map(response => response.time!);
+		expect([...times].sort()).toEqual(times);
+	});
+});
+
+describe('the zero-trust lab, stage by stage (shared/scenarios/README.md)', () => {
+	test('1 allow-all: verdicts of match type all, attributed to allow-all in both directions', () => {
+		const rows = tallyOf(stage(0));
+		expect(rows.map(row => `${row.name} ${row.direction}`).sort()).toEqual(['allow-all EGRESS', 'allow-all INGRESS']);
+		expect(stage(0).some(response => flowTypeText(response.flow!) === 'policy-verdict:all EGRESS')).toBe(true);
+	});
+
+	test('2 allow-dns: DNS goes through the proxy', () => {
+		const types = new Set(stage(1).map(response => flowTypeText(response.flow!)));
+		expect(types).toContain('dns-request proxy');
+		expect(types).toContain('dns-response proxy');
+		expect(tallyOf(stage(1)).find(row => row.name === 'allow-dns')?.direction).toBe('EGRESS');
+	});
+
+	test('3 L4: frontend → backend allowed by allow-frontend-egress and allow-frontend-to-backend at L3-L4', () => {
+		const names = tallyOf(stage(2)).map(row => `${row.name} ${row.direction}`);
+		expect(names).toEqual(expect.arrayContaining(['allow-frontend-egress EGRESS', 'allow-frontend-to-backend INGRESS']));
+		expect(stage(2).some(response => flowTypeText(response.flow!) === 'policy-verdict:L3-L4 INGRESS')).toBe(true);
+	});
+
+	test('4 L7: REDIRECTED verdicts by allow-frontend-l7 and forwarded HTTP requests', () => {
+		const responses = stage(3);
+		const redirected = responses.filter(response => response.flow!.verdict === 'REDIRECTED' && response.flow!.l4?.TCP?.destination_port === 80);
+		expect(redirected.length).toBeGreaterThan(0);
+		expect(redirected.every(response => response.flow!.ingress_allowed_by?.[0]?.name === 'allow-frontend-l7')).toBe(true);
+		expect(responses.filter(response => response.flow!.l7?.http).every(response => response.flow!.verdict === 'FORWARDED')).toBe(true);
+	});
+
+	test('5 default deny: world dropped by default deny, GET /get dropped at L7 and charged to allow-frontend-l7', () => {
+		const responses = stage(4);
+		const rows = tallyOf(responses);
+		expect(rows[0]).toMatchObject({name: '(default deny)', namespace: 'shop', direction: 'EGRESS'});
+		expect(rows.find(row => row.name === 'allow-frontend-l7')!.l7Denied).toBeGreaterThan(0);
+		expect(rows.some(row => row.name === 'allow-all')).toBe(false);
+		expect(responses.some(response => flowTypeText(response.flow!) === 'Policy denied' && response.flow!.destination?.identity === 2)).toBe(true);
+		expect(responses.some(response => response.flow!.l7?.http?.code === 403)).toBe(true);
+	});
+
+	test('both clusters appear, as cluster names and node names', () => {
+		const nodes = new Set(stage(0).map(response => response.node_name));
+		expect(nodes).toEqual(new Set(zeroTrustScenario.nodes));
+		expect(new Set(stage(0).map(response => response.flow!.source!.cluster_name))).toEqual(new Set(['cluster1', 'cluster2']));
+	});
+});
+
+describe('the Star Wars demo', () => {
+	test('with L3/L4 rule1 the xwing is denied by default deny and the tiefighter allowed by rule1', () => {
+		const rows = tallyOf(stage(1, starWarsScenario));
+		expect(rows.find(row => row.name === '(default deny)')).toMatchObject({namespace: 'default', direction: 'INGRESS'});
+		expect(rows.find(row => row.name === 'rule1')!.allowed).toBeGreaterThan(0);
+	});
+
+	test('with L7 rule1 the exhaust-port PUT is an http-request DROPPED', () => {
+		const dropped = stage(2, starWarsScenario).filter(response => response.flow!.l7?.http?.method === 'PUT');
+		expect(dropped.some(response => response.flow!.verdict === 'DROPPED' && flowTypeText(response.flow!) === 'http-request')).toBe(true);
+	});
+});
+
+describe('GetFlows on the demo relay', () => {
+	function collect(relay: DemoRelay, request: Parameters<DemoRelay['getFlows']>[0]) {
+		const sent: GetFlowsResponse[] = [];
+		let isEnded = false;
+		const drainListeners: Array<() => void> = [];
+		let accepting = true;
+		relay.getFlows(request, {
+			send(response) {
+				sent.push(response);
+				return accepting;
+			},
+			end: () => (isEnded = true),
+			onDrain: listener => drainListeners.push(listener),
+			onClose: () => undefined,
+		});
+		return {
+			sent,
+			isEnded: () => isEnded,
+			block: () => (accepting = false),
+			drain() {
+				accepting = true;
+				for (const listener of drainListeners) {
+					listener();
+				}
+			},
+		};
+	}
+
+	test('starts with NODE_CONNECTED for every node, then history, and ends without follow', () => {
+		let now = start;
+		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, backfillSeconds: 10, now: () => now});
+		const stream = collect(relay, {number: '5'});
+		expect(stream.sent[0]).toMatchObject({node_status: {state_change: 'NODE_CONNECTED', node_names: zeroTrustScenario.nodes}});
+		expect(stream.sent.slice(1).length).toBe(5 * 4);
+		expect(stream.isEnded()).toBe(true);
+		now += 1000;
+		relay.tick();
+		expect(stream.sent.length).toBe(21);
+	});
+
+	test('first with follow is refused, as by Hubble', () => {
+		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, backfillSeconds: 0});
+		expect(() => collect(relay, {first: true, follow: true})).toThrow(RequestError);
+	});
+
+	test('a follower that stops reading gets lost events for what it missed', () => {
+		let now = start;
+		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, backfillSeconds: 0, now: () => now});
+		const stream = collect(relay, {follow: true});
+		now += 1000;
+		relay.tick();
+		const beforeBlock = stream.sent.length;
+		expect(beforeBlock).toBeGreaterThan(10);
+		stream.block();
+		now += 1000;
+		relay.tick();
+		const missed = 20 - 1;
+		stream.drain();
+		const lost = stream.sent.at(-1)!;
+		expect(lost.lost_events).toMatchObject({source: 'HUBBLE_RING_BUFFER'});
+		expect(Number(lost.lost_events!.num_events_lost)).toBeGreaterThanOrEqual(missed);
+	});
+});
