@@ -17,6 +17,7 @@ import {defaultDemoRelayOptions, scenarios, startDemoRelay} from '../relay/demo-
 import {FlowSubscription} from '../stream/flow-subscription.js';
 import {hubbleSchema} from '../stream/hubble-schema.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
+import {startPortForward, PortForwardError} from '../stream/kubectl-port-forward.js';
 import {ObserverClient} from '../stream/observer-client.js';
 import {ProtoJsonError, readMessage} from '../stream/protojson.js';
 import {formatWarning, selectResponses, type CaptureSelection} from './capture-pipeline.js';
@@ -79,8 +80,8 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 	);
 	const inputFile = flags['inputFile'] as string | undefined;
 	if (inputFile !== undefined) {
-		if (flags['demo'] || flags['server'] !== undefined) {
-			throw new UsageError('--input-file reads a capture; it cannot be combined with --server or --demo');
+		if (flags['demo'] || flags['server'] !== undefined || flags['portForward']) {
+			throw new UsageError('--input-file reads a capture; it cannot be combined with --server, --port-forward or --demo');
 		}
 
 		await readCaptureFile(inputFile, {...captureSelection(flags, lists), isStopped: () => sink.isClosed}, output, sink);
@@ -106,7 +107,7 @@ Live flows over gRPC. Like `hubble observe` against a server: the last 20 flows 
 `--demo` starts the demo relay in-process on an ephemeral loopback port and follows it.
 */
 async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string | undefined, output: OutputTarget, sink: BufferedSink): Promise<void> {
-	let stopDemo: (() => Promise<void>) | undefined;
+	let cleanUp: (() => Promise<void>) | undefined;
 	let connection = connectionOptions(flags, process.env);
 	const isFollowing = flags['follow'] === true || (demoScenario !== undefined && !hasSelector(flags));
 	if (demoScenario !== undefined) {
@@ -122,9 +123,24 @@ async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string
 			host: '127.0.0.1',
 			port: 0,
 		});
-		stopDemo = () => demo.stop();
+		cleanUp = () => demo.stop();
 		connection = {server: demo.address, requestTimeoutMilliseconds: connection.requestTimeoutMilliseconds};
 		sink.stderr(`ztop: demo relay (${scenario.name}: ${scenario.description}) on ${demo.address}\n`);
+	} else if (flags['portForward']) {
+		const forward = await startPortForward({
+			namespace: (flags['kubeNamespace'] as string | undefined) ?? process.env['HUBBLE_KUBE_NAMESPACE'] ?? 'kube-system',
+			localPort: (flags['portForwardPort'] as number | undefined) ?? Number(process.env['HUBBLE_PORT_FORWARD_PORT'] ?? 4245),
+			...optional('context', (flags['kubeContext'] as string | undefined) ?? process.env['HUBBLE_KUBE_CONTEXT']),
+			...optional('kubeconfig', (flags['kubeconfig'] as string | undefined) ?? process.env['HUBBLE_KUBECONFIG']),
+		}).catch((error: unknown) => {
+			throw error instanceof PortForwardError ? new RunError(error.message) : error;
+		});
+		// --server is ignored with -P, as in hubble.
+		connection = {...connection, server: connection.server.startsWith('tls://') ? `tls://${forward.address}` : forward.address};
+		cleanUp = async () => forward.close();
+		if (forward.servicePort === 443 && !connection.tls) {
+			sink.stderr('ztop: service/hubble-relay listens on 443, so Relay serves TLS; add --tls (and --tls-ca-cert-files, --tls-server-name)\n');
+		}
 	}
 
 	const request = flowsRequest(flags, lists, isFollowing);
@@ -178,8 +194,12 @@ async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string
 		});
 	} finally {
 		client.close();
-		await stopDemo?.();
+		await cleanUp?.();
 	}
+}
+
+function optional<Key extends string>(key: Key, value: string | undefined): Partial<Record<Key, string>> {
+	return value === undefined ? {} : ({[key]: value} as Record<Key, string>);
 }
 
 function hasSelector(flags: Flags): boolean {
