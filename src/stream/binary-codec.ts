@@ -4,14 +4,9 @@ that arrive over gRPC print the same bytes as flows read from a capture. protobu
 work; this module only translates between its objects and the canonical shape: timestamps, wrapper
 types, 64-bit integers as strings, defaults dropped, keys in declaration order.
 */
-import Long from 'long';
-import protobuf from 'protobufjs';
+import protobuf from './protobuf-runtime.js';
 import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
 import {compileType, type CanonicalMessage, type CompiledType} from './protojson.js';
-
-// 64-bit integers need Long; set it explicitly so the bundle never depends on protobufjs finding it.
-protobuf.util.Long = Long;
-protobuf.configure();
 
 const toObjectOptions: protobuf.IConversionOptions = {longs: String, enums: String, bytes: String, defaults: false};
 

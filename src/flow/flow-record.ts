@@ -1,0 +1,53 @@
+/**
+The compact view of a flow that ztop's hot path keeps for every flow it receives: the fields the store
+indexes and the flows pane shows, decoded straight from the wire (src/stream/flow-record-decoder.ts)
+without building the full message. Enums stay numbers; the full flow is decoded only for drill-down.
+*/
+
+export type EndpointRecord = {
+	namespace: string;
+	podName: string;
+	identity: number;
+	clusterName: string;
+};
+
+export type PolicyRecord = {name: string; namespace: string; kind: string};
+
+export type FlowRecord = {
+	/** Seconds since the epoch of the response time (the flow time when the response has none). */
+	timeSeconds: number;
+	timeNanos: number;
+	nodeName: string;
+	uuid: string;
+	/** flow.Verdict number. */
+	verdict: number;
+	/** flow.DropReason number. */
+	dropReason: number;
+	eventType: number;
+	eventSubType: number;
+	/** flow.FlowType number (1 L3_L4, 2 L7). */
+	flowType: number;
+	/** flow.TrafficDirection number. */
+	trafficDirection: number;
+	policyMatchType: number;
+	/** 1 reply, 0 request, -1 unknown (is_reply absent). */
+	isReply: number;
+	sourceIp: string;
+	destinationIp: string;
+	/** `TCP`, `UDP`, `SCTP`, `ICMPv4`, `ICMPv6`… or `` without L4. */
+	protocol: string;
+	sourcePort: number;
+	destinationPort: number;
+	source: EndpointRecord;
+	destination: EndpointRecord;
+	/** flow.L7FlowType number; 0 without L7. */
+	l7Type: number;
+	httpCode: number;
+	httpMethod: string;
+	httpUrl: string;
+	dnsQuery: string;
+	egressAllowedBy: readonly PolicyRecord[];
+	ingressAllowedBy: readonly PolicyRecord[];
+	egressDeniedBy: readonly PolicyRecord[];
+	ingressDeniedBy: readonly PolicyRecord[];
+};

@@ -1,0 +1,53 @@
+/**
+Turns repeated UTF-8 byte strings (namespaces, pod names, node names, IPs, policy names) into one shared
+JavaScript string each, without decoding them again: a flow stream repeats a few thousand distinct
+values millions of times, and keeping one copy of each is what lets 100k retained flow records stay
+small and cheap for the garbage collector.
+*/
+const maximumEntries = 65_536;
+
+type Entry = {bytes: Uint8Array; text: string; next: Entry | undefined};
+
+export class StringInterner {
+	private readonly buckets = new Map<number, Entry>();
+	private size = 0;
+	private readonly decoder = new TextDecoder();
+
+	/** The string for `buffer[start, end)`, shared with every earlier call for the same bytes. */
+	intern(buffer: Uint8Array, start: number, end: number): string {
+		// FNV-1a over the bytes.
+		let hash = 0x81_1c_9d_c5;
+		for (let index = start; index < end; index++) {
+			hash = Math.imul(hash ^ buffer[index]!, 0x01_00_01_93);
+		}
+
+		const length = end - start;
+		for (let entry = this.buckets.get(hash); entry; entry = entry.next) {
+			if (entry.bytes.length === length && sameBytes(entry.bytes, buffer, start)) {
+				return entry.text;
+			}
+		}
+
+		if (this.size >= maximumEntries) {
+			// A stream with unbounded distinct values (random pod names…): start over rather than grow.
+			this.buckets.clear();
+			this.size = 0;
+		}
+
+		const bytes = buffer.slice(start, end);
+		const text = this.decoder.decode(bytes);
+		this.buckets.set(hash, {bytes, text, next: this.buckets.get(hash)});
+		this.size++;
+		return text;
+	}
+}
+
+function sameBytes(bytes: Uint8Array, buffer: Uint8Array, start: number): boolean {
+	for (let index = 0; index < bytes.length; index++) {
+		if (bytes[index] !== buffer[start + index]) {
+			return false;
+		}
+	}
+
+	return true;
+}

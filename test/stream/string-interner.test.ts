@@ -1,0 +1,34 @@
+import {describe, expect, test} from 'vitest';
+import {StringInterner} from '../../src/stream/string-interner.js';
+
+describe('StringInterner', () => {
+	test('returns the decoded text, the same string for the same bytes at any offset', () => {
+		const interner = new StringInterner();
+		const buffer = Buffer.from('xxshop/frontend··shop/frontend');
+		const first = interner.intern(buffer, 2, 15);
+		const second = interner.intern(buffer, 19, 32);
+		expect(first).toBe('shop/frontend');
+		expect(second).toBe(first);
+		expect(interner.intern(Buffer.from('ünïcode'), 0, Buffer.byteLength('ünïcode'))).toBe('ünïcode');
+	});
+
+	test('tells apart different bytes, even in one hash bucket', () => {
+		const interner = new StringInterner();
+		const values = Array.from({length: 5000}, (_, index) => `pod-${index}`);
+		for (const value of values) {
+			interner.intern(Buffer.from(value), 0, value.length);
+		}
+
+		for (const value of values) {
+			expect(interner.intern(Buffer.from(value), 0, value.length)).toBe(value);
+		}
+	});
+
+	test('keeps working past its size bound', () => {
+		const interner = new StringInterner();
+		for (let index = 0; index < 70_000; index++) {
+			const value = `uuid-${index}`;
+			expect(interner.intern(Buffer.from(value), 0, value.length)).toBe(value);
+		}
+	});
+});
