@@ -3,14 +3,21 @@
 replaying the zero-trust lab or the Star Wars demo, for trying ztop — or the hubble CLI — without a
 cluster. It listens on loopback unless --listen names another address.
 */
-import {readFileSync} from 'node:fs';
+import {createReadStream, readFileSync} from 'node:fs';
 import meow from 'meow';
+import type {GetFlowsResponse} from '../flow/flow.js';
 import {defaultDemoRelayOptions, scenarios, startDemoRelay} from '../relay/demo-relay-server.js';
+import type {FlowSource} from '../relay/flow-source.js';
+import {ReplaySource} from '../relay/replay-source.js';
+import type {Scenario} from '../relay/scenario.js';
+import {readCapture} from '../stream/jsonpb-reader.js';
+import {formatWarning} from './capture-pipeline.js';
 import {RunError, UsageError} from './usage-error.js';
 
 const help = `
   Usage
     $ ztop demo-relay [--listen 127.0.0.1:4245] [--scenario zero-trust|starwars]
+    $ ztop demo-relay --replay flows.json [--rate N] [--loop]
 
   Serves observer.Observer (GetFlows, ServerStatus, GetNodes, GetNamespaces) and grpc.health.v1.Health,
   like Hubble Relay, with flows from a scenario of the zero-trust lab or the Star Wars demo.
@@ -23,6 +30,9 @@ const help = `
     --seed N               Seed of the scenario's random choices (default ${defaultDemoRelayOptions.seed})
     --lost-every N         Emit a lost_events response after every N flows
     --history N            Flows kept per node for --last and --since (default ${defaultDemoRelayOptions.historyPerNode})
+    --replay FILE          Serve a capture of \`hubble observe -o jsonpb\` instead of a scenario: all of it as
+                           history, and with --rate played again as live flows (--loop repeats it)
+    --loop                 With --replay and --rate, start over at the end of the capture
     --tls-cert-file FILE   Serve TLS with this certificate (and --tls-key-file)
     --tls-key-file FILE
     --tls-client-ca-file FILE  Require client certificates signed by this CA (mTLS)
@@ -49,12 +59,18 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 			tlsCertFile: {type: 'string'},
 			tlsKeyFile: {type: 'string'},
 			tlsClientCaFile: {type: 'string'},
+			replay: {type: 'string'},
+			loop: {type: 'boolean'},
 		},
 	});
 	const flags = cli.flags;
 	const scenario = scenarios.get(flags.scenario);
 	if (!scenario) {
 		throw new UsageError(`unknown --scenario ${JSON.stringify(flags.scenario)}: use ${[...scenarios.keys()].join(' or ')}`);
+	}
+
+	if (flags.loop && flags.replay === undefined) {
+		throw new UsageError('--loop goes with --replay');
 	}
 
 	const match = /^(?:\[(?<ipv6>[^\]]+)\]|(?<host>[^:]+)):(?<port>\d+)$/.exec(flags.listen);
@@ -80,7 +96,16 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 		}
 	};
 
-	const relay = await startDemoRelay(scenario, {
+	const source: Scenario | FlowSource =
+		flags.replay === undefined
+			? scenario
+			: new ReplaySource(`capture ${flags.replay}`, await readReplay(flags.replay), {
+					rate: flags.rate ?? 0,
+					loop: flags.loop === true,
+					seed: flags.seed ?? defaultDemoRelayOptions.seed,
+					startMilliseconds: Date.now(),
+				});
+	const relay = await startDemoRelay(source, {
 		...defaultDemoRelayOptions,
 		...(flags.rate === undefined ? {} : {rate: flags.rate}),
 		...(flags.stageSeconds === undefined ? {} : {stageSeconds: flags.stageSeconds}),
@@ -101,11 +126,26 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 	}).catch((error: Error) => {
 		throw new RunError(`cannot listen on ${flags.listen}: ${error.message}`);
 	});
-	process.stderr.write(`ztop demo-relay: serving ${scenario.name} (${scenario.description}) on ${relay.address}\n`);
+	process.stderr.write(`ztop demo-relay: serving ${source.name} (${source.description}) on ${relay.address}\n`);
 	await new Promise<void>(resolve => {
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);
 	});
 	await relay.stop();
 	return 0;
+}
+
+async function readReplay(file: string): Promise<GetFlowsResponse[]> {
+	const input = createReadStream(file);
+	const opened = new Promise<void>((resolve, reject) => {
+		input.once('open', () => resolve());
+		input.once('error', error => reject(new RunError(`cannot read --replay file ${file}: ${error.message}`)));
+	});
+	await opened;
+	const responses: GetFlowsResponse[] = [];
+	for await (const response of readCapture(input, {onWarning: warning => process.stderr.write(formatWarning(file, warning))})) {
+		responses.push(response);
+	}
+
+	return responses;
 }

@@ -1,6 +1,7 @@
 /** Runs a DemoRelay behind a real gRPC server: what `ztop demo-relay` and `ztop --demo` start. */
 import {startObserverServer, type RunningObserverServer, type ServerTls} from '../stream/observer-server.js';
 import {DemoRelay, type DemoRelayOptions, type FlowsRequest} from './demo-relay.js';
+import type {FlowSource} from './flow-source.js';
 import type {Scenario} from './scenario.js';
 import {starWarsScenario} from './scenarios/starwars.js';
 import {zeroTrustScenario} from './scenarios/zero-trust.js';
@@ -22,10 +23,10 @@ export const defaultDemoRelayOptions: DemoRelayOptions = {
 export type RunningDemoRelay = RunningObserverServer & {relay: DemoRelay};
 
 export async function startDemoRelay(
-	scenario: Scenario,
+	source: Scenario | FlowSource,
 	options: DemoRelayOptions & {host: string; port: number; tls?: ServerTls; tickMilliseconds?: number},
 ): Promise<RunningDemoRelay> {
-	const relay = new DemoRelay(scenario, options);
+	const relay = new DemoRelay(source, options);
 	const server = await startObserverServer(
 		{
 			getFlows: (request, stream) => relay.getFlows(request as FlowsRequest, stream),

@@ -7,6 +7,7 @@ import type {FlowFilter, GetFlowsResponse} from '../flow/flow.js';
 import {compareInstants, parseTimestamp} from '../flow/timestamp.js';
 import {compileFilterLists} from '../filters/flow-filter-match.js';
 import {FlowHistory, responseTime} from './flow-history.js';
+import type {FlowSource} from './flow-source.js';
 import {ScenarioFeed} from './scenario-feed.js';
 import type {Scenario} from './scenario.js';
 
@@ -58,30 +59,34 @@ type Subscriber = {
 
 export class DemoRelay {
 	readonly history: FlowHistory;
-	private readonly feed: ScenarioFeed;
+	readonly source: FlowSource;
 	private readonly subscribers = new Set<Subscriber>();
 	private readonly now: () => number;
 	private readonly startedAt: number;
 	private timer: ReturnType<typeof setInterval> | undefined;
 
+	/** Plays a scenario (backfilled by `backfillSeconds`), or serves any other flow source. */
 	constructor(
-		readonly scenario: Scenario,
+		source: Scenario | FlowSource,
 		private readonly options: DemoRelayOptions,
 	) {
 		this.now = options.now ?? Date.now;
 		this.startedAt = this.now();
 		this.history = new FlowHistory(options.historyPerNode);
-		this.feed = new ScenarioFeed(scenario, {
-			seed: options.seed,
-			rate: options.rate,
-			stageSeconds: options.stageSeconds,
-			lostEvery: options.lostEvery,
-			startMilliseconds: this.startedAt - options.backfillSeconds * 1000,
-		});
+		this.source =
+			'round' in source
+				? new ScenarioFeed(source, {
+						seed: options.seed,
+						rate: options.rate,
+						stageSeconds: options.stageSeconds,
+						lostEvery: options.lostEvery,
+						startMilliseconds: this.startedAt - options.backfillSeconds * 1000,
+					})
+				: source;
 		this.tick();
 	}
 
-	/** Advances the scenario every `intervalMilliseconds` until stop(). */
+	/** Advances the source every `intervalMilliseconds` until stop(). */
 	start(intervalMilliseconds = 100): void {
 		this.timer ??= setInterval(() => this.tick(), intervalMilliseconds);
 		this.timer.unref?.();
@@ -94,7 +99,7 @@ export class DemoRelay {
 
 	/** Produces every flow due by now: into the history and to every following stream. */
 	tick(): void {
-		for (const response of this.feed.until(this.now())) {
+		for (const response of this.source.until(this.now())) {
 			this.history.add(response);
 			for (const subscriber of this.subscribers) {
 				subscriber.deliver(response);
@@ -102,10 +107,9 @@ export class DemoRelay {
 		}
 	}
 
-	/** The current stage, 1-based, with its name. */
-	stage(): {index: number; count: number; name: string} {
-		const index = this.feed.stageAt(this.now());
-		return {index: index + 1, count: this.scenario.stages.length, name: this.scenario.stages[index]!};
+	/** The current stage, 1-based, with its name, for sources told in stages. */
+	stage(): {index: number; count: number; name: string} | undefined {
+		return this.source.stageAt?.(this.now());
 	}
 
 	getFlows(request: FlowsRequest, stream: FlowStream): void {
@@ -119,7 +123,7 @@ export class DemoRelay {
 		const number = Number(request.number ?? '0');
 		this.tick();
 		stream.send({
-			node_status: {state_change: 'NODE_CONNECTED', node_names: [...this.scenario.nodes]},
+			node_status: {state_change: 'NODE_CONNECTED', node_names: [...this.source.nodes]},
 			time: new Date(this.now()).toISOString(),
 		});
 		const isLiveOnly = request.follow === true && number === 0 && since === undefined;
@@ -141,10 +145,10 @@ export class DemoRelay {
 	serverStatus(): Record<string, unknown> {
 		return {
 			num_flows: String(this.history.flowCount),
-			max_flows: String(this.options.historyPerNode * this.scenario.nodes.length),
+			max_flows: String(this.options.historyPerNode * this.source.nodes.length),
 			seen_flows: String(this.history.seenFlows),
 			uptime_ns: String(Math.max(0, this.now() - this.startedAt) * 1_000_000),
-			num_connected_nodes: this.scenario.nodes.length,
+			num_connected_nodes: this.source.nodes.length,
 			num_unavailable_nodes: 0,
 			version: this.options.version ?? 'ztop-demo-relay',
 			flows_rate: this.options.rate,
@@ -153,7 +157,7 @@ export class DemoRelay {
 
 	getNodes(): Record<string, unknown> {
 		return {
-			nodes: this.scenario.nodes.map(name => ({
+			nodes: this.source.nodes.map(name => ({
 				name,
 				version: this.options.version ?? 'ztop-demo-relay',
 				address: '127.0.0.1',

@@ -5,6 +5,7 @@ and its node, deterministically for a given seed and start time.
 */
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {formatTimestamp} from '../flow/timestamp.js';
+import type {FlowSource} from './flow-source.js';
 import {SeededRandom} from './random.js';
 import type {Scenario} from './scenario.js';
 
@@ -19,7 +20,10 @@ export type ScenarioFeedOptions = {
 	lostEvery: number;
 };
 
-export class ScenarioFeed {
+export class ScenarioFeed implements FlowSource {
+	readonly name: string;
+	readonly description: string;
+	readonly nodes: readonly string[];
 	private readonly random: SeededRandom;
 	private nextRoundMilliseconds: number;
 	private nextPort = 32_768;
@@ -31,12 +35,20 @@ export class ScenarioFeed {
 	) {
 		this.random = new SeededRandom(options.seed);
 		this.nextRoundMilliseconds = options.startMilliseconds;
+		this.name = scenario.name;
+		this.description = scenario.description;
+		this.nodes = scenario.nodes;
 	}
 
 	/** The 0-based stage at a moment of the story. */
-	stageAt(milliseconds: number): number {
+	stageIndexAt(milliseconds: number): number {
 		const elapsed = Math.max(0, milliseconds - this.options.startMilliseconds);
 		return Math.floor(elapsed / (this.options.stageSeconds * 1000)) % this.scenario.stages.length;
+	}
+
+	stageAt(milliseconds: number): {index: number; count: number; name: string} {
+		const index = this.stageIndexAt(milliseconds);
+		return {index: index + 1, count: this.scenario.stages.length, name: this.scenario.stages[index]!};
 	}
 
 	/** Every response whose round starts at or before `milliseconds`, in time order. */
@@ -44,7 +56,7 @@ export class ScenarioFeed {
 		const responses: GetFlowsResponse[] = [];
 		while (this.nextRoundMilliseconds <= milliseconds) {
 			const roundStart = this.nextRoundMilliseconds;
-			const stage = this.stageAt(roundStart);
+			const stage = this.stageIndexAt(roundStart);
 			const flows = this.scenario.round({stage, random: this.random, ephemeralPort: () => this.ephemeralPort()});
 			const spacing = 1000 / this.options.rate;
 			for (const [index, flow] of flows.entries()) {

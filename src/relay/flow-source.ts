@@ -1,0 +1,13 @@
+/** What feeds the demo relay: a scenario played on a clock, or a capture replayed. */
+import type {GetFlowsResponse} from '../flow/flow.js';
+
+export type FlowSource = {
+	name: string;
+	description: string;
+	/** Every node the source's flows are observed on. */
+	nodes: readonly string[];
+	/** Every response due by `milliseconds` (since the epoch) that was not returned before, in order. */
+	until(milliseconds: number): GetFlowsResponse[];
+	/** The 1-based stage at a moment, for sources told in stages. */
+	stageAt?(milliseconds: number): {index: number; count: number; name: string};
+};
