@@ -4,18 +4,23 @@ export const helpText = `
   and the policies behind every verdict.
 
   Usage
-    $ ztop [filters] [--input-file FILE | -] [-o compact|dict|table|jsonpb|json|tally|tally-json]
+    $ ztop [filters] [--server ADDR | -P | --demo [SCENARIO] | --input-file FILE|-] [-o FORMAT]
+    $ ztop demo-relay [--listen 127.0.0.1:4245] [--scenario zero-trust|starwars]   (ztop demo-relay --help)
 
   Examples
+    $ ztop --demo                                  the zero-trust lab, live (Ctrl-C to stop)
+    $ ztop -n shop --type policy-verdict -f        follow Hubble Relay at $HUBBLE_SERVER or localhost:4245
+    $ ztop -P -n shop --last 100 -o tally          port-forward hubble-relay, tally the last 100 per node
     $ ztop --input-file flows.json -n shop --type policy-verdict
     $ hubble observe -n shop -o jsonpb --last 1000 | ztop --input-file - -o tally
-    $ ztop --input-file flows.json -o tally-json --from-label app=frontend
     $ ztop --input-file flows.json --verdict DROPPED --not -n kube-system
     $ ztop -n shop --print-raw-filters
 
-  Selectors
+  Selectors (as hubble observe: against a server the last 20 flows per node, no follow)
+    -f, --follow            Keep streaming new flows (reconnects, without gaps or duplicates)
     --first N               The first N matching flows
-    --last N                The last N matching flows
+    --last N                The last N matching flows (per node from a relay)
+    --all                   Every flow the server holds
     --since TIME            Flows at or after TIME: a duration back from now (5m, 1h30m)
                             or a time (2026-11-22, 2026-11-22T10:04Z, RFC 3339)
     --until TIME            Flows up to TIME (same forms)
@@ -48,6 +53,19 @@ export const helpText = `
     --not                   Negate the next filter flag
     --allowlist JSON        Raw FlowFilter to allow (repeatable)
     --denylist JSON         Raw FlowFilter to deny (repeatable)
+
+  Connection
+    --server ADDR           Hubble Relay: host:port, tls://host:port, unix:///path
+                            (default $HUBBLE_SERVER, else localhost:4245)
+    --tls                   Use TLS; --tls-ca-cert-files FILE, --tls-server-name NAME,
+                            --tls-client-cert-file FILE --tls-client-key-file FILE (mTLS),
+                            --tls-allow-insecure (skip certificate checks)
+    --request-timeout D     Deadline of unary calls (default 12s)
+    -P, --port-forward      kubectl port-forward service/hubble-relay first; --port-forward-port N
+                            (default 4245, 0 = any), --kube-context, --kubeconfig, --kube-namespace
+                            (default kube-system)
+    --demo [SCENARIO]       Start the built-in demo relay (zero-trust or starwars) and follow it;
+                            --seed N, --stage-seconds N
 
   Input and output
     --input-file FILE       Read a capture of \`hubble observe -o jsonpb\` (- for stdin)
