@@ -48,6 +48,7 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 		importMeta: import.meta,
 		argv,
 		allowUnknownFlags: false,
+		description: false,
 		flags: {
 			listen: {type: 'string', default: '127.0.0.1:4245'},
 			scenario: {type: 'string', default: 'zero-trust'},

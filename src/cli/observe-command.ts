@@ -39,7 +39,7 @@ function joinStdinValue(argv: string[]): string[] {
 
 export async function runObserve(rawArgv: string[]): Promise<number> {
 	const argv = joinStdinValue(rawArgv);
-	const cli = meow(helpText, {importMeta: import.meta, argv, flags: flagDefinitions, allowUnknownFlags: false, booleanDefault: undefined});
+	const cli = meow(helpText, {importMeta: import.meta, argv, flags: flagDefinitions, allowUnknownFlags: false, booleanDefault: undefined, description: false});
 	const flags = cli.flags as Flags;
 	const demoScenario = flags['demo'] ? (cli.input[0] ?? 'zero-trust') : undefined;
 	const unexpected = flags['demo'] ? cli.input.slice(1) : cli.input;
