@@ -19,6 +19,7 @@ import {hubbleSchema} from '../stream/hubble-schema.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
 import {startPortForward, PortForwardError} from '../stream/kubectl-port-forward.js';
 import {ObserverClient} from '../stream/observer-client.js';
+import {ServerStatusPoller, formatServerStatus} from '../stream/server-status-poller.js';
 import {ProtoJsonError, readMessage} from '../stream/protojson.js';
 import {formatWarning, selectResponses, type CaptureSelection} from './capture-pipeline.js';
 import {connectionOptions} from './connection-flags.js';
@@ -145,6 +146,16 @@ async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string
 
 	const request = flowsRequest(flags, lists, isFollowing);
 	const client = new ObserverClient(connection);
+	// With --debug, a followed stream also reports the server's status every 5 s (the TUI shows it always).
+	const poller =
+		isFollowing && flags['debug'] === true
+			? new ServerStatusPoller(
+					client,
+					status => sink.stderr(`ztop: server status: ${formatServerStatus(status)}\n`),
+					error => sink.stderr(`ztop: server status unavailable: ${error.message}\n`),
+				)
+			: undefined;
+	poller?.start();
 	try {
 		await new Promise<void>((resolve, reject) => {
 			const subscription = new FlowSubscription(client, request, {
@@ -193,6 +204,7 @@ async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string
 			subscription.start();
 		});
 	} finally {
+		poller?.stop();
 		client.close();
 		await cleanUp?.();
 	}
