@@ -42,7 +42,7 @@ if (mode === 'raw' || mode === 'partial') {
 		}
 
 		const decoded = decodeFlowRecord(bytes);
-		records[count % ringSize] = decoded.kind === 'flow' ? decoded.record : undefined;
+		records[count % ringSize] = decoded;
 		received(bytes);
 	});
 	call.on('end', finish);

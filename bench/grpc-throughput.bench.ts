@@ -9,6 +9,7 @@ import {execFile} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import http2 from 'node:http2';
+import {build} from 'esbuild';
 import {ScenarioFeed} from '../src/relay/scenario-feed.js';
 import {zeroTrustScenario} from '../src/relay/scenarios/zero-trust.js';
 import {encodeMessage} from '../src/stream/binary-codec.js';
@@ -80,6 +81,19 @@ server.on('stream', (stream, headers) => {
 });
 const port = await new Promise<number>(resolve => server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port)));
 
+// The clients run bundled, as the ztop CLI ships, so no TypeScript loader sits in the measured process.
+const clientBundle = path.join(here, '..', 'dist', 'bench-grpc-client.mjs');
+await build({
+	entryPoints: [path.join(here, 'grpc-client.ts')],
+	outfile: clientBundle,
+	bundle: true,
+	platform: 'node',
+	format: 'esm',
+	target: 'node20',
+	logLevel: 'warning',
+	banner: {js: "import {createRequire as __benchRequire} from 'node:module'; const require = __benchRequire(import.meta.url);"},
+});
+
 type Result = {flowsPerSecond: number; peakRssMegabytes: number; flows: number};
 
 async function measure(mode: 'raw' | 'partial' | 'proto-loader'): Promise<Result> {
@@ -87,7 +101,7 @@ async function measure(mode: 'raw' | 'partial' | 'proto-loader'): Promise<Result
 	for (let run = 0; run < runs; run++) {
 		// execFileSync would block this process, which serves the stream; run the client asynchronously.
 		const output = await new Promise<string>((resolve, reject) => {
-			execFile(process.execPath, ['--import', 'tsx', path.join(here, 'grpc-client.ts'), mode, `127.0.0.1:${port}`], {maxBuffer: 1 << 20}, (error, stdout) =>
+			execFile(process.execPath, [clientBundle, mode, `127.0.0.1:${port}`], {maxBuffer: 1 << 20}, (error, stdout) =>
 				error ? reject(error) : resolve(stdout),
 			);
 		});

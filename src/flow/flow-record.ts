@@ -4,16 +4,11 @@ indexes and the flows pane shows, decoded straight from the wire (src/stream/flo
 without building the full message. Enums stay numbers; the full flow is decoded only for drill-down.
 */
 
-export type EndpointRecord = {
-	namespace: string;
-	podName: string;
-	identity: number;
-	clusterName: string;
-};
-
 export type PolicyRecord = {name: string; namespace: string; kind: string};
 
+/** Flat on purpose: one object per flow, no nested endpoint objects for the garbage collector to trace. */
 export type FlowRecord = {
+	kind: 'flow';
 	/** Seconds since the epoch of the response time (the flow time when the response has none). */
 	timeSeconds: number;
 	timeNanos: number;
@@ -38,8 +33,14 @@ export type FlowRecord = {
 	protocol: string;
 	sourcePort: number;
 	destinationPort: number;
-	source: EndpointRecord;
-	destination: EndpointRecord;
+	sourceNamespace: string;
+	sourcePodName: string;
+	sourceIdentity: number;
+	sourceClusterName: string;
+	destinationNamespace: string;
+	destinationPodName: string;
+	destinationIdentity: number;
+	destinationClusterName: string;
 	/** flow.L7FlowType number; 0 without L7. */
 	l7Type: number;
 	httpCode: number;
@@ -51,3 +52,7 @@ export type FlowRecord = {
 	egressDeniedBy: readonly PolicyRecord[];
 	ingressDeniedBy: readonly PolicyRecord[];
 };
+
+export type LostEventsRecord = {kind: 'lost-events'; lost: number; source: number; nodeName: string};
+
+export type NodeStatusRecord = {kind: 'node-status'};

@@ -7,7 +7,7 @@ decode; `npm run bench` measures it again in this project. Field numbers: hubble
 import type Long from 'long';
 import protobuf from './protobuf-runtime.js';
 import {StringInterner} from './string-interner.js';
-import type {EndpointRecord, FlowRecord, PolicyRecord} from '../flow/flow-record.js';
+import type {FlowRecord, LostEventsRecord, NodeStatusRecord, PolicyRecord} from '../flow/flow-record.js';
 
 type Reader = protobuf.Reader;
 
@@ -21,16 +21,14 @@ function internedString(reader: Reader): string {
 	return interner.intern(reader.buf, start, start + length);
 }
 
-export type DecodedResponse =
-	| {kind: 'flow'; record: FlowRecord}
-	| {kind: 'lost-events'; lost: number; source: number; nodeName: string}
-	| {kind: 'node-status'}
-	| {kind: 'empty'};
+/** A response with none of flow, node_status and lost_events decodes to undefined. */
+export type DecodedResponse = FlowRecord | LostEventsRecord | NodeStatusRecord | undefined;
 
-const emptyEndpoint = (): EndpointRecord => ({namespace: '', podName: '', identity: 0, clusterName: ''});
+const nodeStatus: NodeStatusRecord = Object.freeze({kind: 'node-status'});
 
 function newRecord(): FlowRecord {
 	return {
+		kind: 'flow',
 		timeSeconds: 0,
 		timeNanos: 0,
 		nodeName: '',
@@ -48,8 +46,14 @@ function newRecord(): FlowRecord {
 		protocol: '',
 		sourcePort: 0,
 		destinationPort: 0,
-		source: emptyEndpoint(),
-		destination: emptyEndpoint(),
+		sourceNamespace: '',
+		sourcePodName: '',
+		sourceIdentity: 0,
+		sourceClusterName: '',
+		destinationNamespace: '',
+		destinationPodName: '',
+		destinationIdentity: 0,
+		destinationClusterName: '',
 		l7Type: 0,
 		httpCode: 0,
 		httpMethod: '',
@@ -71,7 +75,7 @@ function withPolicy(list: readonly PolicyRecord[], policy: PolicyRecord): readon
 
 export function decodeFlowRecord(bytes: Uint8Array): DecodedResponse {
 	const reader = protobuf.Reader.create(bytes);
-	let result: DecodedResponse = {kind: 'empty'};
+	let result: DecodedResponse;
 	let record: FlowRecord | undefined;
 	let lost: {lost: number; source: number} | undefined;
 	let nodeName = '';
@@ -87,7 +91,7 @@ export function decodeFlowRecord(bytes: Uint8Array): DecodedResponse {
 
 			case 2: {
 				reader.skipType(tag & 7);
-				result = {kind: 'node-status'};
+				result = nodeStatus;
 				break;
 			}
 
@@ -123,7 +127,7 @@ export function decodeFlowRecord(bytes: Uint8Array): DecodedResponse {
 			record.nodeName = nodeName;
 		}
 
-		return {kind: 'flow', record};
+		return record;
 	}
 
 	return lost ? {kind: 'lost-events', ...lost, nodeName} : result;
@@ -156,12 +160,12 @@ function readFlow(reader: Reader, length: number): FlowRecord {
 			}
 
 			case 8: {
-				readEndpoint(reader, reader.uint32() + reader.pos, record.source);
+				readEndpoint(reader, reader.uint32() + reader.pos, record, true);
 				break;
 			}
 
 			case 9: {
-				readEndpoint(reader, reader.uint32() + reader.pos, record.destination);
+				readEndpoint(reader, reader.uint32() + reader.pos, record, false);
 				break;
 			}
 
@@ -316,27 +320,51 @@ function readLayer4(reader: Reader, end: number, record: FlowRecord): void {
 	}
 }
 
-function readEndpoint(reader: Reader, end: number, endpoint: EndpointRecord): void {
+function readEndpoint(reader: Reader, end: number, record: FlowRecord, isSource: boolean): void {
 	while (reader.pos < end) {
 		const tag = reader.uint32();
 		switch (tag >>> 3) {
 			case 2: {
-				endpoint.identity = reader.uint32();
+				const identity = reader.uint32();
+				if (isSource) {
+					record.sourceIdentity = identity;
+				} else {
+					record.destinationIdentity = identity;
+				}
+
 				break;
 			}
 
 			case 3: {
-				endpoint.namespace = internedString(reader);
+				const namespace = internedString(reader);
+				if (isSource) {
+					record.sourceNamespace = namespace;
+				} else {
+					record.destinationNamespace = namespace;
+				}
+
 				break;
 			}
 
 			case 5: {
-				endpoint.podName = internedString(reader);
+				const podName = internedString(reader);
+				if (isSource) {
+					record.sourcePodName = podName;
+				} else {
+					record.destinationPodName = podName;
+				}
+
 				break;
 			}
 
 			case 7: {
-				endpoint.clusterName = internedString(reader);
+				const clusterName = internedString(reader);
+				if (isSource) {
+					record.sourceClusterName = clusterName;
+				} else {
+					record.destinationClusterName = clusterName;
+				}
+
 				break;
 			}
 
