@@ -88,11 +88,6 @@ export function formatStampMilli(text: string | undefined): string {
 	return `${monthNames[date.getUTCMonth()]} ${day} ${clock}.${milliseconds}`;
 }
 
-/** Milliseconds since the epoch (fractional), for comparisons and rates. */
-export function instantToMilliseconds({seconds, nanos}: Instant): number {
-	return seconds * 1000 + nanos / 1_000_000;
-}
-
 /** Orders two instants: negative when a is earlier. */
 export function compareInstants(a: Instant, b: Instant): number {
 	return a.seconds === b.seconds ? a.nanos - b.nanos : a.seconds - b.seconds;

@@ -6,21 +6,10 @@ types, 64-bit integers as strings, defaults dropped, keys in declaration order.
 */
 import protobuf from './protobuf-runtime.js';
 import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
-import {compileType, type CanonicalMessage, type CompiledType} from './protojson.js';
+import {compileType, wrapperValueTypes, type CanonicalMessage, type CompiledType} from './protojson.js';
 
 const toObjectOptions: protobuf.IConversionOptions = {longs: String, enums: String, bytes: String, defaults: false};
 
-const wrapperTypes = new Set([
-	'google.protobuf.BoolValue',
-	'google.protobuf.Int32Value',
-	'google.protobuf.UInt32Value',
-	'google.protobuf.Int64Value',
-	'google.protobuf.UInt64Value',
-	'google.protobuf.FloatValue',
-	'google.protobuf.DoubleValue',
-	'google.protobuf.StringValue',
-	'google.protobuf.BytesValue',
-]);
 
 export function encodeMessage(type: protobuf.Type, message: CanonicalMessage): Uint8Array {
 	return type.encode(type.fromObject(toProtobufObject(compileType(type), message))).finish();
@@ -52,7 +41,7 @@ function toProtobufValue(field: protobuf.Field, value: unknown): unknown {
 	}
 
 	const fullName = resolved.fullName.slice(1);
-	if (wrapperTypes.has(fullName)) {
+	if (fullName in wrapperValueTypes) {
 		return {value};
 	}
 
@@ -110,7 +99,7 @@ function fromProtobufValue(field: protobuf.Field, value: unknown): unknown {
 	}
 
 	const fullName = resolved.fullName.slice(1);
-	if (wrapperTypes.has(fullName)) {
+	if (fullName in wrapperValueTypes) {
 		const inner = (value as {value?: unknown}).value;
 		return inner ?? defaultWrapperValue(fullName);
 	}
@@ -135,14 +124,16 @@ function fromProtobufValue(field: protobuf.Field, value: unknown): unknown {
 	}
 }
 
+/** A wrapper decoded without its value field holds the scalar's default. */
 function defaultWrapperValue(fullName: string): unknown {
-	if (fullName === 'google.protobuf.BoolValue') {
+	const scalar = wrapperValueTypes[fullName];
+	if (scalar === 'bool') {
 		return false;
 	}
 
-	if (fullName === 'google.protobuf.StringValue' || fullName === 'google.protobuf.BytesValue') {
+	if (scalar === 'string' || scalar === 'bytes') {
 		return '';
 	}
 
-	return fullName.includes('64') ? '0' : 0;
+	return scalar?.endsWith('64') ? '0' : 0;
 }

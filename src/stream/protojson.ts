@@ -31,7 +31,8 @@ const int64Types = new Set(['int64', 'sint64', 'sfixed64']);
 const uint64Types = new Set(['uint64', 'fixed64']);
 const floatTypes = new Set(['double', 'float']);
 
-const wrapperValueTypes: Record<string, string> = {
+/** The scalar type inside each google.protobuf wrapper; protojson writes wrappers as that bare scalar. */
+export const wrapperValueTypes: Record<string, string> = {
 	'google.protobuf.BoolValue': 'bool',
 	'google.protobuf.Int32Value': 'int32',
 	'google.protobuf.UInt32Value': 'uint32',
