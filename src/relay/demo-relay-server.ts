@@ -17,7 +17,6 @@ export const defaultDemoRelayOptions: DemoRelayOptions = {
 	stageSeconds: 30,
 	lostEvery: 0,
 	historyPerNode: 4095,
-	backfillSeconds: 120,
 };
 
 export type RunningDemoRelay = RunningObserverServer & {relay: DemoRelay};

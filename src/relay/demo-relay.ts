@@ -46,8 +46,11 @@ export type DemoRelayOptions = {
 	stageSeconds: number;
 	lostEvery: number;
 	historyPerNode: number;
-	/** How much history to make up at start so --last has something to show (seconds). */
-	backfillSeconds: number;
+	/**
+	How much history to make up at start so --last has something to show (seconds). By default one
+	whole cycle of the scenario's stages, so that live flows begin at its first stage.
+	*/
+	backfillSeconds?: number;
 	/** The relay's clock; tests pass a fake one. */
 	now?: () => number;
 	version?: string;
@@ -80,7 +83,7 @@ export class DemoRelay {
 						rate: options.rate,
 						stageSeconds: options.stageSeconds,
 						lostEvery: options.lostEvery,
-						startMilliseconds: this.startedAt - options.backfillSeconds * 1000,
+						startMilliseconds: this.startedAt - (options.backfillSeconds ?? options.stageSeconds * source.stages.length) * 1000,
 					})
 				: source;
 		this.tick();

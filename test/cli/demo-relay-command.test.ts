@@ -5,7 +5,7 @@ import {startZtop} from '../helpers/run-ztop-live.js';
 
 describe('ztop demo-relay and ztop --demo', () => {
 	test('demo-relay serves the zero-trust lab until SIGTERM', async () => {
-		const relay = startZtop(['demo-relay', '--listen', '127.0.0.1:0', '--stage-seconds', '1']);
+		const relay = startZtop(['demo-relay', '--listen', '127.0.0.1:0', '--stage-seconds', '4']);
 		await relay.waitFor((_stdout, stderr) => /serving zero-trust .* on 127\.0\.0\.1:\d+/.test(stderr));
 		const address = /on (127\.0\.0\.1:\d+)/.exec(relay.stderr())![1]!;
 		const result = await runZtop(['--server', address, '--last', '50', '-n', 'shop', '--type', 'policy-verdict', '-o', 'tally-json']);
