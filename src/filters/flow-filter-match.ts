@@ -22,20 +22,20 @@ export function compileFlowFilter(filter: FlowFilter): FlowPredicate {
 	};
 
 	add(filter.uuid, values => flow => values.includes(flow.uuid ?? ''));
-	add(filter.source_ip, values => ipMatcher(values, flow => flow.IP?.source));
-	add(filter.source_ip_xlated, values => ipMatcher(values, flow => flow.IP?.source_xlated));
-	add(filter.destination_ip, values => ipMatcher(values, flow => flow.IP?.destination));
-	add(filter.source_pod, values => namespacedNameMatcher(values, flow => podName(flow.source)));
-	add(filter.destination_pod, values => namespacedNameMatcher(values, flow => podName(flow.destination)));
-	add(filter.source_service, values => namespacedNameMatcher(values, flow => serviceName(flow.source_service)));
-	add(filter.destination_service, values => namespacedNameMatcher(values, flow => serviceName(flow.destination_service)));
+	add(filter.source_ip, values => ipMatcher(values, (flow: Flow) => flow.IP?.source));
+	add(filter.source_ip_xlated, values => ipMatcher(values, (flow: Flow) => flow.IP?.source_xlated));
+	add(filter.destination_ip, values => ipMatcher(values, (flow: Flow) => flow.IP?.destination));
+	add(filter.source_pod, values => namespacedNameMatcher(values, (flow: Flow) => podName(flow.source)));
+	add(filter.destination_pod, values => namespacedNameMatcher(values, (flow: Flow) => podName(flow.destination)));
+	add(filter.source_service, values => namespacedNameMatcher(values, (flow: Flow) => serviceName(flow.source_service)));
+	add(filter.destination_service, values => namespacedNameMatcher(values, (flow: Flow) => serviceName(flow.destination_service)));
 	add(filter.source_fqdn, values => fqdnMatcher(values, flow => flow.source_names));
 	add(filter.destination_fqdn, values => fqdnMatcher(values, flow => flow.destination_names));
-	add(filter.source_label, values => labelMatcher(values, flow => flow.source?.labels));
-	add(filter.destination_label, values => labelMatcher(values, flow => flow.destination?.labels));
-	add(filter.node_labels, values => labelMatcher(values, flow => flow.node_labels));
-	add(filter.source_workload, values => workloadMatcher(values, flow => flow.source));
-	add(filter.destination_workload, values => workloadMatcher(values, flow => flow.destination));
+	add(filter.source_label, values => labelMatcher(values, (flow: Flow) => flow.source?.labels));
+	add(filter.destination_label, values => labelMatcher(values, (flow: Flow) => flow.destination?.labels));
+	add(filter.node_labels, values => labelMatcher(values, (flow: Flow) => flow.node_labels));
+	add(filter.source_workload, values => workloadMatcher(values, (flow: Flow) => flow.source?.workloads));
+	add(filter.destination_workload, values => workloadMatcher(values, (flow: Flow) => flow.destination?.workloads));
 	add(filter.source_cluster_name, values => flow => values.includes(flow.source?.cluster_name ?? ''));
 	add(filter.destination_cluster_name, values => flow => values.includes(flow.destination?.cluster_name ?? ''));
 	add(filter.traffic_direction, values => flow => values.includes(flow.traffic_direction ?? 'TRAFFIC_DIRECTION_UNKNOWN'));
@@ -60,7 +60,7 @@ export function compileFlowFilter(filter: FlowFilter): FlowPredicate {
 	);
 	add(filter.http_status_code, values => {
 		requireOnlyL7EventTypes(filter, 'http status code');
-		return httpStatusMatcher(values);
+		return httpStatusMatcher(values, (flow: Flow) => flow.l7?.http?.code ?? 0);
 	});
 	add(filter.protocol, values => protocolMatcher(values));
 	add(filter.source_port, values => portMatcher(values, 'source_port'));
@@ -120,7 +120,7 @@ export function compileFlowFilter(filter: FlowFilter): FlowPredicate {
 			Object.entries(wanted).every(([flag, isSet]) => !isSet || flags[flag as keyof typeof flags] === true),
 		);
 	});
-	add(filter.node_name, values => nodeNameMatcher(values));
+	add(filter.node_name, values => nodeNameMatcher(values, (flow: Flow) => flow.node_name ?? ''));
 	add(filter.ip_version, values => flow => values.includes(flow.IP?.ipVersion ?? 'IP_NOT_USED'));
 	add(filter.trace_id, values => flow => values.includes(flow.trace_context?.parent?.trace_id ?? ''));
 	add(filter.ip_trace_id, values => flow => values.includes(flow.ip_trace_id?.trace_id ?? '0'));
@@ -151,7 +151,8 @@ export function compileFilterLists(allowlist: readonly FlowFilter[], denylist: r
 	};
 }
 
-function ipMatcher(values: string[], read: (flow: Flow) => string | undefined): FlowPredicate {
+/** IPs or CIDRs, over any item an address can be read from (flows here, index keys in the store). */
+export function ipMatcher<Item>(values: string[], read: (item: Item) => string | undefined): (item: Item) => boolean {
 	const exact = new Set<string>();
 	// One list per family: like Go's netip.Prefix.Contains, an IPv6 prefix never contains an IPv4 address.
 	const ranges = {4: new BlockList(), 6: new BlockList()};
@@ -176,8 +177,8 @@ function ipMatcher(values: string[], read: (flow: Flow) => string | undefined): 
 		}
 	}
 
-	return flow => {
-		const ip = read(flow);
+	return item => {
+		const ip = read(item);
 		if (!ip) {
 			return false;
 		}
@@ -191,7 +192,7 @@ function ipMatcher(values: string[], read: (flow: Flow) => string | undefined): 
 	};
 }
 
-type NamespacedName = {namespace: string; name: string};
+export type NamespacedName = {namespace: string; name: string};
 
 function podName(endpoint: Endpoint | undefined): NamespacedName {
 	return {namespace: endpoint?.namespace ?? '', name: endpoint?.pod_name ?? ''};
@@ -206,7 +207,7 @@ function serviceName(service: Service | undefined): NamespacedName {
 `default` namespace, a leading slash any namespace; an endpoint with neither namespace nor name never
 matches (pkg/hubble/filters/k8s.go).
 */
-function namespacedNameMatcher(values: string[], read: (flow: Flow) => NamespacedName): FlowPredicate {
+export function namespacedNameMatcher<Item>(values: string[], read: (item: Item) => NamespacedName): (item: Item) => boolean {
 	const wanted = values.map(value => {
 		if (value === '') {
 			throw new FilterError('invalid filter, name must not be empty');
@@ -217,8 +218,8 @@ function namespacedNameMatcher(values: string[], read: (flow: Flow) => Namespace
 			? {namespace: 'default', prefix: value}
 			: {namespace: value.slice(0, slash), prefix: value.slice(slash + 1)};
 	});
-	return flow => {
-		const {namespace, name} = read(flow);
+	return item => {
+		const {namespace, name} = read(item);
 		if (namespace === '' && name === '') {
 			return false;
 		}
@@ -253,7 +254,8 @@ function wildcardPattern(values: string[], what: string): RegExp {
 Node names `[cluster/]node` with `*` wildcards. A flow's node name without a cluster belongs to the
 cluster `default`; a pattern without one matches any cluster; `cluster/` matches the whole cluster.
 */
-function nodeNameMatcher(values: string[]): FlowPredicate {
+/** Node name patterns over node names (`cluster/node` or `node`). */
+export function nodeNameMatcher<Item>(values: string[], read: (item: Item) => string): (item: Item) => boolean {
 	const patterns = values.map(value => {
 		const slash = value.indexOf('/');
 		const cluster = slash === -1 ? '*' : value.slice(0, slash);
@@ -262,8 +264,8 @@ function nodeNameMatcher(values: string[]): FlowPredicate {
 			text === '' ? /^.*$/ : wildcardPattern([text], 'node name');
 		return {cluster: part(cluster), node: part(node)};
 	});
-	return flow => {
-		const nodeName = flow.node_name ?? '';
+	return item => {
+		const nodeName = read(item);
 		if (nodeName === '') {
 			return false;
 		}
@@ -275,17 +277,22 @@ function nodeNameMatcher(values: string[]): FlowPredicate {
 	};
 }
 
-function labelMatcher(values: string[], read: (flow: Flow) => string[] | undefined): FlowPredicate {
+/** Label selectors over any item that has Cilium labels (flows here, label sets in the store). */
+export function labelMatcher<Item>(values: string[], read: (item: Item) => readonly string[] | undefined): (item: Item) => boolean {
 	const selectors: LabelSelector[] = values.map(value => parseLabelSelector(value));
-	return flow => {
-		const labels: ParsedLabel[] = (read(flow) ?? []).map(label => parseLabel(label));
+	return item => {
+		const labels: ParsedLabel[] = (read(item) ?? []).map(label => parseLabel(label));
 		return selectors.some(selector => matchesLabelSelector(selector, labels));
 	};
 }
 
-function workloadMatcher(values: Array<{name?: string; kind?: string}>, read: (flow: Flow) => Endpoint | undefined): FlowPredicate {
-	return flow =>
-		(read(flow)?.workloads ?? []).some(workload =>
+/** Workloads (empty name or kind = any) over anything that lists workloads. */
+export function workloadMatcher<Item>(
+	values: Array<{name?: string; kind?: string}>,
+	read: (item: Item) => ReadonlyArray<{name?: string; kind?: string}> | undefined,
+): (item: Item) => boolean {
+	return item =>
+		(read(item) ?? []).some(workload =>
 			values.some(
 				wanted =>
 					(!wanted.name || wanted.name === workload.name) && (!wanted.kind || wanted.kind === workload.kind),
@@ -296,15 +303,16 @@ function workloadMatcher(values: Array<{name?: string; kind?: string}>, read: (f
 const exactStatus = /^[1-5]\d\d$/;
 const statusPrefix = /^[1-5]\d?\+$/;
 
-function httpStatusMatcher(values: string[]): FlowPredicate {
+/** HTTP status codes (`404`) and prefixes (`4+`, `40+`) over status numbers; 0 never matches. */
+export function httpStatusMatcher<Item>(values: string[], read: (item: Item) => number): (item: Item) => boolean {
 	for (const value of values) {
 		if (!exactStatus.test(value) && !statusPrefix.test(value)) {
 			throw new FilterError(`invalid status code filter ${JSON.stringify(value)}: use a code (404) or a prefix (4+, 40+)`);
 		}
 	}
 
-	return flow => {
-		const code = flow.l7?.http?.code ?? 0;
+	return item => {
+		const code = read(item);
 		if (code === 0) {
 			return false;
 		}
@@ -315,13 +323,13 @@ function httpStatusMatcher(values: string[]): FlowPredicate {
 }
 
 /** Hubble refuses HTTP filters next to an event type filter that could match anything but L7 events. */
-function requireOnlyL7EventTypes(filter: FlowFilter, what: string): void {
+export function requireOnlyL7EventTypes(filter: FlowFilter, what: string): void {
 	if (filter.event_type && filter.event_type.some(wanted => wanted.type !== eventType.l7)) {
 		throw new FilterError(`filtering by ${what} requires the event type filter to only match 'l7' events`);
 	}
 }
 
-const protocols = new Set(['tcp', 'udp', 'sctp', 'icmp', 'icmpv4', 'icmpv6', 'vrrp', 'igmp', 'dns', 'http', 'kafka']);
+export const protocols = new Set(['tcp', 'udp', 'sctp', 'icmp', 'icmpv4', 'icmpv6', 'vrrp', 'igmp', 'dns', 'http', 'kafka']);
 
 function protocolMatcher(values: string[]): FlowPredicate {
 	const wanted = values.map(value => {
@@ -401,7 +409,7 @@ function portMatcher(values: string[], side: 'source_port' | 'destination_port')
 }
 
 /** Go's RE2 syntax mostly carries over; RE2-only syntax that JavaScript rejects is reported as invalid. */
-function compileRegularExpression(source: string, what: string): RegExp {
+export function compileRegularExpression(source: string, what: string): RegExp {
 	try {
 		return new RegExp(source, 'u');
 	} catch (error) {
@@ -409,7 +417,7 @@ function compileRegularExpression(source: string, what: string): RegExp {
 	}
 }
 
-function urlPath(url: string | undefined): string | undefined {
+export function urlPath(url: string | undefined): string | undefined {
 	if (url === undefined) {
 		return undefined;
 	}

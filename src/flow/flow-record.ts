@@ -6,6 +6,8 @@ without building the full message. Enums stay numbers; the full flow is decoded 
 
 export type PolicyRecord = {name: string; namespace: string; kind: string};
 
+export type WorkloadRecord = {name: string; kind: string};
+
 /** Flat on purpose: one object per flow, no nested endpoint objects for the garbage collector to trace. */
 export type FlowRecord = {
 	kind: 'flow';
@@ -41,6 +43,14 @@ export type FlowRecord = {
 	destinationPodName: string;
 	destinationIdentity: number;
 	destinationClusterName: string;
+	/** Cilium labels (`k8s:app=frontend`), one shared array per distinct set. */
+	sourceLabels: readonly string[];
+	destinationLabels: readonly string[];
+	sourceWorkloads: readonly WorkloadRecord[];
+	destinationWorkloads: readonly WorkloadRecord[];
+	/** DNS names of the addresses (source_names, destination_names). */
+	sourceNames: readonly string[];
+	destinationNames: readonly string[];
 	/** flow.L7FlowType number; 0 without L7. */
 	l7Type: number;
 	httpCode: number;

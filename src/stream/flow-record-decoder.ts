@@ -7,11 +7,50 @@ decode; `npm run bench` measures it again in this project. Field numbers: hubble
 import type Long from 'long';
 import protobuf from './protobuf-runtime.js';
 import {StringInterner} from './string-interner.js';
-import type {FlowRecord, LostEventsRecord, NodeStatusRecord, PolicyRecord} from '../flow/flow-record.js';
+import type {FlowRecord, LostEventsRecord, NodeStatusRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
+import {RecordLists} from '../flow/to-flow-record.js';
+import {emptyList} from '../flow/shared-lists.js';
 
 type Reader = protobuf.Reader;
 
 const interner = new StringInterner();
+const lists = new RecordLists();
+// Scratch arrays reused while one message is read; the record keeps shared copies.
+const scratchLabels: string[] = [];
+let scratchLabelsHash = 0;
+
+/**
+Label lists by a hash of their interned strings' ids: an endpoint's labels repeat in every flow, and
+finding the shared copy this way costs no string building (a join per flow halved throughput).
+*/
+const labelLists = new Map<number, Array<readonly string[]>>();
+
+function sharedLabels(labels: readonly string[], hash: number): readonly string[] {
+	if (labels.length === 0) {
+		return emptyList;
+	}
+
+	const candidates = labelLists.get(hash);
+	if (candidates) {
+		for (const candidate of candidates) {
+			if (candidate.length === labels.length && candidate.every((label, index) => label === labels[index])) {
+				return candidate;
+			}
+		}
+	}
+
+	if (labelLists.size >= 65_536) {
+		labelLists.clear();
+	}
+
+	const shared = Object.freeze([...labels]);
+	labelLists.set(hash, [...(candidates ?? []), shared]);
+	return shared;
+}
+
+const scratchWorkloads: WorkloadRecord[] = [];
+const scratchSourceNames: string[] = [];
+const scratchDestinationNames: string[] = [];
 
 /** A length-delimited string field, shared with every earlier occurrence of the same value. */
 function internedString(reader: Reader): string {
@@ -54,6 +93,12 @@ function newRecord(): FlowRecord {
 		destinationPodName: '',
 		destinationIdentity: 0,
 		destinationClusterName: '',
+		sourceLabels: emptyList,
+		destinationLabels: emptyList,
+		sourceWorkloads: emptyList,
+		destinationWorkloads: emptyList,
+		sourceNames: emptyList,
+		destinationNames: emptyList,
 		l7Type: 0,
 		httpCode: 0,
 		httpMethod: '',
@@ -136,6 +181,8 @@ export function decodeFlowRecord(bytes: Uint8Array): DecodedResponse {
 function readFlow(reader: Reader, length: number): FlowRecord {
 	const end = reader.pos + length;
 	const record = newRecord();
+	scratchSourceNames.length = 0;
+	scratchDestinationNames.length = 0;
 	while (reader.pos < end) {
 		const tag = reader.uint32();
 		switch (tag >>> 3) {
@@ -176,6 +223,16 @@ function readFlow(reader: Reader, length: number): FlowRecord {
 
 			case 11: {
 				record.nodeName = internedString(reader);
+				break;
+			}
+
+			case 13: {
+				scratchSourceNames.push(internedString(reader));
+				break;
+			}
+
+			case 14: {
+				scratchDestinationNames.push(internedString(reader));
 				break;
 			}
 
@@ -261,6 +318,13 @@ function readFlow(reader: Reader, length: number): FlowRecord {
 		}
 	}
 
+	if (scratchSourceNames.length > 0) {
+		record.sourceNames = lists.names.share(scratchSourceNames);
+	}
+
+	if (scratchDestinationNames.length > 0) {
+		record.destinationNames = lists.names.share(scratchDestinationNames);
+	}
 	return record;
 }
 
@@ -320,12 +384,68 @@ function readLayer4(reader: Reader, end: number, record: FlowRecord): void {
 	}
 }
 
+/**
+Labels by security identity. Cilium allocates an identity per label set, so once an identity's labels
+are known its flows' label bytes (most of a flow's size) are skipped instead of read. Reserved
+identities (below 256: host, world, …) are always read, as their labels can differ by node.
+The identity field (2) precedes labels (4) on the wire: Go and protobufjs write fields in number order.
+*/
+const labelsByIdentity = new Map<number, readonly string[]>();
+const firstAllocatedIdentity = 256;
+
+/** Workloads by namespace, then pod (a pod's owner does not change); pod_name (5) precedes workloads (6). */
+const workloadsByPod = new Map<string, Map<string, readonly WorkloadRecord[]>>();
+let workloadCount = 0;
+
 function readEndpoint(reader: Reader, end: number, record: FlowRecord, isSource: boolean): void {
+	let identity = 0;
+	let knownLabels: readonly string[] | undefined;
+	let namespace = '';
+	let podName = '';
+	let knownWorkloads: readonly WorkloadRecord[] | undefined;
+	scratchLabels.length = 0;
+	scratchLabelsHash = 0x81_1c_9d_c5;
+	scratchWorkloads.length = 0;
 	while (reader.pos < end) {
 		const tag = reader.uint32();
 		switch (tag >>> 3) {
+			case 4: {
+				if (knownLabels) {
+					reader.skipType(tag & 7);
+				} else {
+					scratchLabels.push(internedString(reader));
+					scratchLabelsHash = Math.imul(scratchLabelsHash ^ interner.lastId, 0x01_00_01_93);
+				}
+
+				break;
+			}
+
+			case 6: {
+				if (knownWorkloads) {
+					reader.skipType(tag & 7);
+					break;
+				}
+
+				const workloadEnd = reader.uint32() + reader.pos;
+				const workload: WorkloadRecord = {name: '', kind: ''};
+				while (reader.pos < workloadEnd) {
+					const workloadTag = reader.uint32();
+					if (workloadTag >>> 3 === 1) {
+						workload.name = internedString(reader);
+					} else if (workloadTag >>> 3 === 2) {
+						workload.kind = internedString(reader);
+					} else {
+						reader.skipType(workloadTag & 7);
+					}
+				}
+
+				scratchWorkloads.push(workload);
+				break;
+			}
+
 			case 2: {
-				const identity = reader.uint32();
+				identity = reader.uint32();
+				knownLabels = identity >= firstAllocatedIdentity ? labelsByIdentity.get(identity) : undefined;
 				if (isSource) {
 					record.sourceIdentity = identity;
 				} else {
@@ -336,7 +456,7 @@ function readEndpoint(reader: Reader, end: number, record: FlowRecord, isSource:
 			}
 
 			case 3: {
-				const namespace = internedString(reader);
+				namespace = internedString(reader);
 				if (isSource) {
 					record.sourceNamespace = namespace;
 				} else {
@@ -347,7 +467,8 @@ function readEndpoint(reader: Reader, end: number, record: FlowRecord, isSource:
 			}
 
 			case 5: {
-				const podName = internedString(reader);
+				podName = internedString(reader);
+				knownWorkloads = workloadsByPod.get(namespace)?.get(podName);
 				if (isSource) {
 					record.sourcePodName = podName;
 				} else {
@@ -372,6 +493,45 @@ function readEndpoint(reader: Reader, end: number, record: FlowRecord, isSource:
 				reader.skipType(tag & 7);
 			}
 		}
+	}
+
+	let labels = knownLabels;
+	if (!labels) {
+		labels = sharedLabels(scratchLabels, scratchLabelsHash);
+		if (identity >= firstAllocatedIdentity) {
+			if (labelsByIdentity.size >= 65_536) {
+				labelsByIdentity.clear();
+			}
+
+			labelsByIdentity.set(identity, labels);
+		}
+	}
+
+	let workloads = knownWorkloads;
+	if (!workloads) {
+		workloads = scratchWorkloads.length === 0 ? emptyList : lists.workloads.share(scratchWorkloads);
+		if (podName !== '') {
+			if (++workloadCount > 65_536) {
+				workloadsByPod.clear();
+				workloadCount = 0;
+			}
+
+			let pods = workloadsByPod.get(namespace);
+			if (!pods) {
+				pods = new Map();
+				workloadsByPod.set(namespace, pods);
+			}
+
+			pods.set(podName, workloads);
+		}
+	}
+
+	if (isSource) {
+		record.sourceLabels = labels;
+		record.sourceWorkloads = workloads;
+	} else {
+		record.destinationLabels = labels;
+		record.destinationWorkloads = workloads;
 	}
 }
 
@@ -451,7 +611,13 @@ function readPolicy(reader: Reader, end: number): PolicyRecord {
 			}
 
 			case 3: {
-				labels.push(internedString(reader));
+				// Labels only name a policy that has no name (field 1 comes first on the wire).
+				if (policy.name === '') {
+					labels.push(internedString(reader));
+				} else {
+					reader.skipType(tag & 7);
+				}
+
 				break;
 			}
 

@@ -6,12 +6,15 @@ small and cheap for the garbage collector.
 */
 const maximumEntries = 65_536;
 
-type Entry = {bytes: Uint8Array; text: string; next: Entry | undefined};
+type Entry = {bytes: Uint8Array; text: string; id: number; next: Entry | undefined};
 
 export class StringInterner {
 	private readonly buckets = new Map<number, Entry>();
 	private size = 0;
+	private nextId = 1;
 	private readonly decoder = new TextDecoder();
+	/** A number for the string the last intern() returned; equal strings get equal ids (until a reset). */
+	lastId = 0;
 
 	/** The string for `buffer[start, end)`, shared with every earlier call for the same bytes. */
 	intern(buffer: Uint8Array, start: number, end: number): string {
@@ -24,6 +27,7 @@ export class StringInterner {
 		const length = end - start;
 		for (let entry = this.buckets.get(hash); entry; entry = entry.next) {
 			if (entry.bytes.length === length && sameBytes(entry.bytes, buffer, start)) {
+				this.lastId = entry.id;
 				return entry.text;
 			}
 		}
@@ -36,7 +40,8 @@ export class StringInterner {
 
 		const bytes = buffer.slice(start, end);
 		const text = this.decoder.decode(bytes);
-		this.buckets.set(hash, {bytes, text, next: this.buckets.get(hash)});
+		this.lastId = this.nextId++;
+		this.buckets.set(hash, {bytes, text, id: this.lastId, next: this.buckets.get(hash)});
 		this.size++;
 		return text;
 	}

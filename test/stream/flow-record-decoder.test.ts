@@ -13,6 +13,10 @@ import {decodeFlowRecord} from '../../src/stream/flow-record-decoder.js';
 import {hubbleSchema} from '../../src/stream/hubble-schema.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
 import {captureLines, captureNames} from '../helpers/real-flows.js';
+import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
+import {dropReasonNames} from '../../src/flow/drop-reason.js';
+
+const lists = new RecordLists();
 
 const {root, getFlowsResponse} = hubbleSchema();
 const enumNumber = (enumName: string, value: string | number | undefined) =>
@@ -30,6 +34,8 @@ function expectedRecord(response: GetFlowsResponse) {
 		[`${side}PodName`]: value?.pod_name ?? '',
 		[`${side}Identity`]: value?.identity ?? 0,
 		[`${side}ClusterName`]: value?.cluster_name ?? '',
+		[`${side}Labels`]: value?.labels ?? [],
+		[`${side}Workloads`]: (value?.workloads ?? []).map(workload => ({name: workload.name ?? '', kind: workload.kind ?? ''})),
 	});
 	const policies = (list: Policy[] | undefined) =>
 		(list ?? []).map(policy => ({name: policy.name || [...(policy.labels ?? [])].sort().join(','), namespace: policy.namespace ?? '', kind: policy.kind ?? ''}));
@@ -54,6 +60,8 @@ function expectedRecord(response: GetFlowsResponse) {
 		destinationPort: ports?.destination_port ?? 0,
 		...endpoint('source', flow.source),
 		...endpoint('destination', flow.destination),
+		sourceNames: flow.source_names ?? [],
+		destinationNames: flow.destination_names ?? [],
 		l7Type: enumNumber('flow.L7FlowType', flow.l7?.type),
 		httpCode: flow.l7?.http?.code ?? 0,
 		httpMethod: flow.l7?.http?.method ?? '',
@@ -75,6 +83,8 @@ function check(responses: GetFlowsResponse[]): number {
 
 		const decoded = decodeFlowRecord(encodeMessage(getFlowsResponse, response));
 		expect(decoded).toEqual(expectedRecord(response));
+		// The store builds records from captures with toFlowRecord; both paths must agree.
+		expect(toFlowRecord(response, lists, dropReasonNames)).toEqual(decoded);
 		checked++;
 	}
 
