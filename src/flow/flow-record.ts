@@ -53,6 +53,8 @@ export type FlowRecord = {
 	destinationNames: readonly string[];
 	/** flow.L7FlowType number; 0 without L7. */
 	l7Type: number;
+	/** `http`, `dns`, `kafka`, or `` (the L7 record present). */
+	l7Protocol: string;
 	httpCode: number;
 	httpMethod: string;
 	httpUrl: string;

@@ -83,6 +83,7 @@ export function toFlowRecord(response: GetFlowsResponse, lists: RecordLists, dro
 		sourceNames: lists.names.share(flow.source_names ?? []),
 		destinationNames: lists.names.share(flow.destination_names ?? []),
 		l7Type: enumNumber(l7Types, flow.l7?.type),
+		l7Protocol: flow.l7?.http ? 'http' : flow.l7?.dns ? 'dns' : flow.l7?.kafka ? 'kafka' : '',
 		httpCode: flow.l7?.http?.code ?? 0,
 		httpMethod: flow.l7?.http?.method ?? '',
 		httpUrl: flow.l7?.http?.url ?? '',

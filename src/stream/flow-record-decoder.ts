@@ -100,6 +100,7 @@ function newRecord(): FlowRecord {
 		sourceNames: emptyList,
 		destinationNames: emptyList,
 		l7Type: 0,
+		l7Protocol: '',
 		httpCode: 0,
 		httpMethod: '',
 		httpUrl: '',
@@ -544,7 +545,14 @@ function readLayer7(reader: Reader, end: number, record: FlowRecord): void {
 				break;
 			}
 
+			case 102: {
+				record.l7Protocol = 'kafka';
+				reader.skipType(tag & 7);
+				break;
+			}
+
 			case 100: {
+				record.l7Protocol = 'dns';
 				const dnsEnd = reader.uint32() + reader.pos;
 				while (reader.pos < dnsEnd) {
 					const dnsTag = reader.uint32();
@@ -559,6 +567,7 @@ function readLayer7(reader: Reader, end: number, record: FlowRecord): void {
 			}
 
 			case 101: {
+				record.l7Protocol = 'http';
 				const httpEnd = reader.uint32() + reader.pos;
 				while (reader.pos < httpEnd) {
 					const httpTag = reader.uint32();

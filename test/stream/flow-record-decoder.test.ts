@@ -63,6 +63,7 @@ function expectedRecord(response: GetFlowsResponse) {
 		sourceNames: flow.source_names ?? [],
 		destinationNames: flow.destination_names ?? [],
 		l7Type: enumNumber('flow.L7FlowType', flow.l7?.type),
+		l7Protocol: flow.l7?.http ? 'http' : flow.l7?.dns ? 'dns' : flow.l7?.kafka ? 'kafka' : '',
 		httpCode: flow.l7?.http?.code ?? 0,
 		httpMethod: flow.l7?.http?.method ?? '',
 		httpUrl: flow.l7?.http?.url ?? '',

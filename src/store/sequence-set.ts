@@ -1,0 +1,151 @@
+/**
+Sorted sets of flow sequence numbers: posting lists that grow at the end and shrink at the front (the
+ring evicts its oldest flow first), and the merge operations a query needs. Sequence numbers are
+Float64 so that they never wrap, however long ztop runs.
+*/
+
+export class PostingList {
+	private items = new Float64Array(8);
+	private start = 0;
+	private end = 0;
+
+	get size(): number {
+		return this.end - this.start;
+	}
+
+	/** Appends a sequence number larger than every one already held. */
+	push(sequence: number): void {
+		if (this.end === this.items.length) {
+			// Compact first when the front has drained; otherwise grow.
+			const size = this.size;
+			const next = size * 2 <= this.items.length ? this.items : new Float64Array(this.items.length * 2);
+			next.copyWithin(0, this.start, this.end);
+			if (next !== this.items) {
+				next.set(this.items.subarray(this.start, this.end));
+			}
+
+			this.items = next;
+			this.start = 0;
+			this.end = size;
+		}
+
+		this.items[this.end++] = sequence;
+	}
+
+	/** Drops `sequence` if it is the oldest entry (the ring evicts in order). */
+	evict(sequence: number): void {
+		if (this.end > this.start && this.items[this.start] === sequence) {
+			this.start++;
+		}
+	}
+
+	/** A view of the entries, oldest first. Valid until the next push or evict. */
+	view(): Float64Array {
+		return this.items.subarray(this.start, this.end);
+	}
+}
+
+/** The intersection of sorted sets, smallest first, galloping through the larger ones. */
+export function intersect(sets: readonly Float64Array[]): Float64Array {
+	if (sets.length === 0) {
+		return new Float64Array(0);
+	}
+
+	const ordered = [...sets].sort((a, b) => a.length - b.length);
+	let result = ordered[0]!;
+	for (const other of ordered.slice(1)) {
+		const next = new Float64Array(Math.min(result.length, other.length));
+		let count = 0;
+		let low = 0;
+		for (const value of result) {
+			low = lowerBound(other, value, low);
+			if (low === other.length) {
+				break;
+			}
+
+			if (other[low] === value) {
+				next[count++] = value;
+			}
+		}
+
+		result = next.subarray(0, count);
+		if (count === 0) {
+			break;
+		}
+	}
+
+	return result;
+}
+
+/** The union of sorted sets. */
+export function union(sets: readonly Float64Array[]): Float64Array {
+	const nonEmpty = sets.filter(set => set.length > 0);
+	if (nonEmpty.length === 0) {
+		return new Float64Array(0);
+	}
+
+	if (nonEmpty.length === 1) {
+		return nonEmpty[0]!;
+	}
+
+	// Concatenate and sort: simpler than a k-way merge and fast for typed arrays.
+	const total = nonEmpty.reduce((sum, set) => sum + set.length, 0);
+	const merged = new Float64Array(total);
+	let offset = 0;
+	for (const set of nonEmpty) {
+		merged.set(set, offset);
+		offset += set.length;
+	}
+
+	merged.sort();
+	let count = 0;
+	for (let index = 0; index < merged.length; index++) {
+		if (index === 0 || merged[index] !== merged[index - 1]) {
+			merged[count++] = merged[index]!;
+		}
+	}
+
+	return merged.subarray(0, count);
+}
+
+/** `set` without the members of `removed`. */
+export function difference(set: Float64Array, removed: Float64Array): Float64Array {
+	if (removed.length === 0) {
+		return set;
+	}
+
+	const result = new Float64Array(set.length);
+	let count = 0;
+	let low = 0;
+	for (const value of set) {
+		low = lowerBound(removed, value, low);
+		if (removed[low] !== value) {
+			result[count++] = value;
+		}
+	}
+
+	return result.subarray(0, count);
+}
+
+/** The first index at or after `from` whose value is not below `value` (galloping, then binary search). */
+function lowerBound(set: Float64Array, value: number, from: number): number {
+	let step = 1;
+	let high = from;
+	while (high < set.length && set[high]! < value) {
+		from = high + 1;
+		high += step;
+		step *= 2;
+	}
+
+	high = Math.min(high, set.length);
+	while (from < high) {
+		const middle = (from + high) >>> 1;
+		if (set[middle]! < value) {
+			from = middle + 1;
+		} else {
+			high = middle;
+		}
+	}
+
+	return from;
+}
