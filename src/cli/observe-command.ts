@@ -7,7 +7,7 @@ import {stat} from 'node:fs/promises';
 import type {Readable} from 'node:stream';
 import meow from 'meow';
 import type {FlowFilter} from '../flow/flow.js';
-import {formatTimestamp} from '../flow/timestamp.js';
+import {formatTimestamp, type Instant} from '../flow/timestamp.js';
 import {FilterError} from '../filters/filter-error.js';
 import {compileFilterLists} from '../filters/flow-filter-match.js';
 import {buildFilterLists, type FilterLists} from '../filters/observe-flags.js';
@@ -221,9 +221,10 @@ function hasSelector(flags: Flags): boolean {
 /** GetFlowsRequest as hubble's getFlowsRequest builds it (hubble-api.md §3.2). */
 function flowsRequest(flags: Flags, lists: FilterLists, isFollowing: boolean): Record<string, unknown> {
 	const {first, last} = validatedCounts(flags);
-	const now = Date.now();
-	const since = typeof flags['since'] === 'string' ? parseTimeBound('since', flags['since'], now) : undefined;
-	const until = typeof flags['until'] === 'string' && !isFollowing ? parseTimeBound('until', flags['until'], now) : undefined;
+	const bounds = timeBounds(flags);
+	const since = bounds.since;
+	// hubble drops --until when following.
+	const until = isFollowing ? undefined : bounds.until;
 	if (first !== undefined && isFollowing) {
 		throw new UsageError('cannot set both --first and --follow');
 	}
@@ -243,6 +244,15 @@ function flowsRequest(flags: Flags, lists: FilterLists, isFollowing: boolean): R
 		...(since ? {since: formatTimestamp(since)} : {}),
 		...(until ? {until: formatTimestamp(until)} : {}),
 	};
+}
+
+/** `--since` and `--until`, read against one "now". */
+function timeBounds(flags: Flags): {since?: Instant; until?: Instant} {
+	const now = Date.now();
+	const read = (name: 'since' | 'until') => (typeof flags[name] === 'string' ? parseTimeBound(name, flags[name], now) : undefined);
+	const since = read('since');
+	const until = read('until');
+	return {...(since ? {since} : {}), ...(until ? {until} : {})};
 }
 
 function validatedCounts(flags: Flags): {first?: number; last?: number} {
@@ -325,9 +335,7 @@ function splitJsonDocuments(text: string): string[] {
 
 function captureSelection(flags: Flags, lists: FilterLists): CaptureSelection {
 	const {first, last} = validatedCounts(flags);
-	const now = Date.now();
-	const since = typeof flags['since'] === 'string' ? parseTimeBound('since', flags['since'], now) : undefined;
-	const until = typeof flags['until'] === 'string' ? parseTimeBound('until', flags['until'], now) : undefined;
+	const {since, until} = timeBounds(flags);
 	return {
 		predicate: compileFilterLists(lists.allowlist, lists.denylist),
 		...(since ? {since} : {}),
