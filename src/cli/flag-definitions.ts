@@ -4,22 +4,10 @@ meow validates them and rejects unknown ones; filter flags are also read in comm
 `--not` negates the filter flag that follows it and meow does not keep order.
 */
 import type {AnyFlag} from 'meow';
-import {filterFlagRules} from '../filters/observe-flags.js';
+import {booleanFilterFlags, filterFlagRules, filterShortFlags} from '../filters/observe-flags.js';
 import type {FilterArgument} from '../filters/observe-flags.js';
 
 export type FlagDefinition = AnyFlag;
-
-// Filter flags that take no value (hubble gives them a default when bare, NoOptDefVal).
-const booleanFilterFlags = new Set(['all-namespaces', 'from-all-namespaces', 'to-all-namespaces', 'ipv4', 'ipv6']);
-
-const filterShortFlags: Record<string, string> = {
-	namespace: 'n',
-	'all-namespaces': 'A',
-	label: 'l',
-	type: 't',
-	ipv4: '4',
-	ipv6: '6',
-};
 
 function filterFlagDefinitions(): Record<string, FlagDefinition> {
 	const definitions: Record<string, FlagDefinition> = {};

@@ -6,7 +6,7 @@ Compiling validates the filter once, so an invalid value fails before any flow i
 */
 import {BlockList, isIP} from 'node:net';
 import {eventType} from '../flow/event-type.js';
-import type {Endpoint, Flow, FlowFilter, GetFlowsResponse, Service} from '../flow/flow.js';
+import type {Endpoint, EventTypeFilter, Flow, FlowFilter, GetFlowsResponse, Service} from '../flow/flow.js';
 import {FilterError} from './filter-error.js';
 import {matchesLabelSelector, parseLabel, parseLabelSelector, type LabelSelector, type ParsedLabel} from './label-selector.js';
 
@@ -50,13 +50,8 @@ export function compileFlowFilter(filter: FlowFilter): FlowPredicate {
 				(wanted.name === undefined || wanted.name === (flow.interface?.name ?? '')),
 		),
 	);
-	add(filter.event_type, values => flow =>
-		values.some(
-			wanted =>
-				(wanted.type ?? 0) === 0 ||
-				((flow.event_type?.type ?? 0) === wanted.type &&
-					(!wanted.match_sub_type || (flow.event_type?.sub_type ?? 0) === (wanted.sub_type ?? 0))),
-		),
+	add(filter.event_type, values =>
+		eventTypeMatcher(values, (flow: Flow) => ({type: flow.event_type?.type ?? 0, subType: flow.event_type?.sub_type ?? 0})),
 	);
 	add(filter.http_status_code, values => {
 		requireOnlyL7EventTypes(filter, 'http status code');
@@ -233,9 +228,23 @@ export function namespacedNameMatcher<Item>(values: string[], read: (item: Item)
 const fqdnPattern = /^[-a-zA-Z\d_.*]+$/;
 
 /** FQDN patterns: lower-cased, trailing dot trimmed, `*` matches `[-.0-9a-z]*`, anchored (patterns.go). */
-function fqdnMatcher(values: string[], read: (flow: Flow) => string[] | undefined): FlowPredicate {
+export function fqdnMatcher<Item>(values: string[], read: (item: Item) => readonly string[] | undefined): (item: Item) => boolean {
 	const pattern = wildcardPattern(values, 'FQDN');
-	return flow => (read(flow) ?? []).some(name => pattern.test(name.toLowerCase().replace(/\.$/, '')));
+	return item => (read(item) ?? []).some(name => pattern.test(name.toLowerCase().replace(/\.$/, '')));
+}
+
+/** Event types: type 0 matches everything; the sub-type counts only when match_sub_type is set. */
+export function eventTypeMatcher<Item>(
+	values: EventTypeFilter[],
+	read: (item: Item) => {type: number; subType: number},
+): (item: Item) => boolean {
+	return item => {
+		const {type, subType} = read(item);
+		return values.some(
+			wanted =>
+				(wanted.type ?? 0) === 0 || (type === wanted.type && (!wanted.match_sub_type || subType === (wanted.sub_type ?? 0))),
+		);
+	};
 }
 
 function wildcardPattern(values: string[], what: string): RegExp {
@@ -331,8 +340,9 @@ export function requireOnlyL7EventTypes(filter: FlowFilter, what: string): void 
 
 export const protocols = new Set(['tcp', 'udp', 'sctp', 'icmp', 'icmpv4', 'icmpv6', 'vrrp', 'igmp', 'dns', 'http', 'kafka']);
 
-function protocolMatcher(values: string[]): FlowPredicate {
-	const wanted = values.map(value => {
+/** Protocol filter values, lower-cased; unknown names are rejected as the server rejects them. */
+export function protocolNames(values: string[]): string[] {
+	return values.map(value => {
 		const protocol = value.toLowerCase();
 		if (!protocols.has(protocol)) {
 			throw new FilterError(`unknown protocol ${JSON.stringify(value)} (one of ${[...protocols].join(', ')})`);
@@ -340,6 +350,10 @@ function protocolMatcher(values: string[]): FlowPredicate {
 
 		return protocol;
 	});
+}
+
+function protocolMatcher(values: string[]): FlowPredicate {
+	const wanted = protocolNames(values);
 	return flow => {
 		const l4 = flow.l4;
 		const l7 = flow.l7;
@@ -393,14 +407,19 @@ function protocolMatcher(values: string[]): FlowPredicate {
 	};
 }
 
-function portMatcher(values: string[], side: 'source_port' | 'destination_port'): FlowPredicate {
-	const ports = values.map(value => {
+/** Port filter values as numbers. */
+export function portNumbers(values: string[]): number[] {
+	return values.map(value => {
 		if (!/^\d+$/.test(value) || Number(value) > 65_535) {
 			throw new FilterError(`invalid port ${JSON.stringify(value)}`);
 		}
 
 		return Number(value);
 	});
+}
+
+function portMatcher(values: string[], side: 'source_port' | 'destination_port'): FlowPredicate {
+	const ports = portNumbers(values);
 	return flow => {
 		const l4 = flow.l4;
 		const pair = l4?.TCP ?? l4?.UDP ?? l4?.SCTP;

@@ -88,6 +88,19 @@ export const filterFlagRules: ReadonlyMap<string, FlagRule> = new Map<string, Fl
 	['cel-expression', {kind: 'both', field: 'experimental', parse: identity}],
 ]);
 
+/** Filter flags that take no value (hubble gives them a default when bare, NoOptDefVal). */
+export const booleanFilterFlags: ReadonlySet<string> = new Set(['all-namespaces', 'from-all-namespaces', 'to-all-namespaces', 'ipv4', 'ipv6']);
+
+/** hubble observe's one-letter filter flags. */
+export const filterShortFlags: Readonly<Record<string, string>> = {
+	namespace: 'n',
+	'all-namespaces': 'A',
+	label: 'l',
+	type: 't',
+	ipv4: '4',
+	ipv6: '6',
+};
+
 // Flags that may not be combined within one list (newFlowFilter().conflicts in flows_filter.go).
 const conflictGroups: readonly string[][] = [
 	['from-fqdn', 'from-ip', 'ip', 'fqdn', 'from-namespace', 'namespace', 'from-all-namespaces', 'all-namespaces'],

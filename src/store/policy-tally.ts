@@ -2,25 +2,29 @@
 Per-policy allow/deny tallies, counted the way Hubble attributes verdicts (hubble-api.md §1.12):
 only policy-verdict events count, once per connection and direction; FORWARDED and REDIRECTED credit
 that direction's `*_allowed_by`, DROPPED (and ERROR, which hubble shows as DENIED) and AUDIT credit
-`*_denied_by`, with `(unattributed)` and `(default deny)` rows when the list is empty. An L7 drop is
-charged to the policies of the connection's latest REDIRECTED verdict (the L7 rule that redirected it
-to the proxy). Incremental: add one response at a time; rows() is a snapshot.
+`*_denied_by`, with `(unattributed)` and `(default deny)` rows when the list is empty; those rows name the
+local endpoint's namespace. An L7 drop is charged to the policies of the connection's latest REDIRECTED
+verdict (the L7 rule that redirected it to the proxy). Incremental, over FlowRecords: the live store and
+the `-o tally` output count with the same code. For the TUI it also keeps counts since the last mark (a
+baseline for "what did my last curl do?") and a per-second history of the last 5 minutes.
 */
+import {dropReasonNames} from '../flow/drop-reason.js';
 import {eventType} from '../flow/event-type.js';
-import type {Flow, GetFlowsResponse, Policy} from '../flow/flow.js';
+import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
+import type {GetFlowsResponse} from '../flow/flow.js';
+import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
+import {SecondHistory} from './second-history.js';
 
 export type TallyDirection = 'INGRESS' | 'EGRESS' | 'TRAFFIC_DIRECTION_UNKNOWN';
+
+export type TallyCounts = {allowed: number; denied: number; audited: number; l7Denied: number};
 
 export type TallyRow = {
 	kind: string;
 	namespace: string;
 	name: string;
 	direction: TallyDirection;
-	allowed: number;
-	denied: number;
-	audited: number;
-	l7Denied: number;
-};
+} & TallyCounts;
 
 export type TallySummary = {
 	rows: TallyRow[];
@@ -30,75 +34,131 @@ export type TallySummary = {
 	lostEvents: number;
 };
 
+/** A row as the TUI sees it: totals, counts since the mark, and per-second history. */
+export type LiveTallyRow = TallyRow & {
+	/** Stable identity of the row (policy and direction). */
+	key: string;
+	sinceMark: TallyCounts;
+	/** Allowed (allowed) and denied (denied + l7Denied) per second. */
+	allowedHistory: SecondHistory;
+	deniedHistory: SecondHistory;
+};
+
 export const defaultDenyName = '(default deny)';
 export const unattributedName = '(unattributed)';
 
-type Counter = 'allowed' | 'denied' | 'audited' | 'l7Denied';
+type Counter = keyof TallyCounts;
+
+const verdict = {forwarded: 1, dropped: 2, error: 3, audit: 4, redirected: 5} as const;
+const flowTypeL7 = 2;
+const directionNames: readonly TallyDirection[] = ['TRAFFIC_DIRECTION_UNKNOWN', 'INGRESS', 'EGRESS'];
 
 /** How many REDIRECTED connections are remembered for L7 attribution. */
 const redirectMemory = 65_536;
 
+const zeroCounts = (): TallyCounts => ({allowed: 0, denied: 0, audited: 0, l7Denied: 0});
+
 export class PolicyTally {
-	private readonly rowsByKey = new Map<string, TallyRow>();
+	private readonly rowsByKey = new Map<string, LiveTallyRow>();
 	// Connection key → policies of its latest REDIRECTED verdict; insertion order makes it an LRU.
-	private readonly redirects = new Map<string, Policy[]>();
+	private readonly redirects = new Map<string, readonly PolicyRecord[]>();
+	private readonly lists = new RecordLists();
 	private flowCount = 0;
 	private policyVerdictCount = 0;
 	private lostEventCount = 0;
+	private markedAt: {flows: number; policyVerdicts: number; lostEvents: number} = {flows: 0, policyVerdicts: 0, lostEvents: 0};
+	private isMarked = false;
 
+	/** Adds a canonical response (a capture line or a fully decoded message). */
 	add(response: GetFlowsResponse): void {
 		if (response.lost_events) {
-			this.lostEventCount++;
+			this.addLostEvents();
 			return;
 		}
 
-		const flow = response.flow;
-		if (!flow) {
-			return;
-		}
-
-		this.flowCount++;
-		if (flow.event_type?.type === eventType.policyVerdict) {
-			this.addPolicyVerdict(flow);
-		} else if (flow.Type === 'L7' && flow.verdict === 'DROPPED') {
-			this.addL7Drop(flow);
+		const record = toFlowRecord(response, this.lists, dropReasonNames);
+		if (record) {
+			this.addRecord(record);
 		}
 	}
 
-	summary(): TallySummary {
+	addLostEvents(): void {
+		this.lostEventCount++;
+	}
+
+	addRecord(record: FlowRecord): void {
+		this.flowCount++;
+		if (record.eventType === eventType.policyVerdict) {
+			this.addPolicyVerdict(record);
+		} else if (record.flowType === flowTypeL7 && record.verdict === verdict.dropped) {
+			this.addL7Drop(record);
+		}
+	}
+
+	/** Sets the since-mark baseline to now; totals are kept. */
+	mark(): void {
+		for (const row of this.rowsByKey.values()) {
+			row.sinceMark = zeroCounts();
+		}
+
+		this.markedAt = {flows: this.flowCount, policyVerdicts: this.policyVerdictCount, lostEvents: this.lostEventCount};
+		this.isMarked = true;
+	}
+
+	get hasMark(): boolean {
+		return this.isMarked;
+	}
+
+	/** Totals, or with `sinceMark` the counts since the last mark (rows without any are left out). */
+	summary(options: {sinceMark?: boolean} = {}): TallySummary {
+		if (options.sinceMark) {
+			return {
+				rows: sortTallyRows(
+					this.liveRows()
+						.map(row => ({...plainRow(row), ...row.sinceMark}))
+						.filter(row => row.allowed + row.denied + row.audited + row.l7Denied > 0),
+				),
+				flows: this.flowCount - this.markedAt.flows,
+				policyVerdicts: this.policyVerdictCount - this.markedAt.policyVerdicts,
+				lostEvents: this.lostEventCount - this.markedAt.lostEvents,
+			};
+		}
+
 		return {
-			rows: sortTallyRows([...this.rowsByKey.values()].map(row => ({...row}))),
+			rows: sortTallyRows(this.liveRows().map(row => plainRow(row))),
 			flows: this.flowCount,
 			policyVerdicts: this.policyVerdictCount,
 			lostEvents: this.lostEventCount,
 		};
 	}
 
-	private addPolicyVerdict(flow: Flow): void {
+	/** The live rows themselves (read-only use: the frame copies what it shows). */
+	liveRows(): LiveTallyRow[] {
+		return [...this.rowsByKey.values()];
+	}
+
+	private addPolicyVerdict(record: FlowRecord): void {
 		this.policyVerdictCount++;
-		const direction = tallyDirection(flow);
-		const prefix = direction === 'EGRESS' ? 'egress' : 'ingress';
+		const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
+		const isIngress = direction === 'INGRESS';
 		const hasDirection = direction !== 'TRAFFIC_DIRECTION_UNKNOWN';
-		switch (flow.verdict) {
-			case 'FORWARDED':
-			case 'REDIRECTED': {
-				const policies = hasDirection ? (flow[`${prefix}_allowed_by`] ?? []) : [];
-				this.credit(flow, direction, policies, unattributedName, 'allowed');
-				if (flow.verdict === 'REDIRECTED') {
-					this.rememberRedirect(flow, direction, policies);
+		switch (record.verdict) {
+			case verdict.forwarded:
+			case verdict.redirected: {
+				const policies = hasDirection ? (isIngress ? record.ingressAllowedBy : record.egressAllowedBy) : [];
+				this.credit(record, direction, policies, unattributedName, 'allowed');
+				if (record.verdict === verdict.redirected) {
+					this.rememberRedirect(record, direction, policies);
 				}
 
 				break;
 			}
 
-			case 'DROPPED':
-			case 'ERROR': {
-				this.credit(flow, direction, hasDirection ? (flow[`${prefix}_denied_by`] ?? []) : [], defaultDenyName, 'denied');
-				break;
-			}
-
-			case 'AUDIT': {
-				this.credit(flow, direction, hasDirection ? (flow[`${prefix}_denied_by`] ?? []) : [], defaultDenyName, 'audited');
+			case verdict.dropped:
+			case verdict.error:
+			case verdict.audit: {
+				const policies = hasDirection ? (isIngress ? record.ingressDeniedBy : record.egressDeniedBy) : [];
+				this.credit(record, direction, policies, defaultDenyName, record.verdict === verdict.audit ? 'audited' : 'denied');
 				break;
 			}
 
@@ -108,15 +168,15 @@ export class PolicyTally {
 		}
 	}
 
-	private addL7Drop(flow: Flow): void {
-		const direction = tallyDirection(flow);
+	private addL7Drop(record: FlowRecord): void {
+		const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
 		const policies =
-			this.redirects.get(connectionKey(flow, direction, false)) ?? this.redirects.get(connectionKey(flow, direction, true)) ?? [];
-		this.credit(flow, direction, policies, unattributedName, 'l7Denied');
+			this.redirects.get(connectionKey(record, direction, false)) ?? this.redirects.get(connectionKey(record, direction, true)) ?? [];
+		this.credit(record, direction, policies, unattributedName, 'l7Denied');
 	}
 
-	private rememberRedirect(flow: Flow, direction: TallyDirection, policies: Policy[]): void {
-		const key = connectionKey(flow, direction, false);
+	private rememberRedirect(record: FlowRecord, direction: TallyDirection, policies: readonly PolicyRecord[]): void {
+		const key = connectionKey(record, direction, false);
 		this.redirects.delete(key);
 		this.redirects.set(key, policies);
 		if (this.redirects.size > redirectMemory) {
@@ -124,22 +184,48 @@ export class PolicyTally {
 		}
 	}
 
-	private credit(flow: Flow, direction: TallyDirection, policies: Policy[], fallbackName: string, counter: Counter): void {
+	private credit(
+		record: FlowRecord,
+		direction: TallyDirection,
+		policies: readonly PolicyRecord[],
+		fallbackName: string,
+		counter: Counter,
+	): void {
 		if (policies.length === 0) {
-			this.row('', localNamespace(flow, direction), fallbackName, direction)[counter]++;
+			this.count(this.row('', localNamespace(record, direction), fallbackName, direction), counter, record.timeSeconds);
 			return;
 		}
 
 		for (const policy of policies) {
-			this.row(policy.kind ?? '', policy.namespace ?? '', policyName(policy), direction)[counter]++;
+			this.count(this.row(policy.kind, policy.namespace, policy.name, direction), counter, record.timeSeconds);
 		}
 	}
 
-	private row(kind: string, namespace: string, name: string, direction: TallyDirection): TallyRow {
-		const key = JSON.stringify([kind, namespace, name, direction]);
+	private count(row: LiveTallyRow, counter: Counter, second: number): void {
+		row[counter]++;
+		row.sinceMark[counter]++;
+		if (counter === 'allowed') {
+			row.allowedHistory.add(second);
+		} else if (counter !== 'audited') {
+			row.deniedHistory.add(second);
+		}
+	}
+
+	private row(kind: string, namespace: string, name: string, direction: TallyDirection): LiveTallyRow {
+		const key = `${direction}\u0000${kind}\u0000${namespace}\u0000${name}`;
 		let row = this.rowsByKey.get(key);
 		if (!row) {
-			row = {kind, namespace, name, direction, allowed: 0, denied: 0, audited: 0, l7Denied: 0};
+			row = {
+				kind,
+				namespace,
+				name,
+				direction,
+				...zeroCounts(),
+				key,
+				sinceMark: zeroCounts(),
+				allowedHistory: new SecondHistory(),
+				deniedHistory: new SecondHistory(),
+			};
 			this.rowsByKey.set(key, row);
 		}
 
@@ -147,37 +233,29 @@ export class PolicyTally {
 	}
 }
 
-/** A policy's name, or for rules not derived from a Kubernetes object, its labels sorted and joined. */
-export function policyName(policy: Policy): string {
-	return policy.name ? policy.name : [...(policy.labels ?? [])].sort().join(',');
-}
-
-function tallyDirection(flow: Flow): TallyDirection {
-	const direction = flow.traffic_direction;
-	return direction === 'INGRESS' || direction === 'EGRESS' ? direction : 'TRAFFIC_DIRECTION_UNKNOWN';
+function plainRow(row: LiveTallyRow): TallyRow {
+	const {kind, namespace, name, direction, allowed, denied, audited, l7Denied} = row;
+	return {kind, namespace, name, direction, allowed, denied, audited, l7Denied};
 }
 
 /** The endpoint the verdict was taken for: the destination on ingress, the source on egress. */
-function localNamespace(flow: Flow, direction: TallyDirection): string {
+function localNamespace(record: FlowRecord, direction: TallyDirection): string {
 	if (direction === 'INGRESS') {
-		return flow.destination?.namespace ?? '';
+		return record.destinationNamespace;
 	}
 
-	return direction === 'EGRESS' ? (flow.source?.namespace ?? '') : '';
+	return direction === 'EGRESS' ? record.sourceNamespace : '';
 }
 
 /** Protocol, both addresses and ports, and direction; reversed reads it from the reply's side. */
-function connectionKey(flow: Flow, direction: TallyDirection, isReversed: boolean): string {
-	const l4 = flow.l4 ?? {};
-	const protocol = Object.keys(l4)[0] ?? '';
-	const ports = l4.TCP ?? l4.UDP ?? l4.SCTP;
-	const source = `${flow.IP?.source ?? ''}|${ports?.source_port ?? 0}`;
-	const destination = `${flow.IP?.destination ?? ''}|${ports?.destination_port ?? 0}`;
-	return [protocol, isReversed ? destination : source, isReversed ? source : destination, direction].join('|');
+function connectionKey(record: FlowRecord, direction: TallyDirection, isReversed: boolean): string {
+	const source = `${record.sourceIp}|${record.sourcePort}`;
+	const destination = `${record.destinationIp}|${record.destinationPort}`;
+	return [record.protocol, isReversed ? destination : source, isReversed ? source : destination, direction].join('|');
 }
 
 /** Most denied first, then most allowed; ties in a stable, readable order. */
-export function sortTallyRows(rows: TallyRow[]): TallyRow[] {
+export function sortTallyRows<Row extends TallyRow>(rows: Row[]): Row[] {
 	return rows.sort(
 		(a, b) =>
 			b.denied - a.denied ||

@@ -1,11 +1,12 @@
 /**
 Sorted sets of flow sequence numbers: posting lists that grow at the end and shrink at the front (the
-ring evicts its oldest flow first), and the merge operations a query needs. Sequence numbers are
-Float64 so that they never wrap, however long ztop runs.
+ring evicts its oldest flow first), and the merge operations a query needs. Entries are 32-bit offsets
+from the indexes' base sequence (4 bytes per entry instead of 8: there are about twenty entries per
+flow); the indexes re-base before an offset could overflow (src/store/flow-indexes.ts).
 */
 
 export class PostingList {
-	private items = new Float64Array(8);
+	private items = new Uint32Array(8);
 	private start = 0;
 	private end = 0;
 
@@ -18,7 +19,7 @@ export class PostingList {
 		if (this.end === this.items.length) {
 			// Compact first when the front has drained; otherwise grow.
 			const size = this.size;
-			const next = size * 2 <= this.items.length ? this.items : new Float64Array(this.items.length * 2);
+			const next = size * 2 <= this.items.length ? this.items : new Uint32Array(this.items.length * 2);
 			next.copyWithin(0, this.start, this.end);
 			if (next !== this.items) {
 				next.set(this.items.subarray(this.start, this.end));
@@ -40,21 +41,21 @@ export class PostingList {
 	}
 
 	/** A view of the entries, oldest first. Valid until the next push or evict. */
-	view(): Float64Array {
+	view(): Uint32Array {
 		return this.items.subarray(this.start, this.end);
 	}
 }
 
 /** The intersection of sorted sets, smallest first, galloping through the larger ones. */
-export function intersect(sets: readonly Float64Array[]): Float64Array {
+export function intersect(sets: readonly Uint32Array[]): Uint32Array {
 	if (sets.length === 0) {
-		return new Float64Array(0);
+		return new Uint32Array(0);
 	}
 
 	const ordered = [...sets].sort((a, b) => a.length - b.length);
 	let result = ordered[0]!;
 	for (const other of ordered.slice(1)) {
-		const next = new Float64Array(Math.min(result.length, other.length));
+		const next = new Uint32Array(Math.min(result.length, other.length));
 		let count = 0;
 		let low = 0;
 		for (const value of result) {
@@ -78,10 +79,10 @@ export function intersect(sets: readonly Float64Array[]): Float64Array {
 }
 
 /** The union of sorted sets. */
-export function union(sets: readonly Float64Array[]): Float64Array {
+export function union(sets: readonly Uint32Array[]): Uint32Array {
 	const nonEmpty = sets.filter(set => set.length > 0);
 	if (nonEmpty.length === 0) {
-		return new Float64Array(0);
+		return new Uint32Array(0);
 	}
 
 	if (nonEmpty.length === 1) {
@@ -90,7 +91,7 @@ export function union(sets: readonly Float64Array[]): Float64Array {
 
 	// Concatenate and sort: simpler than a k-way merge and fast for typed arrays.
 	const total = nonEmpty.reduce((sum, set) => sum + set.length, 0);
-	const merged = new Float64Array(total);
+	const merged = new Uint32Array(total);
 	let offset = 0;
 	for (const set of nonEmpty) {
 		merged.set(set, offset);
@@ -109,12 +110,12 @@ export function union(sets: readonly Float64Array[]): Float64Array {
 }
 
 /** `set` without the members of `removed`. */
-export function difference(set: Float64Array, removed: Float64Array): Float64Array {
+export function difference(set: Uint32Array, removed: Uint32Array): Uint32Array {
 	if (removed.length === 0) {
 		return set;
 	}
 
-	const result = new Float64Array(set.length);
+	const result = new Uint32Array(set.length);
 	let count = 0;
 	let low = 0;
 	for (const value of set) {
@@ -128,7 +129,7 @@ export function difference(set: Float64Array, removed: Float64Array): Float64Arr
 }
 
 /** The first index at or after `from` whose value is not below `value` (galloping, then binary search). */
-function lowerBound(set: Float64Array, value: number, from: number): number {
+function lowerBound(set: Uint32Array, value: number, from: number): number {
 	let step = 1;
 	let high = from;
 	while (high < set.length && set[high]! < value) {

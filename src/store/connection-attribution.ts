@@ -1,0 +1,101 @@
+/**
+Connection attribution: joins every event of a connection (trace, drop, L7) to the policy verdicts taken
+for it, so a `to-endpoint` or `http-request` row can say which policies allowed or denied its connection
+on each side. Hubble only puts `*_allowed_by` on policy-verdict events, which is why
+`hubble observe --print-policy-names` shows nothing on the other rows (cilium/cilium#41912).
+
+A connection is its protocol and both endpoints' address and port, in either order (a reply belongs to
+the request's connection). Flows point at one shared, mutable attribution per connection, so a verdict
+seen after a flow still shows on it. The table of connections is a bounded LRU; a flow keeps its
+connection's attribution even after the table forgets it.
+*/
+import {eventType} from '../flow/event-type.js';
+import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
+
+export type DirectionAttribution = {
+	/** flow.Verdict number of the latest policy verdict for this side. */
+	verdict: number;
+	/** The policies that allowed (FORWARDED, REDIRECTED) or denied (DROPPED, ERROR, AUDIT) it. */
+	policies: readonly PolicyRecord[];
+	isAllowed: boolean;
+	policyMatchType: number;
+};
+
+export type ConnectionAttribution = {ingress?: DirectionAttribution; egress?: DirectionAttribution};
+
+const verdict = {forwarded: 1, redirected: 5} as const;
+const direction = {ingress: 1, egress: 2} as const;
+
+export const defaultConnectionMemory = 65_536;
+
+/** Protocol and both endpoints, the lower endpoint first, so both directions of a connection agree. */
+export function connectionKey(record: FlowRecord): string | undefined {
+	if (record.sourceIp === '' || record.destinationIp === '') {
+		return undefined;
+	}
+
+	const source = `${record.sourceIp} ${record.sourcePort}`;
+	const destination = `${record.destinationIp} ${record.destinationPort}`;
+	return source < destination ? `${record.protocol} ${source} ${destination}` : `${record.protocol} ${destination} ${source}`;
+}
+
+export class ConnectionAttributions {
+	private readonly connections = new Map<string, ConnectionAttribution>();
+
+	constructor(private readonly capacity = defaultConnectionMemory) {}
+
+	get size(): number {
+		return this.connections.size;
+	}
+
+	/**
+	The attribution of `record`'s connection, updated first when `record` is a policy verdict with a
+	direction. Undefined for records without addresses.
+	*/
+	attribute(record: FlowRecord): ConnectionAttribution | undefined {
+		const key = connectionKey(record);
+		if (key === undefined) {
+			return undefined;
+		}
+
+		let attribution = this.connections.get(key);
+		const isVerdict =
+			record.eventType === eventType.policyVerdict &&
+			(record.trafficDirection === direction.ingress || record.trafficDirection === direction.egress);
+		if (attribution === undefined) {
+			attribution = {};
+			this.remember(key, attribution);
+		} else if (isVerdict) {
+			// Refresh the LRU position only on verdicts: a plain lookup stays a single map read.
+			this.connections.delete(key);
+			this.connections.set(key, attribution);
+		}
+
+		if (isVerdict) {
+			const isIngress = record.trafficDirection === direction.ingress;
+			const isAllowed = record.verdict === verdict.forwarded || record.verdict === verdict.redirected;
+			const policies = isIngress
+				? isAllowed
+					? record.ingressAllowedBy
+					: record.ingressDeniedBy
+				: isAllowed
+					? record.egressAllowedBy
+					: record.egressDeniedBy;
+			const side: DirectionAttribution = {verdict: record.verdict, policies, isAllowed, policyMatchType: record.policyMatchType};
+			if (isIngress) {
+				attribution.ingress = side;
+			} else {
+				attribution.egress = side;
+			}
+		}
+
+		return attribution;
+	}
+
+	private remember(key: string, attribution: ConnectionAttribution): void {
+		this.connections.set(key, attribution);
+		if (this.connections.size > this.capacity) {
+			this.connections.delete(this.connections.keys().next().value!);
+		}
+	}
+}

@@ -1,0 +1,215 @@
+/**
+The store's incremental indexes: one map per dimension from a key, as the record holds it, to the posting
+list of the flows that have it. Every push appends to one list per dimension and every eviction drops the
+flow from the front of the same lists, so nothing is ever rebuilt per batch. Keys are kept in the
+record's own form (a label-set array by reference, numeric enums) so that a query resolves a filter value
+by testing the few distinct keys with the same matcher the flow filter uses (src/store/flow-query.ts).
+*/
+import type {FlowRecord} from '../flow/flow-record.js';
+import {PostingList} from './sequence-set.js';
+
+export type IndexKey = string | number | readonly unknown[];
+
+type SingleKeyDimension = {name: string; key: (record: FlowRecord) => IndexKey | undefined};
+type MultiKeyDimension = {name: string; keys: (record: FlowRecord) => readonly IndexKey[]};
+type Dimension = SingleKeyDimension | MultiKeyDimension;
+
+const verdictDropped = 2;
+const portProtocols = new Set(['TCP', 'UDP', 'SCTP']);
+
+const nonEmpty = <Value extends string | readonly unknown[]>(value: Value): Value | undefined =>
+	value.length > 0 ? value : undefined;
+
+/** `namespace/pod`; an endpoint with neither never matches a pod filter, so it is not indexed. */
+export function podKey(namespace: string, podName: string): string | undefined {
+	return namespace === '' && podName === '' ? undefined : `${namespace}/${podName}`;
+}
+
+/** Event type and sub-type in one number (sub-types are below 256). */
+export function eventTypeKey(type: number, subType: number): number {
+	return type * 65_536 + subType;
+}
+
+/** `INGRESS|allowed|namespace/name`: the list a policy appears in, and the policy. */
+export function policyKey(direction: 'INGRESS' | 'EGRESS', list: 'allowed' | 'denied', namespace: string, name: string): string {
+	return `${direction}|${list}|${namespace}/${name}`;
+}
+
+function policyKeys(record: FlowRecord): readonly IndexKey[] {
+	const lists = [
+		['INGRESS', 'allowed', record.ingressAllowedBy],
+		['INGRESS', 'denied', record.ingressDeniedBy],
+		['EGRESS', 'allowed', record.egressAllowedBy],
+		['EGRESS', 'denied', record.egressDeniedBy],
+	] as const;
+	let keys: string[] | undefined;
+	for (const [direction, list, policies] of lists) {
+		for (const policy of policies) {
+			keys ??= [];
+			const key = policyKey(direction, list, policy.namespace, policy.name);
+			if (!keys.includes(key)) {
+				keys.push(key);
+			}
+		}
+	}
+
+	return keys ?? [];
+}
+
+/**
+Every indexed dimension. A dimension leaves a record out (undefined key) only where no filter value could
+match it: a pod filter never matches an endpoint without namespace and name, a port filter never matches a
+flow without TCP, UDP or SCTP, and so on, so leaving them out keeps the lists short without changing answers.
+*/
+export const dimensions = [
+	{name: 'sourceIp', key: record => nonEmpty(record.sourceIp)},
+	{name: 'destinationIp', key: record => nonEmpty(record.destinationIp)},
+	{name: 'sourcePod', key: record => podKey(record.sourceNamespace, record.sourcePodName)},
+	{name: 'destinationPod', key: record => podKey(record.destinationNamespace, record.destinationPodName)},
+	// Label sets are indexed even when empty: a negative selector (`!app`) matches an endpoint without labels.
+	{name: 'sourceLabels', key: record => record.sourceLabels},
+	{name: 'destinationLabels', key: record => record.destinationLabels},
+	{name: 'sourceWorkloads', key: record => nonEmpty(record.sourceWorkloads)},
+	{name: 'destinationWorkloads', key: record => nonEmpty(record.destinationWorkloads)},
+	{name: 'sourceNames', key: record => nonEmpty(record.sourceNames)},
+	{name: 'destinationNames', key: record => nonEmpty(record.destinationNames)},
+	{name: 'sourceCluster', key: record => record.sourceClusterName},
+	{name: 'destinationCluster', key: record => record.destinationClusterName},
+	{name: 'sourceIdentity', key: record => record.sourceIdentity},
+	{name: 'destinationIdentity', key: record => record.destinationIdentity},
+	{name: 'verdict', key: record => record.verdict},
+	// Hubble's drop reason filter only looks at dropped flows.
+	{name: 'dropReason', key: record => (record.verdict === verdictDropped ? record.dropReason : undefined)},
+	{name: 'eventType', key: record => eventTypeKey(record.eventType, record.eventSubType)},
+	{name: 'trafficDirection', key: record => record.trafficDirection},
+	// Hubble's reply filter: an unknown is_reply counts as false on a drop and matches nothing otherwise.
+	{
+		name: 'reply',
+		key: record => (record.isReply === -1 ? (record.verdict === verdictDropped ? 0 : undefined) : record.isReply),
+	},
+	{name: 'l4Protocol', key: record => nonEmpty(record.protocol)},
+	{name: 'l7Protocol', key: record => nonEmpty(record.l7Protocol)},
+	{name: 'sourcePort', key: record => (portProtocols.has(record.protocol) ? record.sourcePort : undefined)},
+	{name: 'destinationPort', key: record => (portProtocols.has(record.protocol) ? record.destinationPort : undefined)},
+	{name: 'httpStatus', key: record => (record.httpCode === 0 ? undefined : record.httpCode)},
+	{name: 'httpMethod', key: record => (record.httpMethod === '' ? undefined : record.httpMethod.toLowerCase())},
+	{name: 'httpUrl', key: record => nonEmpty(record.httpUrl)},
+	{name: 'dnsQuery', key: record => nonEmpty(record.dnsQuery)},
+	{name: 'nodeName', key: record => nonEmpty(record.nodeName)},
+	{name: 'policy', keys: policyKeys},
+] as const satisfies readonly Dimension[];
+
+export type DimensionName = (typeof dimensions)[number]['name'];
+
+const dimensionByName = new Map<string, Dimension>(dimensions.map(dimension => [dimension.name, dimension]));
+
+/** The keys `record` has in `dimension` (none, one, or several for policies). */
+export function recordKeys(dimension: DimensionName, record: FlowRecord): readonly IndexKey[] {
+	const definition = dimensionByName.get(dimension)!;
+	if ('keys' in definition) {
+		return definition.keys(record);
+	}
+
+	const key = definition.key(record);
+	return key === undefined ? [] : [key];
+}
+
+/** Offsets are 32-bit; the store re-bases the indexes (rebuilds them once) before they would overflow. */
+export const maximumOffset = 0xff_ff_ff_ff;
+
+export class FlowIndexes {
+	// One map per dimension, in the order of `dimensions` (an array: the hot path walks it per flow).
+	private readonly maps: Array<Map<IndexKey, PostingList>> = dimensions.map(() => new Map<IndexKey, PostingList>());
+
+	/**
+	@param base The sequence number stored as offset 0.
+	@param maximum The largest offset (lower in tests, to exercise re-basing).
+	*/
+	constructor(
+		readonly base = 0,
+		readonly maximum = maximumOffset,
+	) {}
+
+	/** Whether `sequence` can be added without re-basing. */
+	fits(sequence: number): boolean {
+		return sequence - this.base <= this.maximum;
+	}
+
+	add(sequence: number, record: FlowRecord): void {
+		const offset = sequence - this.base;
+		for (let index = 0; index < dimensions.length; index++) {
+			const dimension = dimensions[index]!;
+			const map = this.maps[index]!;
+			if ('keys' in dimension) {
+				for (const key of dimension.keys(record)) {
+					postingList(map, key).push(offset);
+				}
+			} else {
+				const key = dimension.key(record);
+				if (key !== undefined) {
+					postingList(map, key).push(offset);
+				}
+			}
+		}
+	}
+
+	/** Removes the oldest flow; `record` must be the one added with `sequence`. */
+	evict(sequence: number, record: FlowRecord): void {
+		const offset = sequence - this.base;
+		for (let index = 0; index < dimensions.length; index++) {
+			const dimension = dimensions[index]!;
+			const map = this.maps[index]!;
+			if ('keys' in dimension) {
+				for (const key of dimension.keys(record)) {
+					evictFrom(map, key, offset);
+				}
+			} else {
+				const key = dimension.key(record);
+				if (key !== undefined) {
+					evictFrom(map, key, offset);
+				}
+			}
+		}
+	}
+
+	/** The distinct keys of a dimension that some flow in the ring has. */
+	keys(dimension: DimensionName): IterableIterator<IndexKey> {
+		return this.map(dimension).keys();
+	}
+
+	keyCount(dimension: DimensionName): number {
+		return this.map(dimension).size;
+	}
+
+	/** Offsets (sequence − base) of the flows with `key`, oldest first; valid until the next change. */
+	postings(dimension: DimensionName, key: IndexKey): Uint32Array {
+		return this.map(dimension).get(key)?.view() ?? new Uint32Array(0);
+	}
+
+	private map(dimension: DimensionName): Map<IndexKey, PostingList> {
+		return this.maps[dimensionPositions.get(dimension)!]!;
+	}
+}
+
+const dimensionPositions = new Map<string, number>(dimensions.map((dimension, index) => [dimension.name, index]));
+
+function evictFrom(map: Map<IndexKey, PostingList>, key: IndexKey, offset: number): void {
+	const list = map.get(key);
+	if (list) {
+		list.evict(offset);
+		// Keys leave with their last flow, so the vocabulary is what the ring holds.
+		if (list.size === 0) {
+			map.delete(key);
+		}
+	}
+}
+
+function postingList(map: Map<IndexKey, PostingList>, key: IndexKey): PostingList {
+	let list = map.get(key);
+	if (!list) {
+		list = new PostingList();
+		map.set(key, list);
+	}
+
+	return list;
+}

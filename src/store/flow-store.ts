@@ -1,0 +1,201 @@
+/**
+The FlowStore: every flow ztop receives goes through push(), which is the ingest hot path — a ring slot,
+one posting-list append per indexed dimension, the connection join, the tallies, the overview, and one
+check against the current filter (a match is appended to the live result). No React, no gRPC: the UI
+reads immutable Frames built from the store on a clock (src/store/frame.ts).
+*/
+import type {FlowRecord, LostEventsRecord} from '../flow/flow-record.js';
+import type {Flow} from '../flow/flow.js';
+import type {FilterQuery} from '../filters/filter-query.js';
+import {ConnectionAttributions, type ConnectionAttribution} from './connection-attribution.js';
+import {FlowIndexes, maximumOffset} from './flow-indexes.js';
+import {FlowRing} from './flow-ring.js';
+import {StoreQuery} from './flow-query.js';
+import {fuzzyTextResolver} from './fuzzy-vocabulary.js';
+import {Overview} from './overview.js';
+import {PolicyTally} from './policy-tally.js';
+import {PostingList} from './sequence-set.js';
+
+export type FlowStoreOptions = {
+	/** Flows the ring holds (`--buffer`, default 100 000). */
+	capacity?: number;
+	/** Decodes a flow's raw bytes into the full flow (drill-down, residual filter fields). */
+	decodeFlow?: (raw: Uint8Array) => Flow | undefined;
+	/** The largest index offset before re-basing (only lowered by tests). */
+	indexOffsetLimit?: number;
+	/** Connections remembered for attribution. */
+	connectionMemory?: number;
+};
+
+export const emptyQuery: FilterQuery = {allowlist: [], denylist: []};
+
+export class FlowStore {
+	readonly ring: FlowRing;
+	readonly tally = new PolicyTally();
+	readonly overview = new Overview();
+	private indexes: FlowIndexes;
+	private readonly attributions: ConnectionAttributions;
+	private readonly attributionBySlot: Array<ConnectionAttribution | undefined>;
+	private readonly decodeFlow: (raw: Uint8Array) => Flow | undefined;
+	private readonly indexOffsetLimit: number;
+	private query: StoreQuery = new StoreQuery(emptyQuery);
+	// The sequences (as index offsets) of the flows the current filter selects.
+	private result = new PostingList();
+	private receivedFlows = 0;
+	private lostEventCount = 0;
+	private changeCount = 0;
+
+	constructor(options: FlowStoreOptions = {}) {
+		this.ring = new FlowRing(options.capacity ?? 100_000);
+		this.indexOffsetLimit = options.indexOffsetLimit ?? maximumOffset;
+		if (this.indexOffsetLimit < this.ring.capacity * 2) {
+			throw new RangeError('the index offset limit must be at least twice the ring capacity');
+		}
+
+		this.indexes = new FlowIndexes(0, this.indexOffsetLimit);
+		this.attributions = new ConnectionAttributions(options.connectionMemory);
+		this.attributionBySlot = Array.from({length: this.ring.capacity});
+		this.decodeFlow = options.decodeFlow ?? (() => undefined);
+	}
+
+	/** Grows with every change; a frame is rebuilt only when it moved. */
+	get version(): number {
+		return this.changeCount;
+	}
+
+	/** Flows received since start (the ring holds at most its capacity of them). */
+	get received(): number {
+		return this.receivedFlows;
+	}
+
+	get lostEvents(): number {
+		return this.lostEventCount;
+	}
+
+	get filter(): FilterQuery {
+		return this.query.source;
+	}
+
+	/** Adds one flow; returns its sequence number. */
+	push(record: FlowRecord, raw?: Uint8Array): number {
+		const {sequence, evicted} = this.ring.push(record, raw);
+		if (evicted) {
+			this.indexes.evict(evicted.sequence, evicted.record);
+			this.result.evict(evicted.sequence - this.indexes.base);
+		}
+
+		this.attributionBySlot[sequence % this.ring.capacity] = this.attributions.attribute(record);
+		if (this.indexes.fits(sequence)) {
+			this.indexes.add(sequence, record);
+			if (this.query.matches(record, () => this.flowOf(raw))) {
+				this.result.push(sequence - this.indexes.base);
+			}
+		} else {
+			this.rebase();
+		}
+
+		this.tally.addRecord(record);
+		this.overview.add(record);
+		this.receivedFlows++;
+		this.changeCount++;
+		return sequence;
+	}
+
+	pushLostEvents(record: LostEventsRecord): void {
+		this.lostEventCount += record.lost;
+		this.tally.addLostEvents();
+		this.overview.addLostEvents(record);
+		this.changeCount++;
+	}
+
+	/** Counts since now become the since-mark counts; totals stay. */
+	mark(): void {
+		this.tally.mark();
+		this.changeCount++;
+	}
+
+	/**
+	Switches the filter: compiles it (throws FilterError, and then the previous filter stays) and resolves
+	it over the whole ring through the indexes. New flows are then checked once, on arrival.
+	*/
+	setFilter(query: FilterQuery): void {
+		const compiled = new StoreQuery(query, fuzzyTextResolver(this.indexes));
+		this.query = compiled;
+		this.resolve();
+		this.changeCount++;
+	}
+
+	/** How many flows in the ring the filter selects. */
+	get matchCount(): number {
+		return this.result.size;
+	}
+
+	/** The sequence numbers the filter selects, oldest first (a copy). */
+	matches(): Float64Array {
+		const offsets = this.result.view();
+		const sequences = new Float64Array(offsets.length);
+		const base = this.indexes.base;
+		for (let index = 0; index < offsets.length; index++) {
+			sequences[index] = base + offsets[index]!;
+		}
+
+		return sequences;
+	}
+
+	/** The sequence of the `index`-th selected flow (0 = oldest), or undefined. */
+	matchAt(index: number): number | undefined {
+		const offsets = this.result.view();
+		return index >= 0 && index < offsets.length ? this.indexes.base + offsets[index]! : undefined;
+	}
+
+	record(sequence: number): FlowRecord | undefined {
+		return this.ring.get(sequence);
+	}
+
+	raw(sequence: number): Uint8Array | undefined {
+		return this.ring.raw(sequence);
+	}
+
+	/** The full flow, decoded from the raw bytes (drill-down); undefined once evicted. */
+	flow(sequence: number): Flow | undefined {
+		return this.flowOf(this.ring.raw(sequence));
+	}
+
+	/** The policies that allowed or denied the flow's connection, per side (the connection join). */
+	attribution(sequence: number): ConnectionAttribution | undefined {
+		return this.ring.holds(sequence) ? this.attributionBySlot[sequence % this.ring.capacity] : undefined;
+	}
+
+	/** The distinct keys of one index (the vocabulary, for completion and tests). */
+	get indexView(): FlowIndexes {
+		return this.indexes;
+	}
+
+	private flowOf(raw: Uint8Array | undefined): Flow | undefined {
+		return raw === undefined ? undefined : this.decodeFlow(raw);
+	}
+
+	private resolve(): void {
+		const base = this.indexes.base;
+		const offsets = this.query.resolve(this.indexes, this.ring.start - base, this.ring.end - base, offset =>
+			this.flow(base + offset),
+		);
+		const result = new PostingList();
+		for (const offset of offsets) {
+			result.push(offset);
+		}
+
+		this.result = result;
+	}
+
+	/** Rebuilds the indexes with the oldest flow as offset 0: once every ~4 billion flows. */
+	private rebase(): void {
+		const indexes = new FlowIndexes(this.ring.start, this.indexOffsetLimit);
+		for (let sequence = this.ring.start; sequence < this.ring.end; sequence++) {
+			indexes.add(sequence, this.ring.get(sequence)!);
+		}
+
+		this.indexes = indexes;
+		this.resolve();
+	}
+}

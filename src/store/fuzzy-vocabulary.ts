@@ -1,0 +1,139 @@
+/**
+Bare words of the filter prompt, matched with fuse.js against the vocabulary: the distinct pods,
+workloads, labels, policies, DNS names and URLs the ring holds, read from the index keys (a few thousand
+values, never every flow). A word becomes one clause: an OR of exact-key terms over the dimensions where
+its matches live, resolved through the indexes like any other filter.
+*/
+import Fuse from 'fuse.js';
+import type {WorkloadRecord} from '../flow/flow-record.js';
+import type {DimensionName, FlowIndexes, IndexKey} from './flow-indexes.js';
+import type {Term, TextResolver} from './flow-query.js';
+
+type Facet = 'pod' | 'workload' | 'label' | 'policy' | 'dns' | 'url';
+
+type Entry = {facet: Facet; value: string};
+
+/** At most this many vocabulary matches per word (the best first), so a vague word stays a filter. */
+const maximumMatches = 50;
+
+function policyValue(key: string): string {
+	// INGRESS|allowed|namespace/name → namespace/name
+	return key.slice(key.indexOf('|', key.indexOf('|') + 1) + 1);
+}
+
+/** Reads the vocabulary out of the indexes and returns a resolver for bare words. */
+export function fuzzyTextResolver(indexes: FlowIndexes): TextResolver {
+	const values = new Map<string, Entry>();
+	const add = (facet: Facet, value: string) => {
+		if (value !== '') {
+			values.set(`${facet}\u0000${value}`, {facet, value});
+		}
+	};
+
+	for (const dimension of ['sourcePod', 'destinationPod'] as const) {
+		for (const key of indexes.keys(dimension)) {
+			add('pod', key as string);
+		}
+	}
+
+	for (const dimension of ['sourceWorkloads', 'destinationWorkloads'] as const) {
+		for (const key of indexes.keys(dimension)) {
+			for (const workload of key as readonly WorkloadRecord[]) {
+				add('workload', workload.name);
+			}
+		}
+	}
+
+	for (const dimension of ['sourceLabels', 'destinationLabels'] as const) {
+		for (const key of indexes.keys(dimension)) {
+			for (const label of key as readonly string[]) {
+				add('label', label);
+			}
+		}
+	}
+
+	for (const key of indexes.keys('policy')) {
+		add('policy', policyValue(key as string));
+	}
+
+	for (const dimension of ['sourceNames', 'destinationNames'] as const) {
+		for (const key of indexes.keys(dimension)) {
+			for (const name of key as readonly string[]) {
+				add('dns', name);
+			}
+		}
+	}
+
+	for (const key of indexes.keys('dnsQuery')) {
+		add('dns', key as string);
+	}
+
+	for (const key of indexes.keys('httpUrl')) {
+		add('url', key as string);
+	}
+
+	const fuse = new Fuse([...values.values()], {keys: ['value'], threshold: 0.3, ignoreLocation: true});
+	return word => {
+		const matches = fuse.search(word, {limit: maximumMatches}).map(result => result.item);
+		return termsFor(matches);
+	};
+}
+
+function termsFor(matches: Entry[]): Term[] {
+	const byFacet = new Map<Facet, Set<string>>();
+	for (const {facet, value} of matches) {
+		let set = byFacet.get(facet);
+		if (!set) {
+			set = new Set();
+			byFacet.set(facet, set);
+		}
+
+		set.add(value);
+	}
+
+	const terms: Term[] = [];
+	const add = (dimensions: DimensionName[], accepts: (key: IndexKey) => boolean) => {
+		for (const dimension of dimensions) {
+			terms.push({dimension, accepts});
+		}
+	};
+
+	for (const [facet, set] of byFacet) {
+		switch (facet) {
+			case 'pod': {
+				add(['sourcePod', 'destinationPod'], key => set.has(key as string));
+				break;
+			}
+
+			case 'workload': {
+				add(['sourceWorkloads', 'destinationWorkloads'], key =>
+					(key as readonly WorkloadRecord[]).some(workload => set.has(workload.name)),
+				);
+				break;
+			}
+
+			case 'label': {
+				add(['sourceLabels', 'destinationLabels'], key => (key as readonly string[]).some(label => set.has(label)));
+				break;
+			}
+
+			case 'policy': {
+				add(['policy'], key => set.has(policyValue(key as string)));
+				break;
+			}
+
+			case 'dns': {
+				add(['sourceNames', 'destinationNames'], key => (key as readonly string[]).some(name => set.has(name)));
+				add(['dnsQuery'], key => set.has(key as string));
+				break;
+			}
+
+			case 'url': {
+				add(['httpUrl'], key => set.has(key as string));
+				break;
+			}
+		}
+	}
+
+	return terms;
+}
