@@ -16,6 +16,9 @@ type Entry = {facet: Facet; value: string};
 /** At most this many vocabulary matches per word (the best first), so a vague word stays a filter. */
 const maximumMatches = 50;
 
+/** How much worse than the best match a match may score (fuse.js scores: 0 exact … 1 nothing alike). */
+const scoreMargin = 0.05;
+
 function policyValue(key: string): string {
 	// INGRESS|allowed|namespace/name → namespace/name
 	return key.slice(key.indexOf('|', key.indexOf('|') + 1) + 1);
@@ -72,10 +75,13 @@ export function fuzzyTextResolver(indexes: FlowIndexes): TextResolver {
 		add('url', key as string);
 	}
 
-	const fuse = new Fuse([...values.values()], {keys: ['value'], threshold: 0.3, ignoreLocation: true});
+	const fuse = new Fuse([...values.values()], {keys: ['value'], threshold: 0.3, ignoreLocation: true, includeScore: true});
 	return word => {
-		const matches = fuse.search(word, {limit: maximumMatches}).map(result => result.item);
-		return termsFor(matches);
+		const results = fuse.search(word, {limit: maximumMatches});
+		// Keep the best matches only: a word found exactly in a policy name should not also pull in every
+		// pod that shares half of it, while a typo still finds its closest values.
+		const best = results[0]?.score ?? 0;
+		return termsFor(results.filter(result => (result.score ?? 0) <= best + scoreMargin).map(result => result.item));
 	};
 }
 

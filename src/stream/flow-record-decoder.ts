@@ -10,6 +10,9 @@ import {StringInterner} from './string-interner.js';
 import type {FlowRecord, LostEventsRecord, NodeStatusRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
 import {RecordLists} from '../flow/to-flow-record.js';
 import {emptyList} from '../flow/shared-lists.js';
+import type {Flow, GetFlowsResponse} from '../flow/flow.js';
+import {decodeMessage} from './binary-codec.js';
+import {hubbleSchema} from './hubble-schema.js';
 
 type Reader = protobuf.Reader;
 
@@ -665,4 +668,9 @@ function readLostEvent(reader: Reader, length: number): {lost: number; source: n
 	}
 
 	return {lost, source};
+}
+
+/** The full flow of a GetFlowsResponse's bytes, for drill-down (the hot path never calls this). */
+export function decodeFullFlow(bytes: Uint8Array): Flow | undefined {
+	return (decodeMessage(hubbleSchema().getFlowsResponse, bytes) as GetFlowsResponse).flow;
 }

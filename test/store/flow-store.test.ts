@@ -1,0 +1,236 @@
+/**
+The FlowStore fed the zero-trust lab (shared/scenarios/README.md) the way ztop receives it: the demo
+relay's scenario, encoded to GetFlowsResponse bytes, decoded by the hot-path decoder, with the raw bytes
+kept for drill-down.
+*/
+import {describe, expect, test} from 'vitest';
+import type {FlowRecord} from '../../src/flow/flow-record.js';
+import type {GetFlowsResponse} from '../../src/flow/flow.js';
+import {FilterError} from '../../src/filters/filter-error.js';
+import {parseFilterText} from '../../src/filters/filter-language.js';
+import {ScenarioFeed} from '../../src/relay/scenario-feed.js';
+import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
+import {FlowStore} from '../../src/store/flow-store.js';
+import {PolicyTally, type TallyRow} from '../../src/store/policy-tally.js';
+import {encodeMessage} from '../../src/stream/binary-codec.js';
+import {decodeFlowRecord, decodeFullFlow} from '../../src/stream/flow-record-decoder.js';
+import {hubbleSchema} from '../../src/stream/hubble-schema.js';
+
+const start = Date.parse('2026-11-22T10:00:00Z');
+const stageSeconds = 10;
+const {getFlowsResponse} = hubbleSchema();
+
+/** The lab's responses, stage by stage (index 0 = allow-all … 4 = default deny). */
+function labStages(): GetFlowsResponse[][] {
+	const feed = new ScenarioFeed(zeroTrustScenario, {seed: 11, rate: 100, stageSeconds, startMilliseconds: start, lostEvery: 0});
+	const responses = feed.until(start + stageSeconds * 1000 * zeroTrustScenario.stages.length);
+	const stages: GetFlowsResponse[][] = zeroTrustScenario.stages.map(() => []);
+	for (const response of responses) {
+		const index = Math.floor((Date.parse(response.time!) - start) / (stageSeconds * 1000));
+		stages[Math.min(index, stages.length - 1)]!.push(response);
+	}
+
+	return stages;
+}
+
+const stages = labStages();
+
+function push(store: FlowStore, responses: GetFlowsResponse[]): void {
+	for (const response of responses) {
+		const bytes = encodeMessage(getFlowsResponse, response);
+		const record = decodeFlowRecord(bytes);
+		if (record?.kind === 'flow') {
+			store.push(record, bytes);
+		} else if (record?.kind === 'lost-events') {
+			store.pushLostEvents(record);
+		}
+	}
+}
+
+function storeOf(responses: GetFlowsResponse[], capacity = 100_000): FlowStore {
+	const store = new FlowStore({capacity, decodeFlow: decodeFullFlow});
+	push(store, responses);
+	return store;
+}
+
+function referenceTally(responses: GetFlowsResponse[]): TallyRow[] {
+	const tally = new PolicyTally();
+	for (const response of responses) {
+		tally.add(response);
+	}
+
+	return tally.summary().rows;
+}
+
+const all = stages.flat();
+
+describe('live tallies', () => {
+	test('count every flow as the headless tally does, with default-deny rows in the local namespace', () => {
+		const store = storeOf(all, 1000);
+		expect(store.received).toBe(all.filter(response => response.flow).length);
+		// The ring holds 1000 flows; the tallies still count all of them.
+		expect(store.ring.size).toBe(1000);
+		const rows = store.tally.summary().rows;
+		expect(rows).toEqual(referenceTally(all));
+		const defaultDeny = rows.find(row => row.name === '(default deny)');
+		expect(defaultDeny).toMatchObject({namespace: 'shop', direction: 'EGRESS'});
+		expect(defaultDeny!.denied).toBeGreaterThan(0);
+		expect(rows.find(row => row.name === 'allow-frontend-l7')!.l7Denied).toBeGreaterThan(0);
+	});
+
+	test('a mark sets a baseline: since-mark counts are what came after it, totals are kept', () => {
+		const store = storeOf(stages.slice(0, 3).flat());
+		const before = store.tally.summary().rows;
+		store.mark();
+		expect(store.tally.summary({sinceMark: true}).rows).toEqual([]);
+		push(store, stages[4]!);
+		expect(store.tally.summary({sinceMark: true}).rows).toEqual(referenceTally(stages[4]!));
+		expect(store.tally.summary().rows).toEqual(referenceTally([...stages.slice(0, 3).flat(), ...stages[4]!]));
+		// allow-frontend-to-backend (the L4 stage) had counts before the mark, none after, and keeps its total.
+		const total = (rows: TallyRow[]) => rows.find(row => row.name === 'allow-frontend-to-backend')?.allowed;
+		expect(total(before)).toBeGreaterThan(0);
+		expect(total(store.tally.summary({sinceMark: true}).rows)).toBeUndefined();
+		expect(total(store.tally.summary().rows)).toBe(total(before));
+	});
+
+	test('per-second history follows the flows\' own time', () => {
+		const store = storeOf(stages[0]!);
+		const allowAll = store.tally.liveRows().find(row => row.name === 'allow-all' && row.direction === 'EGRESS')!;
+		const lastSecond = Math.floor(start / 1000) + stageSeconds - 1;
+		const series = allowAll.allowedHistory.series(lastSecond, stageSeconds);
+		expect(series.reduce((sum, count) => sum + count, 0)).toBe(allowAll.allowed);
+		expect(series.filter(count => count > 0).length).toBeGreaterThanOrEqual(stageSeconds - 1);
+	});
+});
+
+describe('connection attribution', () => {
+	const sequencesWhere = (store: FlowStore, predicate: (record: FlowRecord) => boolean) => {
+		const sequences: number[] = [];
+		for (let sequence = store.ring.start; sequence < store.ring.end; sequence++) {
+			if (predicate(store.record(sequence)!)) {
+				sequences.push(sequence);
+			}
+		}
+
+		return sequences;
+	};
+
+	test('HTTP requests of the L7 stage carry the policies of their connection\'s verdicts on both sides', () => {
+		const store = storeOf(stages[3]!);
+		const requests = sequencesWhere(store, record => record.httpMethod === 'GET' && record.l7Type === 1);
+		expect(requests.length).toBeGreaterThan(10);
+		for (const sequence of requests) {
+			const attribution = store.attribution(sequence)!;
+			expect(attribution.ingress?.policies.map(policy => policy.name)).toEqual(['allow-frontend-l7']);
+			expect(attribution.ingress?.isAllowed).toBe(true);
+			expect(attribution.egress?.policies.map(policy => policy.name)).toEqual(['allow-frontend-egress']);
+		}
+	});
+
+	test('to-endpoint traces of the L4 stage, and their replies, name allow-frontend-to-backend', () => {
+		// Stages 1-3 in the store, so that a round begun in stage 2 still has its verdicts; traces from the
+		// L4 stage's second second on.
+		const store = storeOf(stages.slice(0, 3).flat());
+		const l4StageStart = Math.floor(start / 1000) + 2 * stageSeconds + 1;
+		const traces = sequencesWhere(
+			store,
+			record =>
+				record.timeSeconds >= l4StageStart &&
+				record.eventType === 4 &&
+				[record.sourcePodName, record.destinationPodName].some(name => name.startsWith('backend')),
+		);
+		expect(traces.length).toBeGreaterThan(10);
+		for (const sequence of traces) {
+			expect(store.attribution(sequence)!.ingress?.policies.map(policy => policy.name)).toEqual(['allow-frontend-to-backend']);
+		}
+	});
+
+	test('default-deny drops to the world are attributed as denied without a policy', () => {
+		const store = storeOf(stages[4]!);
+		const drops = sequencesWhere(store, record => record.verdict === 2 && record.destinationIdentity === 2);
+		expect(drops.length).toBeGreaterThan(0);
+		for (const sequence of drops) {
+			expect(store.attribution(sequence)!.egress).toMatchObject({isAllowed: false, policies: []});
+		}
+	});
+});
+
+describe('filters over the store', () => {
+	test('a filter switch selects exactly the matching flows of the ring, and new flows join on arrival', () => {
+		// Up to the L4 stage nothing is dropped; the default-deny stage drops.
+		const store = storeOf(stages.slice(0, 3).flat());
+		store.setFilter(parseFilterText('verdict:dropped'));
+		const dropped = (sequences: Float64Array) => [...sequences].every(sequence => store.record(sequence)!.verdict === 2);
+		expect(store.matchCount).toBe(0);
+		push(store, stages[4]!);
+		expect(store.matchCount).toBeGreaterThan(0);
+		expect(dropped(store.matches())).toBe(true);
+		const expected = [...Array.from({length: store.ring.size}, (_, index) => store.ring.start + index)].filter(
+			sequence => store.record(sequence)!.verdict === 2,
+		);
+		expect([...store.matches()]).toEqual(expected);
+	});
+
+	test('an invalid filter throws and the previous one stays', () => {
+		const store = storeOf(stages[4]!);
+		store.setFilter(parseFilterText('policy:allow-frontend-l7'));
+		const count = store.matchCount;
+		expect(count).toBeGreaterThan(0);
+		expect(() => store.setFilter({allowlist: [{source_ip: ['not-an-ip']}], denylist: []})).toThrow(FilterError);
+		expect(store.filter.allowlist[0]?.policy).toEqual(['allow-frontend-l7']);
+		expect(store.matchCount).toBe(count);
+	});
+
+	test('bare words match fuzzily over the vocabulary (pods, policies), then resolve through the indexes', () => {
+		const store = storeOf(stages[3]!);
+		store.setFilter(parseFilterText('frontend-l7'));
+		const matches = [...store.matches()];
+		expect(matches.length).toBeGreaterThan(0);
+		for (const sequence of matches) {
+			const record = store.record(sequence)!;
+			const policies = [...record.ingressAllowedBy, ...record.egressAllowedBy].map(policy => policy.name);
+			expect(policies).toContain('allow-frontend-l7');
+		}
+
+		// A typo still finds the pod.
+		store.setFilter(parseFilterText('kube-dsn'));
+		expect(store.matchCount).toBeGreaterThan(0);
+		for (const sequence of store.matches()) {
+			const record = store.record(sequence)!;
+			expect([record.sourcePodName, record.destinationPodName].some(name => name.startsWith('kube-dns'))).toBe(true);
+		}
+	});
+
+	test('residual fields (no index) are checked on the full flow decoded from the raw bytes', () => {
+		const store = storeOf(stages[2]!);
+		store.setFilter(parseFilterText('--tcp-flags SYN'));
+		expect(store.matchCount).toBeGreaterThan(0);
+		for (const sequence of store.matches()) {
+			expect(store.flow(sequence)!.l4?.TCP?.flags?.SYN).toBe(true);
+		}
+	});
+});
+
+describe('the ring behind the store', () => {
+	test('an evicted selection answers undefined, never another flow', () => {
+		const store = storeOf(stages[0]!.slice(0, 50), 20);
+		const evicted = store.ring.start - 1;
+		expect(store.record(evicted)).toBeUndefined();
+		expect(store.flow(evicted)).toBeUndefined();
+		expect(store.attribution(evicted)).toBeUndefined();
+		const newest = store.ring.end - 1;
+		expect(store.flow(newest)?.uuid).toBe(store.record(newest)!.uuid);
+	});
+
+	test('overview aggregates count every flow seen', () => {
+		const store = storeOf(all, 500);
+		const overview = store.overview.snapshot(60);
+		expect(overview.flows).toBe(store.received);
+		expect(overview.dropReasons.find(reason => reason.name === 'Policy denied')?.count).toBeGreaterThan(0);
+		expect(overview.destinationPorts.map(port => port.name)).toEqual(expect.arrayContaining(['80/TCP', '53/UDP']));
+		expect(overview.l7.map(entry => entry.name)).toEqual(expect.arrayContaining(['DNS', 'HTTP']));
+		expect(overview.httpStatusClasses.map(entry => entry.name)).toEqual(expect.arrayContaining(['2xx', '4xx']));
+		const typeTotal = overview.typeSeries.flatMap(type => type.series).reduce((sum, count) => sum + count, 0);
+		expect(typeTotal).toBe(store.received);
+	});
+});
