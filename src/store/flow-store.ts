@@ -42,6 +42,7 @@ export class FlowStore {
 	// The sequences (as index offsets) of the flows the current filter selects.
 	private result = new PostingList();
 	private receivedFlows = 0;
+	private matchedFlows = 0;
 	private lostEventCount = 0;
 	private changeCount = 0;
 
@@ -68,6 +69,11 @@ export class FlowStore {
 		return this.receivedFlows;
 	}
 
+	/** Flows that matched the filter on arrival, since start (a paused view counts what it missed). */
+	get matchedTotal(): number {
+		return this.matchedFlows;
+	}
+
 	get lostEvents(): number {
 		return this.lostEventCount;
 	}
@@ -89,6 +95,7 @@ export class FlowStore {
 			this.indexes.add(sequence, record);
 			if (this.query.matches(record, () => this.flowOf(raw))) {
 				this.result.push(sequence - this.indexes.base);
+				this.matchedFlows++;
 			}
 		} else {
 			this.rebase();

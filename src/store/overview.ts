@@ -69,7 +69,7 @@ function top(map: Map<string, number>, limit: number): Count[] {
 
 export class Overview {
 	private flows = 0;
-	private latestSecond = 0;
+	private newestSecond = 0;
 	private readonly byType = new Map<string, SecondHistory>();
 	private readonly byVerdict = new Map<string, SecondHistory>();
 	private readonly dropReasons = new Map<string, number>();
@@ -82,8 +82,8 @@ export class Overview {
 	add(record: FlowRecord): void {
 		this.flows++;
 		const second = record.timeSeconds;
-		if (second > this.latestSecond) {
-			this.latestSecond = second;
+		if (second > this.newestSecond) {
+			this.newestSecond = second;
 		}
 
 		historyFor(this.byType, typeNames.get(record.eventType) ?? String(record.eventType)).add(second);
@@ -105,6 +105,11 @@ export class Overview {
 		}
 	}
 
+	/** The newest flow time seen, in seconds: where every per-second series ends. */
+	get latestSecond(): number {
+		return this.newestSecond;
+	}
+
 	addLostEvents(record: LostEventsRecord): void {
 		increment(this.lostEvents, lostEventSourceNames[record.source] ?? String(record.source), record.lost);
 	}
@@ -115,7 +120,7 @@ export class Overview {
 	}
 
 	snapshot(seriesLength: number): OverviewSnapshot {
-		const latest = this.latestSecond;
+		const latest = this.newestSecond;
 		const series = (map: Map<string, SecondHistory>) =>
 			[...map].map(([name, history]) => ({name, series: history.series(latest, seriesLength)})).sort((a, b) => a.name.localeCompare(b.name));
 		const rate = (name: string) => (this.byVerdict.get(name)?.sum(latest, rateWindowSeconds) ?? 0) / rateWindowSeconds;

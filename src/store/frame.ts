@@ -1,0 +1,178 @@
+/**
+Frames: immutable snapshots of what the TUI shows, built from the store on a clock (src/store/frame-clock.ts)
+and handed to the views, which only read them. A frame holds just the visible window of the flows pane (a
+few dozen rows, not the ring), the top policy rows with their sparkline series, the overview when it is
+shown, and the status line's numbers. Building one costs the same whether the ring holds 1 000 or 100 000
+flows.
+*/
+import type {FlowRecord} from '../flow/flow-record.js';
+import type {ConnectionAttribution} from './connection-attribution.js';
+import type {FlowStore} from './flow-store.js';
+import type {NodeCounts, OverviewSnapshot} from './overview.js';
+import {sortTallyRows, type TallyCounts, type TallyDirection} from './policy-tally.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'ended' | 'failed';
+
+/** What the source reports (src/cli wires it from the gRPC subscription or the capture reader). */
+export type SourceStatus = {
+	/** `localhost:4245`, `demo: zero-trust stage 3/5`, `capture.json`. */
+	label: string;
+	state: ConnectionState;
+	reconnects: number;
+	/** The last error or notice, already in words for the user. */
+	message?: string;
+	nodes?: NodeCounts;
+};
+
+export type FlowRow = {
+	sequence: number;
+	/** Undefined when the flow was evicted from the ring (a paused view can outlive its flows). */
+	record: FlowRecord | undefined;
+	attribution: ConnectionAttribution | undefined;
+};
+
+export type PolicyRow = {
+	key: string;
+	kind: string;
+	namespace: string;
+	name: string;
+	direction: TallyDirection;
+	counts: TallyCounts;
+	/** Allowed and denied per second, oldest first, ending at the newest flow's second. */
+	allowedSeries: number[];
+	deniedSeries: number[];
+};
+
+/** The UI's state that shapes a frame (owned by the App, passed in on every build). */
+export type ViewState = {
+	/** Rows the flows pane can show. */
+	flowRows: number;
+	/** Index of the first shown match, or undefined to follow the tail. */
+	scrollTop: number | undefined;
+	/** Sequence of the selected flow, if any. */
+	selectedSequence: number | undefined;
+	policyRows: number;
+	sparklineWidth: number;
+	sinceMark: boolean;
+	showOverview: boolean;
+	/** Text of the applied filter, and the error of the last rejected one. */
+	filterText: string;
+	filterError?: {message: string; position: number};
+};
+
+export type Frame = {
+	/** Milliseconds since the epoch when it was built. */
+	builtAt: number;
+	source: SourceStatus;
+	flowsPerSecond: number;
+	received: number;
+	lostEvents: number;
+	buffer: {size: number; capacity: number};
+	filterText: string;
+	filterError?: {message: string; position: number};
+	paused: boolean;
+	/** Matching flows that arrived since the pause. */
+	newWhilePaused: number;
+	/** Seconds since the last mark, when there is one. */
+	markAgeSeconds: number | undefined;
+	sinceMark: boolean;
+	/** Flows the filter selects (in the ring, or in the paused snapshot). */
+	matchCount: number;
+	/** Index in the selection of the first row shown. */
+	firstRow: number;
+	rows: FlowRow[];
+	/** The selected flow, when it is in the selection (its index there), else undefined. */
+	selectedIndex: number | undefined;
+	policies: PolicyRow[];
+	policyCount: number;
+	overview: OverviewSnapshot | undefined;
+};
+
+/** A frozen selection while paused: ingest goes on, the view does not move. */
+export type PausedSelection = {sequences: Float64Array; matchedAtPause: number};
+
+export type FrameInputs = {
+	store: FlowStore;
+	source: SourceStatus;
+	view: ViewState;
+	paused: PausedSelection | undefined;
+	flowsPerSecond: number;
+	markedAt: number | undefined;
+	now: number;
+};
+
+export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now}: FrameInputs): Frame {
+	const total = paused ? paused.sequences.length : store.matchCount;
+	const sequenceAt = paused ? (index: number) => paused.sequences[index] : (index: number) => store.matchAt(index);
+	const height = Math.max(0, view.flowRows);
+	const lastStart = Math.max(0, total - height);
+	const firstRow = view.scrollTop === undefined ? lastStart : Math.min(Math.max(0, view.scrollTop), lastStart);
+	const rows: FlowRow[] = [];
+	for (let index = firstRow; index < Math.min(total, firstRow + height); index++) {
+		const sequence = sequenceAt(index)!;
+		rows.push({sequence, record: store.record(sequence), attribution: store.attribution(sequence)});
+	}
+
+	return {
+		builtAt: now,
+		source,
+		flowsPerSecond,
+		received: store.received,
+		lostEvents: store.lostEvents,
+		buffer: {size: store.ring.size, capacity: store.ring.capacity},
+		filterText: view.filterText,
+		...(view.filterError ? {filterError: view.filterError} : {}),
+		paused: paused !== undefined,
+		newWhilePaused: paused ? store.matchedTotal - paused.matchedAtPause : 0,
+		markAgeSeconds: markedAt === undefined ? undefined : Math.max(0, Math.floor((now - markedAt) / 1000)),
+		sinceMark: view.sinceMark,
+		matchCount: total,
+		firstRow,
+		rows,
+		selectedIndex: selectedIndex(view.selectedSequence, rows, firstRow),
+		...policyRows(store, view),
+		overview: view.showOverview ? store.overview.snapshot(view.sparklineWidth) : undefined,
+	};
+}
+
+function selectedIndex(sequence: number | undefined, rows: FlowRow[], firstRow: number): number | undefined {
+	if (sequence === undefined) {
+		return undefined;
+	}
+
+	const position = rows.findIndex(row => row.sequence === sequence);
+	return position === -1 ? undefined : firstRow + position;
+}
+
+function policyRows(store: FlowStore, view: ViewState): {policies: PolicyRow[]; policyCount: number} {
+	const live = store.tally.liveRows();
+	const counted = live.map(row => ({row, ...(view.sinceMark ? row.sinceMark : row)}));
+	const shown = (view.sinceMark ? counted.filter(({allowed, denied, audited, l7Denied}) => allowed + denied + audited + l7Denied > 0) : counted);
+	const sorted = sortTallyRows(
+		shown.map(({row, allowed, denied, audited, l7Denied}) => ({
+			row,
+			kind: row.kind,
+			namespace: row.namespace,
+			name: row.name,
+			direction: row.direction,
+			allowed,
+			denied,
+			audited,
+			l7Denied,
+		})),
+	);
+	const latest = store.overview.latestSecond;
+	return {
+		policies: sorted.slice(0, Math.max(0, view.policyRows)).map(({row, allowed, denied, audited, l7Denied}) => ({
+			key: row.key,
+			kind: row.kind,
+			namespace: row.namespace,
+			name: row.name,
+			direction: row.direction,
+			counts: {allowed, denied, audited, l7Denied},
+			allowedSeries: row.allowedHistory.series(latest, view.sparklineWidth),
+			deniedSeries: row.deniedHistory.series(latest, view.sparklineWidth),
+		})),
+		policyCount: sorted.length,
+	};
+}
