@@ -44,7 +44,12 @@ export function parseTimestamp(text: string): Instant | undefined {
 }
 
 /** RFC 3339 in UTC, fraction trimmed to 0/3/6/9 digits, as protojson writes google.protobuf.Timestamp. */
-export function formatTimestamp({seconds, nanos}: Instant): string {
+export function formatTimestamp(instant: Instant): string {
+	// Nanoseconds outside 0…999 999 999 (arithmetic on milliseconds plus jitter) carry into the seconds,
+	// so the text is always a valid Timestamp.
+	const carry = Math.floor(instant.nanos / 1_000_000_000);
+	const seconds = instant.seconds + carry;
+	const nanos = instant.nanos - carry * 1_000_000_000;
 	// Within Timestamp's range (years 1 to 9999) toISOString always writes a four-digit year.
 	const base = new Date(seconds * 1000).toISOString().slice(0, 19);
 	return `${base}${fractionDigits(nanos)}Z`;

@@ -10,8 +10,8 @@ import {PostingList} from './sequence-set.js';
 
 export type IndexKey = string | number | readonly unknown[];
 
-type SingleKeyDimension = {name: string; key: (record: FlowRecord) => IndexKey | undefined};
-type MultiKeyDimension = {name: string; keys: (record: FlowRecord) => readonly IndexKey[]};
+type SingleKeyDimension = {name: string; key: (record: FlowRecord) => IndexKey | undefined; isScanned?: boolean};
+type MultiKeyDimension = {name: string; keys: (record: FlowRecord) => readonly IndexKey[]; isScanned?: boolean};
 type Dimension = SingleKeyDimension | MultiKeyDimension;
 
 const verdictDropped = 2;
@@ -23,6 +23,11 @@ const nonEmpty = <Value extends string | readonly unknown[]>(value: Value): Valu
 /** `namespace/pod`; an endpoint with neither never matches a pod filter, so it is not indexed. */
 export function podKey(namespace: string, podName: string): string | undefined {
 	return namespace === '' && podName === '' ? undefined : `${namespace}/${podName}`;
+}
+
+/** A port as a key: only flows with TCP, UDP or SCTP have ports a port filter can match. */
+export function portKey(protocol: string, port: number): number | undefined {
+	return portProtocols.has(protocol) ? port : undefined;
 }
 
 /** Event type and sub-type in one number (sub-types are below 256). */
@@ -89,8 +94,10 @@ export const dimensions = [
 	},
 	{name: 'l4Protocol', key: record => nonEmpty(record.protocol)},
 	{name: 'l7Protocol', key: record => nonEmpty(record.l7Protocol)},
-	{name: 'sourcePort', key: record => (portProtocols.has(record.protocol) ? record.sourcePort : undefined)},
-	{name: 'destinationPort', key: record => (portProtocols.has(record.protocol) ? record.destinationPort : undefined)},
+	// Ports are scanned from the ring's columns instead (FlowStore.scan): ephemeral ports make one key per
+	// connection, and a posting list per connection costs more memory than the scan costs time.
+	{name: 'sourcePort', key: record => portKey(record.protocol, record.sourcePort), isScanned: true},
+	{name: 'destinationPort', key: record => portKey(record.protocol, record.destinationPort), isScanned: true},
 	{name: 'httpStatus', key: record => (record.httpCode === 0 ? undefined : record.httpCode)},
 	{name: 'httpMethod', key: record => (record.httpMethod === '' ? undefined : record.httpMethod.toLowerCase())},
 	{name: 'httpUrl', key: record => nonEmpty(record.httpUrl)},
@@ -102,6 +109,14 @@ export const dimensions = [
 export type DimensionName = (typeof dimensions)[number]['name'];
 
 const dimensionByName = new Map<string, Dimension>(dimensions.map(dimension => [dimension.name, dimension]));
+
+/** Dimensions with posting lists (all but the scanned ones). */
+const indexedDimensions: readonly Dimension[] = dimensions.filter(dimension => !(dimension as Dimension).isScanned);
+
+/** Whether a dimension is resolved by scanning the ring rather than through posting lists. */
+export function isScanned(dimension: DimensionName): boolean {
+	return dimensionByName.get(dimension)!.isScanned === true;
+}
 
 /** The keys `record` has in `dimension` (none, one, or several for policies). */
 export function recordKeys(dimension: DimensionName, record: FlowRecord): readonly IndexKey[] {
@@ -118,8 +133,8 @@ export function recordKeys(dimension: DimensionName, record: FlowRecord): readon
 export const maximumOffset = 0xff_ff_ff_ff;
 
 export class FlowIndexes {
-	// One map per dimension, in the order of `dimensions` (an array: the hot path walks it per flow).
-	private readonly maps: Array<Map<IndexKey, PostingList>> = dimensions.map(() => new Map<IndexKey, PostingList>());
+	// One map per indexed dimension, in the order of `indexedDimensions` (an array: the hot path walks it per flow).
+	private readonly maps: Array<Map<IndexKey, PostingList>> = indexedDimensions.map(() => new Map<IndexKey, PostingList>());
 
 	/**
 	@param base The sequence number stored as offset 0.
@@ -137,8 +152,8 @@ export class FlowIndexes {
 
 	add(sequence: number, record: FlowRecord): void {
 		const offset = sequence - this.base;
-		for (let index = 0; index < dimensions.length; index++) {
-			const dimension = dimensions[index]!;
+		for (let index = 0; index < indexedDimensions.length; index++) {
+			const dimension = indexedDimensions[index]!;
 			const map = this.maps[index]!;
 			if ('keys' in dimension) {
 				for (const key of dimension.keys(record)) {
@@ -156,8 +171,8 @@ export class FlowIndexes {
 	/** Removes the oldest flow; `record` must be the one added with `sequence`. */
 	evict(sequence: number, record: FlowRecord): void {
 		const offset = sequence - this.base;
-		for (let index = 0; index < dimensions.length; index++) {
-			const dimension = dimensions[index]!;
+		for (let index = 0; index < indexedDimensions.length; index++) {
+			const dimension = indexedDimensions[index]!;
 			const map = this.maps[index]!;
 			if ('keys' in dimension) {
 				for (const key of dimension.keys(record)) {
@@ -187,11 +202,16 @@ export class FlowIndexes {
 	}
 
 	private map(dimension: DimensionName): Map<IndexKey, PostingList> {
-		return this.maps[dimensionPositions.get(dimension)!]!;
+		const position = dimensionPositions.get(dimension);
+		if (position === undefined) {
+			throw new Error(`${dimension} is scanned, not indexed`);
+		}
+
+		return this.maps[position]!;
 	}
 }
 
-const dimensionPositions = new Map<string, number>(dimensions.map((dimension, index) => [dimension.name, index]));
+const dimensionPositions = new Map<string, number>(indexedDimensions.map((dimension, index) => [dimension.name, index]));
 
 function evictFrom(map: Map<IndexKey, PostingList>, key: IndexKey, offset: number): void {
 	const list = map.get(key);

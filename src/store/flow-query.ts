@@ -28,7 +28,7 @@ import {
 } from '../filters/flow-filter-match.js';
 import {policyMatcher, type FilterQuery, type LocalFlowFilter} from '../filters/filter-query.js';
 import type {DimensionName, IndexKey} from './flow-indexes.js';
-import {recordKeys, type FlowIndexes} from './flow-indexes.js';
+import {isScanned, recordKeys, type FlowIndexes} from './flow-indexes.js';
 import {difference, intersect, union} from './sequence-set.js';
 
 export type Term = {dimension: DimensionName; accepts: (key: IndexKey) => boolean};
@@ -37,6 +37,15 @@ export type Term = {dimension: DimensionName; accepts: (key: IndexKey) => boolea
 export type TextResolver = (word: string) => Term[];
 
 type CompiledFilter = {clauses: Term[][]; residual: FlowPredicate | undefined};
+
+/** Where resolution reads what has no posting lists: scanned dimensions, and full flows for residual fields. */
+export type ResolveSource = {
+	indexes: FlowIndexes;
+	/** Offsets from `start` to `end` whose key in a scanned dimension is accepted, ascending. */
+	scan: (dimension: DimensionName, accepts: (key: IndexKey) => boolean, start: number, end: number) => Uint32Array;
+	/** The full flow at an offset, for residual fields. */
+	loadFlow: (offset: number) => Flow | undefined;
+};
 
 /** The flow behind a record, decoded lazily (undefined when there are no raw bytes to decode). */
 export type FlowLoader = () => Flow | undefined;
@@ -224,16 +233,14 @@ export class StoreQuery {
 	/**
 	The offsets of every matching flow in the ring, ascending.
 	@param start The first offset the ring holds; `end` one past the last.
-	@param loadFlow The full flow at an offset, for residual fields.
 	*/
-	resolve(indexes: FlowIndexes, start: number, end: number, loadFlow: (offset: number) => Flow | undefined): Uint32Array {
+	resolve(source: ResolveSource, start: number, end: number): Uint32Array {
 		const everything = () => range(start, end);
-		const allowed = this.allow.length === 0 ? everything() : union(this.allow.map(filter => resolveFilter(filter, indexes, everything, loadFlow)));
-		if (this.deny.length === 0 || allowed.length === 0) {
-			return allowed;
-		}
-
-		return difference(allowed, union(this.deny.map(filter => resolveFilter(filter, indexes, everything, loadFlow))));
+		const resolveOne = (filter: CompiledFilter) => resolveFilter(filter, source, start, end, everything);
+		const allowed = this.allow.length === 0 ? everything() : union(this.allow.map(resolveOne));
+		const result = this.deny.length === 0 || allowed.length === 0 ? allowed : difference(allowed, union(this.deny.map(resolveOne)));
+		// A fresh array: views of posting lists change with the next push.
+		return result.slice();
 	}
 }
 
@@ -254,35 +261,40 @@ function matchesFilter(filter: CompiledFilter, record: FlowRecord, loadFlow: Flo
 
 function resolveFilter(
 	filter: CompiledFilter,
-	indexes: FlowIndexes,
+	source: ResolveSource,
+	start: number,
+	end: number,
 	everything: () => Uint32Array,
-	loadFlow: (offset: number) => Flow | undefined,
 ): Uint32Array {
 	const candidates =
-		filter.clauses.length === 0 ? everything() : intersect(filter.clauses.map(clause => resolveClause(clause, indexes)));
+		filter.clauses.length === 0 ? everything() : intersect(filter.clauses.map(clause => resolveClause(clause, source, start, end)));
 	if (!filter.residual || candidates.length === 0) {
 		return candidates;
 	}
 
 	const residual = filter.residual;
 	return candidates.filter(offset => {
-		const flow = loadFlow(offset);
+		const flow = source.loadFlow(offset);
 		return flow !== undefined && residual(flow);
 	});
 }
 
-function resolveClause(clause: Term[], indexes: FlowIndexes): Uint32Array {
+function resolveClause(clause: Term[], source: ResolveSource, start: number, end: number): Uint32Array {
 	const lists: Uint32Array[] = [];
 	for (const {dimension, accepts} of clause) {
-		for (const key of indexes.keys(dimension)) {
+		if (isScanned(dimension)) {
+			lists.push(source.scan(dimension, accepts, start, end));
+			continue;
+		}
+
+		for (const key of source.indexes.keys(dimension)) {
 			if (accepts(key)) {
-				lists.push(indexes.postings(dimension, key));
+				lists.push(source.indexes.postings(dimension, key));
 			}
 		}
 	}
 
-	// Copy a lone list: views of posting lists change with the next push.
-	return lists.length === 1 ? lists[0]!.slice() : union(lists);
+	return union(lists);
 }
 
 function range(start: number, end: number): Uint32Array {

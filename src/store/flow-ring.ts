@@ -3,14 +3,64 @@ The fixed-capacity flow buffer (`--buffer`, default 100 000). Flows are named by
 only grows, so a selection survives eviction: asking for an evicted flow answers undefined ("evicted"),
 never a different flow. Each slot keeps the compact record and, when there is one, the raw bytes for a
 lazy drill-down.
+
+Slots are columns, not objects: numbers in typed arrays, strings and shared lists (interned by the
+decoder) as references. A FlowRecord object costs about 400 bytes on a 64-bit heap; its columns cost
+about 230, and the garbage collector has one array per column to trace instead of 100 000 objects.
+get() builds the record on demand: the UI asks for the few dozen rows it shows.
 */
-import type {FlowRecord} from '../flow/flow-record.js';
+import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
 
 export type Evicted = {sequence: number; record: FlowRecord};
 
+type References<Item> = Array<Item | undefined>;
+
 export class FlowRing {
-	private readonly records: Array<FlowRecord | undefined>;
-	private readonly raws: Array<Uint8Array | undefined>;
+	// Numbers. Enums and event types are small (uint16 is ample); identities are uint32, ports uint16.
+	private readonly timeSeconds: Float64Array;
+	private readonly timeNanos: Uint32Array;
+	private readonly verdict: Uint16Array;
+	private readonly dropReason: Uint16Array;
+	private readonly eventType: Uint16Array;
+	private readonly eventSubType: Uint16Array;
+	private readonly flowType: Uint8Array;
+	private readonly trafficDirection: Uint8Array;
+	private readonly policyMatchType: Uint16Array;
+	// is_reply + 1: 0 unknown, 1 request, 2 reply.
+	private readonly isReply: Uint8Array;
+	private readonly sourcePort: Uint16Array;
+	private readonly destinationPort: Uint16Array;
+	private readonly sourceIdentity: Uint32Array;
+	private readonly destinationIdentity: Uint32Array;
+	private readonly l7Type: Uint8Array;
+	private readonly httpCode: Uint16Array;
+	// References (interned strings and shared lists: one pointer each).
+	private readonly nodeName: References<string>;
+	private readonly uuid: References<string>;
+	private readonly sourceIp: References<string>;
+	private readonly destinationIp: References<string>;
+	private readonly protocol: References<string>;
+	private readonly sourceNamespace: References<string>;
+	private readonly sourcePodName: References<string>;
+	private readonly sourceClusterName: References<string>;
+	private readonly destinationNamespace: References<string>;
+	private readonly destinationPodName: References<string>;
+	private readonly destinationClusterName: References<string>;
+	private readonly sourceLabels: References<readonly string[]>;
+	private readonly destinationLabels: References<readonly string[]>;
+	private readonly sourceWorkloads: References<readonly WorkloadRecord[]>;
+	private readonly destinationWorkloads: References<readonly WorkloadRecord[]>;
+	private readonly sourceNames: References<readonly string[]>;
+	private readonly destinationNames: References<readonly string[]>;
+	private readonly l7Protocol: References<string>;
+	private readonly httpMethod: References<string>;
+	private readonly httpUrl: References<string>;
+	private readonly dnsQuery: References<string>;
+	private readonly egressAllowedBy: References<readonly PolicyRecord[]>;
+	private readonly ingressAllowedBy: References<readonly PolicyRecord[]>;
+	private readonly egressDeniedBy: References<readonly PolicyRecord[]>;
+	private readonly ingressDeniedBy: References<readonly PolicyRecord[]>;
+	private readonly raws: References<Uint8Array>;
 	private nextSequence = 0;
 
 	constructor(readonly capacity = 100_000) {
@@ -18,8 +68,49 @@ export class FlowRing {
 			throw new RangeError(`ring capacity must be a positive whole number, got ${capacity}`);
 		}
 
-		this.records = Array.from({length: capacity});
-		this.raws = Array.from({length: capacity});
+		this.timeSeconds = new Float64Array(capacity);
+		this.timeNanos = new Uint32Array(capacity);
+		this.verdict = new Uint16Array(capacity);
+		this.dropReason = new Uint16Array(capacity);
+		this.eventType = new Uint16Array(capacity);
+		this.eventSubType = new Uint16Array(capacity);
+		this.flowType = new Uint8Array(capacity);
+		this.trafficDirection = new Uint8Array(capacity);
+		this.policyMatchType = new Uint16Array(capacity);
+		this.isReply = new Uint8Array(capacity);
+		this.sourcePort = new Uint16Array(capacity);
+		this.destinationPort = new Uint16Array(capacity);
+		this.sourceIdentity = new Uint32Array(capacity);
+		this.destinationIdentity = new Uint32Array(capacity);
+		this.l7Type = new Uint8Array(capacity);
+		this.httpCode = new Uint16Array(capacity);
+		const references = <Item>(): References<Item> => Array.from<Item | undefined>({length: capacity});
+		this.nodeName = references();
+		this.uuid = references();
+		this.sourceIp = references();
+		this.destinationIp = references();
+		this.protocol = references();
+		this.sourceNamespace = references();
+		this.sourcePodName = references();
+		this.sourceClusterName = references();
+		this.destinationNamespace = references();
+		this.destinationPodName = references();
+		this.destinationClusterName = references();
+		this.sourceLabels = references();
+		this.destinationLabels = references();
+		this.sourceWorkloads = references();
+		this.destinationWorkloads = references();
+		this.sourceNames = references();
+		this.destinationNames = references();
+		this.l7Protocol = references();
+		this.httpMethod = references();
+		this.httpUrl = references();
+		this.dnsQuery = references();
+		this.egressAllowedBy = references();
+		this.ingressAllowedBy = references();
+		this.egressDeniedBy = references();
+		this.ingressDeniedBy = references();
+		this.raws = references();
 	}
 
 	/** The oldest sequence number still held (equal to `end` when empty). */
@@ -40,22 +131,120 @@ export class FlowRing {
 	push(record: FlowRecord, raw?: Uint8Array): {sequence: number; evicted?: Evicted} {
 		const sequence = this.nextSequence++;
 		const slot = sequence % this.capacity;
-		const previous = this.records[slot];
-		this.records[slot] = record;
+		const evicted = sequence >= this.capacity ? {sequence: sequence - this.capacity, record: this.read(slot)} : undefined;
+		this.timeSeconds[slot] = record.timeSeconds;
+		this.timeNanos[slot] = record.timeNanos;
+		this.verdict[slot] = record.verdict;
+		this.dropReason[slot] = record.dropReason;
+		this.eventType[slot] = record.eventType;
+		this.eventSubType[slot] = record.eventSubType;
+		this.flowType[slot] = record.flowType;
+		this.trafficDirection[slot] = record.trafficDirection;
+		this.policyMatchType[slot] = record.policyMatchType;
+		this.isReply[slot] = record.isReply + 1;
+		this.sourcePort[slot] = record.sourcePort;
+		this.destinationPort[slot] = record.destinationPort;
+		this.sourceIdentity[slot] = record.sourceIdentity;
+		this.destinationIdentity[slot] = record.destinationIdentity;
+		this.l7Type[slot] = record.l7Type;
+		this.httpCode[slot] = record.httpCode;
+		this.nodeName[slot] = record.nodeName;
+		this.uuid[slot] = record.uuid;
+		this.sourceIp[slot] = record.sourceIp;
+		this.destinationIp[slot] = record.destinationIp;
+		this.protocol[slot] = record.protocol;
+		this.sourceNamespace[slot] = record.sourceNamespace;
+		this.sourcePodName[slot] = record.sourcePodName;
+		this.sourceClusterName[slot] = record.sourceClusterName;
+		this.destinationNamespace[slot] = record.destinationNamespace;
+		this.destinationPodName[slot] = record.destinationPodName;
+		this.destinationClusterName[slot] = record.destinationClusterName;
+		this.sourceLabels[slot] = record.sourceLabels;
+		this.destinationLabels[slot] = record.destinationLabels;
+		this.sourceWorkloads[slot] = record.sourceWorkloads;
+		this.destinationWorkloads[slot] = record.destinationWorkloads;
+		this.sourceNames[slot] = record.sourceNames;
+		this.destinationNames[slot] = record.destinationNames;
+		this.l7Protocol[slot] = record.l7Protocol;
+		this.httpMethod[slot] = record.httpMethod;
+		this.httpUrl[slot] = record.httpUrl;
+		this.dnsQuery[slot] = record.dnsQuery;
+		this.egressAllowedBy[slot] = record.egressAllowedBy;
+		this.ingressAllowedBy[slot] = record.ingressAllowedBy;
+		this.egressDeniedBy[slot] = record.egressDeniedBy;
+		this.ingressDeniedBy[slot] = record.ingressDeniedBy;
 		this.raws[slot] = raw;
-		return previous === undefined ? {sequence} : {sequence, evicted: {sequence: sequence - this.capacity, record: previous}};
+		return evicted ? {sequence, evicted} : {sequence};
 	}
 
-	/** The record of `sequence`, or undefined once it was evicted (or never existed). */
+	/** The record of `sequence` (a new object each time), or undefined once it was evicted (or never existed). */
 	get(sequence: number): FlowRecord | undefined {
-		return this.holds(sequence) ? this.records[sequence % this.capacity] : undefined;
+		return this.holds(sequence) ? this.read(sequence % this.capacity) : undefined;
 	}
 
 	raw(sequence: number): Uint8Array | undefined {
 		return this.holds(sequence) ? this.raws[sequence % this.capacity] : undefined;
 	}
 
+	/** A port straight from its column (index scans read ports without building records). */
+	port(sequence: number, side: 'source' | 'destination'): number {
+		const slot = sequence % this.capacity;
+		return side === 'source' ? this.sourcePort[slot]! : this.destinationPort[slot]!;
+	}
+
+	/** The L4 protocol of a held flow, from its column. */
+	protocolOf(sequence: number): string {
+		return this.protocol[sequence % this.capacity] ?? '';
+	}
+
 	holds(sequence: number): boolean {
 		return Number.isInteger(sequence) && sequence >= this.start && sequence < this.end;
+	}
+
+	private read(slot: number): FlowRecord {
+		return {
+			kind: 'flow',
+			timeSeconds: this.timeSeconds[slot]!,
+			timeNanos: this.timeNanos[slot]!,
+			nodeName: this.nodeName[slot]!,
+			uuid: this.uuid[slot]!,
+			verdict: this.verdict[slot]!,
+			dropReason: this.dropReason[slot]!,
+			eventType: this.eventType[slot]!,
+			eventSubType: this.eventSubType[slot]!,
+			flowType: this.flowType[slot]!,
+			trafficDirection: this.trafficDirection[slot]!,
+			policyMatchType: this.policyMatchType[slot]!,
+			isReply: this.isReply[slot]! - 1,
+			sourceIp: this.sourceIp[slot]!,
+			destinationIp: this.destinationIp[slot]!,
+			protocol: this.protocol[slot]!,
+			sourcePort: this.sourcePort[slot]!,
+			destinationPort: this.destinationPort[slot]!,
+			sourceNamespace: this.sourceNamespace[slot]!,
+			sourcePodName: this.sourcePodName[slot]!,
+			sourceIdentity: this.sourceIdentity[slot]!,
+			sourceClusterName: this.sourceClusterName[slot]!,
+			destinationNamespace: this.destinationNamespace[slot]!,
+			destinationPodName: this.destinationPodName[slot]!,
+			destinationIdentity: this.destinationIdentity[slot]!,
+			destinationClusterName: this.destinationClusterName[slot]!,
+			sourceLabels: this.sourceLabels[slot]!,
+			destinationLabels: this.destinationLabels[slot]!,
+			sourceWorkloads: this.sourceWorkloads[slot]!,
+			destinationWorkloads: this.destinationWorkloads[slot]!,
+			sourceNames: this.sourceNames[slot]!,
+			destinationNames: this.destinationNames[slot]!,
+			l7Type: this.l7Type[slot]!,
+			l7Protocol: this.l7Protocol[slot]!,
+			httpCode: this.httpCode[slot]!,
+			httpMethod: this.httpMethod[slot]!,
+			httpUrl: this.httpUrl[slot]!,
+			dnsQuery: this.dnsQuery[slot]!,
+			egressAllowedBy: this.egressAllowedBy[slot]!,
+			ingressAllowedBy: this.ingressAllowedBy[slot]!,
+			egressDeniedBy: this.egressDeniedBy[slot]!,
+			ingressDeniedBy: this.ingressDeniedBy[slot]!,
+		};
 	}
 }

@@ -8,7 +8,7 @@ import type {FlowRecord, LostEventsRecord} from '../flow/flow-record.js';
 import type {Flow} from '../flow/flow.js';
 import type {FilterQuery} from '../filters/filter-query.js';
 import {ConnectionAttributions, type ConnectionAttribution} from './connection-attribution.js';
-import {FlowIndexes, maximumOffset} from './flow-indexes.js';
+import {FlowIndexes, maximumOffset, portKey, type DimensionName, type IndexKey} from './flow-indexes.js';
 import {FlowRing} from './flow-ring.js';
 import {StoreQuery} from './flow-query.js';
 import {fuzzyTextResolver} from './fuzzy-vocabulary.js';
@@ -184,8 +184,14 @@ export class FlowStore {
 
 	private resolve(): void {
 		const base = this.indexes.base;
-		const offsets = this.query.resolve(this.indexes, this.ring.start - base, this.ring.end - base, offset =>
-			this.flow(base + offset),
+		const offsets = this.query.resolve(
+			{
+				indexes: this.indexes,
+				scan: (dimension, accepts, start, end) => this.scan(dimension, accepts, base + start, base + end),
+				loadFlow: offset => this.flow(base + offset),
+			},
+			this.ring.start - base,
+			this.ring.end - base,
 		);
 		const result = new PostingList();
 		for (const offset of offsets) {
@@ -193,6 +199,25 @@ export class FlowStore {
 		}
 
 		this.result = result;
+	}
+
+	/** Resolves a scanned dimension (ports) from the ring's columns; answers index offsets. */
+	private scan(dimension: DimensionName, accepts: (key: IndexKey) => boolean, start: number, end: number): Uint32Array {
+		if (dimension !== 'sourcePort' && dimension !== 'destinationPort') {
+			throw new Error(`${dimension} is not a scanned dimension`);
+		}
+
+		const side = dimension === 'sourcePort' ? 'source' : 'destination';
+		const offsets = new Uint32Array(end - start);
+		let count = 0;
+		for (let sequence = start; sequence < end; sequence++) {
+			const key = portKey(this.ring.protocolOf(sequence), this.ring.port(sequence, side));
+			if (key !== undefined && accepts(key)) {
+				offsets[count++] = sequence - this.indexes.base;
+			}
+		}
+
+		return offsets.subarray(0, count);
 	}
 
 	/** Rebuilds the indexes with the oldest flow as offset 0: once every ~4 billion flows. */

@@ -18,6 +18,11 @@ describe('timestamps', () => {
 		expect(formatTimestamp(instant!)).toBe('2021-11-10T10:40:56.465597700Z');
 	});
 
+	test('nanoseconds of a second or more carry into the seconds (the demo relay wrote 10:00:01.1000000468Z)', () => {
+		expect(formatTimestamp({seconds: 1_636_540_856, nanos: 1_000_000_468})).toBe('2021-11-10T10:40:57.000000468Z');
+		expect(parseTimestamp(formatTimestamp({seconds: 1_636_540_856, nanos: 1_000_000_468}))).toBeDefined();
+	});
+
 	test('times outside google.protobuf.Timestamp\'s range are rejected', () => {
 		expect(parseTimestamp('0000-12-31T23:59:59Z')).toBeUndefined();
 		expect(parseTimestamp('0001-01-01T00:00:00Z')).toEqual({seconds: -62_135_596_800, nanos: 0});

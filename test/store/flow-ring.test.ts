@@ -2,7 +2,9 @@ import {describe, expect, test} from 'vitest';
 import {dropReasonNames} from '../../src/flow/drop-reason.js';
 import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
 import {FlowRing} from '../../src/store/flow-ring.js';
-import {makeFlow, response} from '../fixtures/flows.js';
+import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
+import {makeFlow, makeHttpRequest, makePolicy, makePolicyVerdict, response} from '../fixtures/flows.js';
+import {captureLines, captureNames} from '../helpers/real-flows.js';
 
 const lists = new RecordLists();
 const record = (uuid: string) => toFlowRecord(response(makeFlow({uuid})), lists, dropReasonNames)!;
@@ -28,6 +30,21 @@ describe('FlowRing', () => {
 		expect(ring.get(0)).toBeUndefined();
 		expect(ring.get(3)).toBeUndefined();
 		expect(ring.get(1)?.uuid).toBe('b');
+	});
+
+	test('keeps every field of a record through its columns (real captures and the lab\'s shapes)', () => {
+		const records = [
+			...captureNames.flatMap(name => captureLines(name).map(line => toFlowRecord(parseResponseLine(line), lists, dropReasonNames))),
+			toFlowRecord(response(makePolicyVerdict({verdict: 'DROPPED', is_reply: undefined, ingress_denied_by: [makePolicy('deny')]})), lists, dropReasonNames),
+			toFlowRecord(response(makeHttpRequest({l7: {type: 'RESPONSE', http: {code: 403, method: 'GET', url: 'http://x/'}}})), lists, dropReasonNames),
+		].filter(record => record !== undefined);
+		expect(records.length).toBeGreaterThan(800);
+		const ring = new FlowRing(records.length);
+		for (const item of records) {
+			ring.push(item);
+		}
+
+		expect(records.map((_, sequence) => ring.get(sequence))).toEqual(records);
 	});
 
 	test('rejects a capacity that is not a positive whole number', () => {
