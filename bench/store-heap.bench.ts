@@ -16,7 +16,7 @@ import {hubbleSchema} from '../src/stream/hubble-schema.js';
 const capacity = 100_000;
 type Mode = 'records' | 'store' | 'store-with-raw';
 
-function measure(mode: Mode): {heap: number; arrayBuffers: number; raw: number} {
+function measure(mode: Mode): {heap: number; raw: number} {
 	const gc = (globalThis as {gc?: () => void}).gc;
 	if (!gc) {
 		throw new Error('run with node --expose-gc');
