@@ -78,32 +78,52 @@ export function intersect(sets: readonly Uint32Array[]): Uint32Array {
 	return result;
 }
 
-/** The union of sorted sets. */
+/** The union of sorted sets: merged two by two (a tree of linear merges, O(n log k) for k sets). */
 export function union(sets: readonly Uint32Array[]): Uint32Array {
-	const nonEmpty = sets.filter(set => set.length > 0);
-	if (nonEmpty.length === 0) {
+	let level = sets.filter(set => set.length > 0);
+	if (level.length === 0) {
 		return new Uint32Array(0);
 	}
 
-	if (nonEmpty.length === 1) {
-		return nonEmpty[0]!;
-	}
-
-	// Concatenate and sort: simpler than a k-way merge and fast for typed arrays.
-	const total = nonEmpty.reduce((sum, set) => sum + set.length, 0);
-	const merged = new Uint32Array(total);
-	let offset = 0;
-	for (const set of nonEmpty) {
-		merged.set(set, offset);
-		offset += set.length;
-	}
-
-	merged.sort();
-	let count = 0;
-	for (let index = 0; index < merged.length; index++) {
-		if (index === 0 || merged[index] !== merged[index - 1]) {
-			merged[count++] = merged[index]!;
+	while (level.length > 1) {
+		const next: Uint32Array[] = [];
+		for (let index = 0; index < level.length; index += 2) {
+			next.push(index + 1 < level.length ? mergeTwo(level[index]!, level[index + 1]!) : level[index]!);
 		}
+
+		level = next;
+	}
+
+	return level[0]!;
+}
+
+function mergeTwo(a: Uint32Array, b: Uint32Array): Uint32Array {
+	const merged = new Uint32Array(a.length + b.length);
+	let count = 0;
+	let left = 0;
+	let right = 0;
+	while (left < a.length && right < b.length) {
+		const x = a[left]!;
+		const y = b[right]!;
+		if (x < y) {
+			merged[count++] = x;
+			left++;
+		} else if (y < x) {
+			merged[count++] = y;
+			right++;
+		} else {
+			merged[count++] = x;
+			left++;
+			right++;
+		}
+	}
+
+	while (left < a.length) {
+		merged[count++] = a[left++]!;
+	}
+
+	while (right < b.length) {
+		merged[count++] = b[right++]!;
 	}
 
 	return merged.subarray(0, count);
