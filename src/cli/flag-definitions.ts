@@ -57,6 +57,9 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	kubeconfig: {type: 'string'},
 	kubeNamespace: {type: 'string'},
 	demo: {type: 'boolean'},
+	// The TUI
+	buffer: {type: 'number'},
+	fps: {type: 'number'},
 	seed: {type: 'number'},
 	stageSeconds: {type: 'number'},
 };

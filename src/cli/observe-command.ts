@@ -12,26 +12,41 @@ import {FilterError} from '../filters/filter-error.js';
 import {compileFilterLists} from '../filters/flow-filter-match.js';
 import {buildFilterLists, type FilterLists} from '../filters/observe-flags.js';
 import {parseTimeBound} from '../filters/time-bound.js';
-import {resolveColors, type ColorChoice} from '../printer/colors.js';
-import {defaultDemoRelayOptions, scenarios, startDemoRelay} from '../relay/demo-relay-server.js';
+import {colorsOff, resolveColors, type ColorChoice} from '../printer/colors.js';
 import {FlowSubscription} from '../stream/flow-subscription.js';
 import {hubbleSchema} from '../stream/hubble-schema.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
-import {startPortForward, PortForwardError} from '../stream/kubectl-port-forward.js';
 import {ObserverClient} from '../stream/observer-client.js';
 import {ServerStatusPoller, formatServerStatus} from '../stream/server-status-poller.js';
 import {ProtoJsonError, readMessage} from '../stream/protojson.js';
 import {formatWarning, selectResponses, type CaptureSelection} from './capture-pipeline.js';
-import {connectionOptions} from './connection-flags.js';
+import {openLiveConnection} from './live-connection.js';
 import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
 import {helpText} from './help-text.js';
 import {BufferedSink} from './output-sink.js';
 import {createOutputTarget, outputFormats, type OutputTarget} from './output-target.js';
+import {runTui, tuiNumbers} from './tui-command.js';
 import {RunError, UsageError} from './usage-error.js';
 
 type Flags = Record<string, unknown>;
 
 /** `--input-file -` means stdin; meow would take a lone `-` for a positional argument. */
+/**
+The TUI opens on a terminal unless an output format is asked for (-o), like k9s next to kubectl: both ends
+must be a TTY (keys come from stdin), and a capture read from stdin is always headless.
+*/
+function wantsTui(argv: string[], inputFile: string | undefined): boolean {
+	const hasOutputFlag = argv.some(token => token === '--output' || token.startsWith('--output=') || /^-o/.test(token));
+	return !hasOutputFlag && inputFile !== '-' && process.stdout.isTTY === true && process.stdin.isTTY === true;
+}
+
+/** The filter flags as typed (for the TUI's header). */
+function filterArgumentText(argv: string[]): string {
+	return orderedFilterArguments(argv)
+		.map(argument => (argument.name === 'not' ? '--not' : `--${argument.name}${'value' in argument && argument.value !== '' ? ` ${argument.value}` : ''}`))
+		.join(' ');
+}
+
 function joinStdinValue(argv: string[]): string[] {
 	return argv.flatMap((token, index) =>
 		token === '-' && argv[index - 1] === '--input-file' ? [] : token === '--input-file' && argv[index + 1] === '-' ? ['--input-file=-'] : [token],
@@ -68,6 +83,28 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 		throw new UsageError('table output format is not compatible with follow mode');
 	}
 
+	const inputFile = flags['inputFile'] as string | undefined;
+	if (inputFile !== undefined && (flags['demo'] || flags['server'] !== undefined || flags['portForward'])) {
+		throw new UsageError('--input-file reads a capture; it cannot be combined with --server, --port-forward or --demo');
+	}
+
+	if (wantsTui(argv, inputFile)) {
+		if (process.env['TERM'] === 'dumb') {
+			process.stderr.write('ztop: TERM=dumb cannot show the TUI; printing flows instead (-o compact)\n');
+		} else {
+			tuiNumbers(flags);
+			return runTui({
+				flags,
+				lists,
+				filterArguments: filterArgumentText(argv),
+				demoScenario,
+				request: isFollowing => flowsRequest({...flags, ...(hasSelector(flags) ? {} : {since: '10m'})}, lists, isFollowing),
+				...(inputFile === undefined ? {} : {capture: {path: inputFile, selection: captureSelection(flags, lists)}}),
+				color: resolveColors(colorChoice as ColorChoice, true, process.env) !== colorsOff,
+			});
+		}
+	}
+
 	const sink = new BufferedSink(process.stdout, process.stderr);
 	const output = createOutputTarget(
 		format,
@@ -79,12 +116,7 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 		},
 		sink,
 	);
-	const inputFile = flags['inputFile'] as string | undefined;
 	if (inputFile !== undefined) {
-		if (flags['demo'] || flags['server'] !== undefined || flags['portForward']) {
-			throw new UsageError('--input-file reads a capture; it cannot be combined with --server, --port-forward or --demo');
-		}
-
 		await readCaptureFile(inputFile, {...captureSelection(flags, lists), isStopped: () => sink.isClosed}, output, sink);
 	} else {
 		await streamLive(flags, lists, demoScenario, output, sink);
@@ -108,42 +140,8 @@ Live flows over gRPC. Like `hubble observe` against a server: the last 20 flows 
 `--demo` starts the demo relay in-process on an ephemeral loopback port and follows it.
 */
 async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string | undefined, output: OutputTarget, sink: BufferedSink): Promise<void> {
-	let cleanUp: (() => Promise<void>) | undefined;
-	let connection = connectionOptions(flags, process.env);
 	const isFollowing = flags['follow'] === true || (demoScenario !== undefined && !hasSelector(flags));
-	if (demoScenario !== undefined) {
-		const scenario = scenarios.get(demoScenario);
-		if (!scenario) {
-			throw new UsageError(`unknown demo scenario ${JSON.stringify(demoScenario)}: use ${[...scenarios.keys()].join(' or ')}`);
-		}
-
-		const demo = await startDemoRelay(scenario, {
-			...defaultDemoRelayOptions,
-			...(typeof flags['seed'] === 'number' ? {seed: flags['seed']} : {}),
-			...(typeof flags['stageSeconds'] === 'number' ? {stageSeconds: flags['stageSeconds']} : {}),
-			host: '127.0.0.1',
-			port: 0,
-		});
-		cleanUp = () => demo.stop();
-		connection = {server: demo.address, requestTimeoutMilliseconds: connection.requestTimeoutMilliseconds};
-		sink.stderr(`ztop: demo relay (${scenario.name}: ${scenario.description}) on ${demo.address}\n`);
-	} else if (flags['portForward']) {
-		const forward = await startPortForward({
-			namespace: (flags['kubeNamespace'] as string | undefined) ?? process.env['HUBBLE_KUBE_NAMESPACE'] ?? 'kube-system',
-			localPort: (flags['portForwardPort'] as number | undefined) ?? Number(process.env['HUBBLE_PORT_FORWARD_PORT'] ?? 4245),
-			...optional('context', (flags['kubeContext'] as string | undefined) ?? process.env['HUBBLE_KUBE_CONTEXT']),
-			...optional('kubeconfig', (flags['kubeconfig'] as string | undefined) ?? process.env['HUBBLE_KUBECONFIG']),
-		}).catch((error: unknown) => {
-			throw error instanceof PortForwardError ? new RunError(error.message) : error;
-		});
-		// --server is ignored with -P, as in hubble.
-		connection = {...connection, server: connection.server.startsWith('tls://') ? `tls://${forward.address}` : forward.address};
-		cleanUp = async () => forward.close();
-		if (forward.servicePort === 443 && !connection.tls) {
-			sink.stderr('ztop: service/hubble-relay listens on 443, so Relay serves TLS; add --tls (and --tls-ca-cert-files, --tls-server-name)\n');
-		}
-	}
-
+	const {connection, cleanUp} = await openLiveConnection(flags, demoScenario, text => sink.stderr(`ztop: ${text}\n`));
 	const request = flowsRequest(flags, lists, isFollowing);
 	const client = new ObserverClient(connection);
 	// With --debug, a followed stream also reports the server's status every 5 s (the TUI shows it always).
@@ -206,20 +204,16 @@ async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string
 	} finally {
 		poller?.stop();
 		client.close();
-		await cleanUp?.();
+		await cleanUp();
 	}
 }
 
-function optional<Key extends string>(key: Key, value: string | undefined): Partial<Record<Key, string>> {
-	return value === undefined ? {} : ({[key]: value} as Record<Key, string>);
-}
-
-function hasSelector(flags: Flags): boolean {
+export function hasSelector(flags: Flags): boolean {
 	return ['first', 'last', 'since', 'until', 'all'].some(name => flags[name] !== undefined && flags[name] !== false);
 }
 
 /** GetFlowsRequest as hubble's getFlowsRequest builds it (hubble-api.md §3.2). */
-function flowsRequest(flags: Flags, lists: FilterLists, isFollowing: boolean): Record<string, unknown> {
+export function flowsRequest(flags: Flags, lists: FilterLists, isFollowing: boolean): Record<string, unknown> {
 	const {first, last} = validatedCounts(flags);
 	const bounds = timeBounds(flags);
 	const since = bounds.since;

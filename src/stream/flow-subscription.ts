@@ -8,7 +8,9 @@ by uuid, or by a hash of their bytes when they have none, in bounded memory.
 import {createHash} from 'node:crypto';
 import type {ServiceError} from '@grpc/grpc-js';
 import type {GetFlowsResponse} from '../flow/flow.js';
-import {compareInstants, parseTimestamp, type Instant} from '../flow/timestamp.js';
+import type {FlowRecord, LostEventsRecord, NodeStatusRecord} from '../flow/flow-record.js';
+import {compareInstants, formatTimestamp, parseTimestamp, type Instant} from '../flow/timestamp.js';
+import {decodeFlowRecord} from './flow-record-decoder.js';
 import {decodeFlowsResponse, describeCallError, statusCode, type FlowCall, type ObserverClient} from './observer-client.js';
 import type {CanonicalMessage} from './protojson.js';
 
@@ -20,7 +22,10 @@ export type SubscriptionEvent =
 
 export type SubscriptionOptions = {
 	follow: boolean;
-	onResponse(response: GetFlowsResponse, bytes: Buffer): void;
+	/** Each response, fully decoded (the headless outputs). */
+	onResponse?(response: GetFlowsResponse, bytes: Buffer): void;
+	/** Or each response as the hot path's record, with its bytes kept for drill-down (the TUI). */
+	onRecord?(record: FlowRecord | LostEventsRecord | NodeStatusRecord, bytes: Buffer): void;
 	onEvent(event: SubscriptionEvent): void;
 	/** First reconnect delay; doubles per failed attempt up to `maximumDelayMilliseconds`. */
 	initialDelayMilliseconds?: number;
@@ -133,28 +138,66 @@ export class FlowSubscription {
 	}
 
 	private receive(bytes: Buffer): void {
+		if (this.options.onRecord) {
+			this.receiveRecord(bytes, this.options.onRecord);
+			return;
+		}
+
 		const response = decodeFlowsResponse(bytes);
 		const flow = response.flow;
 		if (flow) {
-			const key = flow.uuid ?? createHash('sha1').update(bytes).digest('base64');
-			if (this.seen.has(key)) {
-				this.duplicatesDropped++;
+			if (this.isDuplicate(flow.uuid, bytes)) {
 				return;
-			}
-
-			this.seen.set(key, true);
-			if (this.seen.size > (this.options.dedupeCapacity ?? 131_072)) {
-				this.seen.delete(this.seen.keys().next().value!);
 			}
 
 			const text = response.time ?? flow.time;
 			const instant = text === undefined ? undefined : parseTimestamp(text);
-			if (text !== undefined && instant && (this.lastFlowTime === undefined || compareInstants(instant, this.lastFlowTime.instant) > 0)) {
-				this.lastFlowTime = {text, instant};
+			if (text !== undefined && instant) {
+				this.advance(instant, text);
 			}
 		}
 
-		this.options.onResponse(response, bytes);
+		this.options.onResponse?.(response, bytes);
+	}
+
+	/** The TUI's path: only the partial decode, never the full message. */
+	private receiveRecord(bytes: Buffer, onRecord: NonNullable<SubscriptionOptions['onRecord']>): void {
+		const record = decodeFlowRecord(bytes);
+		if (record === undefined) {
+			return;
+		}
+
+		if (record.kind === 'flow') {
+			if (this.isDuplicate(record.uuid || undefined, bytes)) {
+				return;
+			}
+
+			this.advance({seconds: record.timeSeconds, nanos: record.timeNanos});
+		}
+
+		onRecord(record, bytes);
+	}
+
+	private isDuplicate(uuid: string | undefined, bytes: Buffer): boolean {
+		const key = uuid ?? createHash('sha1').update(bytes).digest('base64');
+		if (this.seen.has(key)) {
+			this.duplicatesDropped++;
+			return true;
+		}
+
+		this.seen.set(key, true);
+		if (this.seen.size > (this.options.dedupeCapacity ?? 131_072)) {
+			this.seen.delete(this.seen.keys().next().value!);
+		}
+
+		return false;
+	}
+
+	/** Remembers the newest flow time: a reconnect asks for flows since then. */
+	private advance(instant: Instant, text?: string): void {
+		if (this.lastFlowTime === undefined || compareInstants(instant, this.lastFlowTime.instant) > 0) {
+			this.lastFlowTime = {text: text ?? formatTimestamp(instant), instant};
+		}
 	}
 }
 

@@ -1,0 +1,69 @@
+/**
+Where live flows come from: the built-in demo relay (started in-process on an ephemeral loopback port),
+a kubectl port-forward to hubble-relay (-P), or --server / $HUBBLE_SERVER. Shared by the headless
+outputs and the TUI.
+*/
+import {defaultDemoRelayOptions, scenarios, startDemoRelay, type RunningDemoRelay} from '../relay/demo-relay-server.js';
+import {startPortForward, PortForwardError} from '../stream/kubectl-port-forward.js';
+import type {ClientOptions} from '../stream/observer-client.js';
+import {connectionOptions} from './connection-flags.js';
+import {RunError, UsageError} from './usage-error.js';
+
+type Flags = Record<string, unknown>;
+
+export type LiveConnection = {
+	connection: ClientOptions;
+	cleanUp: () => Promise<void>;
+	/** The demo relay when --demo started one (the TUI shows its stage). */
+	demo?: RunningDemoRelay;
+};
+
+export async function openLiveConnection(flags: Flags, demoScenario: string | undefined, notice: (text: string) => void): Promise<LiveConnection> {
+	const connection = connectionOptions(flags, process.env);
+	if (demoScenario !== undefined) {
+		const scenario = scenarios.get(demoScenario);
+		if (!scenario) {
+			throw new UsageError(`unknown demo scenario ${JSON.stringify(demoScenario)}: use ${[...scenarios.keys()].join(' or ')}`);
+		}
+
+		const demo = await startDemoRelay(scenario, {
+			...defaultDemoRelayOptions,
+			...(typeof flags['seed'] === 'number' ? {seed: flags['seed']} : {}),
+			...(typeof flags['stageSeconds'] === 'number' ? {stageSeconds: flags['stageSeconds']} : {}),
+			host: '127.0.0.1',
+			port: 0,
+		});
+		notice(`demo relay (${scenario.name}: ${scenario.description}) on ${demo.address}`);
+		return {
+			connection: {server: demo.address, requestTimeoutMilliseconds: connection.requestTimeoutMilliseconds},
+			cleanUp: () => demo.stop(),
+			demo,
+		};
+	}
+
+	if (flags['portForward']) {
+		const forward = await startPortForward({
+			namespace: (flags['kubeNamespace'] as string | undefined) ?? process.env['HUBBLE_KUBE_NAMESPACE'] ?? 'kube-system',
+			localPort: (flags['portForwardPort'] as number | undefined) ?? Number(process.env['HUBBLE_PORT_FORWARD_PORT'] ?? 4245),
+			...optional('context', (flags['kubeContext'] as string | undefined) ?? process.env['HUBBLE_KUBE_CONTEXT']),
+			...optional('kubeconfig', (flags['kubeconfig'] as string | undefined) ?? process.env['HUBBLE_KUBECONFIG']),
+		}).catch((error: unknown) => {
+			throw error instanceof PortForwardError ? new RunError(error.message) : error;
+		});
+		if (forward.servicePort === 443 && !connection.tls) {
+			notice('service/hubble-relay listens on 443, so Relay serves TLS; add --tls (and --tls-ca-cert-files, --tls-server-name)');
+		}
+
+		// --server is ignored with -P, as in hubble.
+		return {
+			connection: {...connection, server: connection.server.startsWith('tls://') ? `tls://${forward.address}` : forward.address},
+			cleanUp: async () => forward.close(),
+		};
+	}
+
+	return {connection, cleanUp: async () => undefined};
+}
+
+function optional<Key extends string>(key: Key, value: string | undefined): Partial<Record<Key, string>> {
+	return value === undefined ? {} : ({[key]: value} as Record<Key, string>);
+}

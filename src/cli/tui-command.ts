@@ -1,0 +1,215 @@
+/**
+`ztop [filters]` on a terminal: the TUI. Live from a relay (or the demo relay) it backfills the last 10
+minutes (or --since / --last / --first / --all) and follows; over a capture (`--input-file FILE`) it
+loads the file for offline analysis. The command-line filters go to the server, as with `hubble observe`;
+the `/` prompt filters the store locally.
+*/
+import {createReadStream} from 'node:fs';
+import {dropReasonNames} from '../flow/drop-reason.js';
+import type {GetFlowsResponse} from '../flow/flow.js';
+import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
+import type {FilterLists} from '../filters/observe-flags.js';
+import type {SourceStatus} from '../store/frame.js';
+import {decodeFullFlow} from '../stream/flow-record-decoder.js';
+import {FlowSubscription} from '../stream/flow-subscription.js';
+import {readCapture} from '../stream/jsonpb-reader.js';
+import {decodeFlowsResponse, ObserverClient} from '../stream/observer-client.js';
+import {ServerStatusPoller} from '../stream/server-status-poller.js';
+import {runTuiApp} from '../views/run-tui.js';
+import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
+import {openLiveConnection} from './live-connection.js';
+import {TerminalSession} from './terminal-session.js';
+import {TuiControllerImpl} from './tui-controller.js';
+import {UsageError} from './usage-error.js';
+
+type Flags = Record<string, unknown>;
+
+export type TuiSettings = {
+	flags: Flags;
+	lists: FilterLists;
+	/** The command-line filter flags as typed, shown in the header. */
+	filterArguments: string;
+	demoScenario: string | undefined;
+	/** A request for live flows (built by observe-command with hubble's rules). */
+	request: (isFollowing: boolean) => Record<string, unknown>;
+	/** The capture to analyse, and how to select from it. */
+	capture?: {path: string; selection: CaptureSelection};
+	color: boolean;
+};
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function tuiNumbers(flags: Flags): {capacity: number; fps: number} {
+	const capacity = (flags['buffer'] as number | undefined) ?? 100_000;
+	const fps = (flags['fps'] as number | undefined) ?? 10;
+	if (!Number.isInteger(capacity) || capacity < 100 || capacity > 10_000_000) {
+		throw new UsageError(`invalid --buffer value ${JSON.stringify(flags['buffer'])}: a whole number of flows from 100 to 10,000,000`);
+	}
+
+	if (!Number.isInteger(fps) || fps < 1 || fps > 60) {
+		throw new UsageError(`invalid --fps value ${JSON.stringify(flags['fps'])}: a whole number from 1 to 60`);
+	}
+
+	return {capacity, fps};
+}
+
+export async function runTui(settings: TuiSettings): Promise<number> {
+	const {capacity, fps} = tuiNumbers(settings.flags);
+	const isCapture = settings.capture !== undefined;
+	const controller = new TuiControllerImpl({
+		capacity,
+		fps,
+		color: settings.color,
+		// Captures keep each flow's jsonpb line as its raw bytes; gRPC keeps the message bytes.
+		decodeFlow: isCapture ? raw => (JSON.parse(decoder.decode(raw)) as GetFlowsResponse).flow : raw => decodeFullFlow(raw),
+		jsonLine: isCapture ? raw => decoder.decode(raw) : raw => JSON.stringify(decodeFlowsResponse(raw)),
+		writeTerminal: text => process.stdout.write(text),
+		exportDirectory: process.cwd(),
+	});
+	const source = isCapture
+		? startCapture(controller, settings.capture!)
+		: await startLive(controller, settings);
+	const session = new TerminalSession(process.stdout, process.stdin, process.stderr);
+	session.enter();
+	controller.start();
+	try {
+		await runTuiApp(controller, {stdout: process.stdout, stdin: process.stdin, stderr: process.stderr, fps});
+	} finally {
+		controller.stop();
+		session.close();
+		await source.stop();
+	}
+
+	const problem = controller.status.state === 'failed' ? controller.status.message : undefined;
+	if (problem) {
+		process.stderr.write(`ztop: ${problem}\n`);
+	}
+
+	return 0;
+}
+
+type RunningSource = {stop: () => Promise<void>};
+
+function startCapture(controller: TuiControllerImpl, capture: NonNullable<TuiSettings['capture']>): RunningSource {
+	const label = capture.path === '-' ? 'stdin' : capture.path;
+	const lists = new RecordLists();
+	let warnings = 0;
+	let firstWarning = '';
+	let isStopped = false;
+	controller.setStatus({label, state: 'connecting', reconnects: 0, message: 'reading'});
+	const input = createReadStream(capture.path);
+	const done = (async () => {
+		try {
+			const responses = readCapture(input, {
+				onWarning: warning => {
+					warnings++;
+					firstWarning ||= `line ${warning.lineNumber}: ${warning.message}`;
+				},
+			});
+			await selectResponses(responses, {...capture.selection, isStopped: () => isStopped}, response => {
+				if (response.lost_events) {
+					controller.store.pushLostEvents({
+						kind: 'lost-events',
+						lost: Number(response.lost_events.num_events_lost ?? 0),
+						source: 0,
+						nodeName: response.node_name ?? '',
+					});
+					return;
+				}
+
+				const record = toFlowRecord(response, lists, dropReasonNames);
+				if (record) {
+					controller.store.push(record, encoder.encode(JSON.stringify(response)));
+				}
+			});
+			const skipped = warnings > 0 ? `; ${warnings} lines skipped (${firstWarning})` : '';
+			controller.setStatus({label, state: 'ended', reconnects: 0, message: `read ${controller.store.received} flows${skipped}`});
+		} catch (error) {
+			controller.setStatus({label, state: 'failed', reconnects: 0, message: `cannot read ${label}: ${(error as Error).message}`});
+		}
+	})();
+	return {
+		async stop() {
+			isStopped = true;
+			input.destroy();
+			await done;
+		},
+	};
+}
+
+async function startLive(controller: TuiControllerImpl, settings: TuiSettings): Promise<RunningSource> {
+	const {connection, cleanUp, demo} = await openLiveConnection(settings.flags, settings.demoScenario, () => undefined);
+	const client = new ObserverClient(connection);
+	const serverFilters = settings.filterArguments === '' ? '' : ` │ server filters: ${settings.filterArguments}`;
+	const label = () => {
+		const stage = demo?.relay.stage();
+		const name = demo ? `demo: ${settings.demoScenario}${stage ? ` stage ${stage.index}/${stage.count} ${stage.name}` : ''}` : client.target;
+		return name + serverFilters;
+	};
+
+	let status: SourceStatus = {label: label(), state: 'connecting', reconnects: 0};
+	const update = (change: Partial<SourceStatus>) => {
+		status = {...status, ...change, label: label()};
+		controller.setStatus(status);
+	};
+
+	update({});
+	const subscription = new FlowSubscription(client, settings.request(true), {
+		follow: true,
+		onRecord: (record, bytes) => {
+			if (record.kind === 'flow') {
+				controller.store.push(record, bytes);
+			} else if (record.kind === 'lost-events') {
+				controller.store.pushLostEvents(record);
+			}
+		},
+		onEvent: event => {
+			switch (event.kind) {
+				case 'connected': {
+					update({state: 'connected', reconnects: event.attempt, message: undefined});
+					break;
+				}
+
+				case 'reconnecting': {
+					update({state: 'reconnecting', reconnects: event.attempt, message: event.reason});
+					break;
+				}
+
+				case 'ended': {
+					update({state: 'ended'});
+					break;
+				}
+
+				case 'failed': {
+					update({state: 'failed', message: event.reason});
+					break;
+				}
+			}
+		},
+	});
+	const poller = new ServerStatusPoller(
+		client,
+		serverStatus => {
+			const nodes =
+				serverStatus.connectedNodes === undefined
+					? undefined
+					: {connected: serverStatus.connectedNodes, unavailable: serverStatus.unavailableNodes ?? 0, total: serverStatus.connectedNodes + (serverStatus.unavailableNodes ?? 0)};
+			update(nodes ? {nodes} : {});
+		},
+		() => undefined,
+	);
+	// The demo's stage moves with time: refresh the label once a second.
+	const labelTimer = demo ? setInterval(() => update({}), 1000) : undefined;
+	subscription.start();
+	poller.start();
+	return {
+		async stop() {
+			clearInterval(labelTimer);
+			poller.stop();
+			subscription.stop();
+			client.close();
+			await cleanUp();
+		},
+	};
+}

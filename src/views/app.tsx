@@ -1,0 +1,339 @@
+/**
+The one connected component: it owns the UI state (mode, focus, cursor, prompt, pause, mark), turns keys
+into actions through the keymap, tells the controller which view to build frames for, and draws the pure
+Screen with the latest Frame. Flows never reach React one by one: a new Frame arrives at most --fps
+times a second.
+*/
+import {useApp, useInput, useStdout} from 'ink';
+import {useEffect, useMemo, useRef, useState} from 'react';
+import type {Frame, ViewState} from '../store/frame.js';
+import type {FlowDetail} from './detail-lines.js';
+import {computeLayout} from './layout.js';
+import {editPrompt} from './prompt-editing.js';
+import {actionOf, type Action} from './keymap.js';
+import {Screen, type Mode} from './screens/screen.js';
+import type {Prompt} from './screens/footer.js';
+
+export type FilterProblem = {message: string; position: number};
+
+/** What the App needs from the running ztop (implemented in src/cli/tui-controller.ts). */
+export type TuiController = {
+	readonly color: boolean;
+	/** Registers the frame listener (one frame right away); returns a function that unregisters it. */
+	onFrame(listener: (frame: Frame) => void): () => void;
+	/** The UI state frames are built for; a new frame follows right away. */
+	setView(view: ViewState): void;
+	/** Parses and applies filter text; on an error the previous filter stays and the error is returned. */
+	applyFilter(text: string): FilterProblem | undefined;
+	pause(): void;
+	resume(): void;
+	mark(): void;
+	detail(sequence: number): FlowDetail;
+	/** Writes the view's flows to a jsonpb file; returns what to tell the user. */
+	exportView(): string;
+	/** Copies a flow's JSON to the clipboard (OSC 52); returns what to tell the user. */
+	copy(sequence: number): string;
+};
+
+type VerdictQuickFilter = 'all' | 'allowed' | 'denied';
+
+const verdictSuffix: Record<VerdictQuickFilter, string> = {all: '', allowed: 'verdict:allowed', denied: 'verdict:denied'};
+
+function effectiveFilter(text: string, verdict: VerdictQuickFilter): string {
+	return [text.trim(), verdictSuffix[verdict]].filter(part => part !== '').join(' ');
+}
+
+/** Filter text that selects the flows of one policies-pane row. */
+export function policyFilterText(row: {name: string; namespace: string; direction: string; kind: string}): string {
+	const quote = (value: string) => (/[\s"']/.test(value) ? `"${value.replaceAll('"', '')}"` : value);
+	if (row.kind === '' && (row.name === '(default deny)' || row.name === '(unattributed)')) {
+		const verdict = row.name === '(default deny)' ? 'verdict:denied' : 'verdict:allowed';
+		const side = row.direction === 'EGRESS' ? '--from-namespace' : '--to-namespace';
+		return ['type:policy-verdict', verdict, `dir:${row.direction.toLowerCase()}`, row.namespace ? `${side} ${row.namespace}` : ''].filter(Boolean).join(' ');
+	}
+
+	return `policy:${quote(`${row.namespace}/${row.name}`)}`;
+}
+
+export function App({controller}: {controller: TuiController}) {
+	const {exit} = useApp();
+	const {stdout} = useStdout();
+	const [size, setSize] = useState({columns: stdout.columns || 80, rows: stdout.rows || 24});
+	const [frame, setFrame] = useState<Frame | undefined>();
+	const [mode, setMode] = useState<Mode>('main');
+	const [focus, setFocus] = useState<'flows' | 'policies'>('flows');
+	// Undefined: follow the tail (the cursor is on the newest flow).
+	const [cursorIndex, setCursorIndex] = useState<number | undefined>();
+	const [scrollTop, setScrollTop] = useState(0);
+	const [policyCursor, setPolicyCursor] = useState(0);
+	const [prompt, setPrompt] = useState<Prompt | undefined>();
+	const [filterText, setFilterText] = useState('');
+	const [verdictQuick, setVerdictQuick] = useState<VerdictQuickFilter>('all');
+	const [notice, setNotice] = useState<string | undefined>();
+	const [isPaused, setPaused] = useState(false);
+	const [sinceMark, setSinceMark] = useState(false);
+	const [detail, setDetail] = useState<FlowDetail | undefined>();
+	const [showJson, setShowJson] = useState(false);
+	const [detailScroll, setDetailScroll] = useState(0);
+	const noticeTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+
+	const layout = useMemo(() => computeLayout(size.columns, size.rows), [size.columns, size.rows]);
+	const flowRows = prompt ? layout.flowRows - 1 : layout.flowRows;
+
+	useEffect(() => {
+		const onResize = () => setSize({columns: stdout.columns || 80, rows: stdout.rows || 24});
+		stdout.on('resize', onResize);
+		return () => {
+			stdout.off('resize', onResize);
+		};
+	}, [stdout]);
+
+	useEffect(() => controller.onFrame(setFrame), [controller]);
+
+	useEffect(() => {
+		controller.setView({
+			flowRows: Math.max(0, flowRows),
+			scrollTop: cursorIndex === undefined ? undefined : scrollTop,
+			selectedSequence: undefined,
+			policyRows: layout.policyRows,
+			sparklineWidth: 60,
+			sinceMark,
+			showOverview: mode === 'overview',
+			filterText: effectiveFilter(filterText, verdictQuick),
+		});
+	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRows, sinceMark, mode, filterText, verdictQuick]);
+
+	useEffect(() => () => clearTimeout(noticeTimer.current), []);
+
+	const say = (text: string) => {
+		setNotice(text);
+		clearTimeout(noticeTimer.current);
+		noticeTimer.current = setTimeout(() => setNotice(undefined), 5000);
+	};
+
+	const matchCount = frame?.matchCount ?? 0;
+	const rows = frame?.rows ?? [];
+	const flowCursor = cursorIndex === undefined ? (rows.length > 0 ? rows.length - 1 : undefined) : cursorIndex - (frame?.firstRow ?? 0);
+
+	const moveTo = (index: number) => {
+		const target = Math.max(0, Math.min(matchCount - 1, index));
+		if (!isPaused) {
+			// Leaving the tail freezes the view, so that rows do not slide under the cursor.
+			controller.pause();
+			setPaused(true);
+		}
+
+		setCursorIndex(target);
+		setScrollTop(top => (target < top ? target : target >= top + flowRows ? target - flowRows + 1 : top));
+	};
+
+	const follow = () => {
+		controller.resume();
+		setPaused(false);
+		setCursorIndex(undefined);
+	};
+
+	const apply = (text: string, verdict: VerdictQuickFilter): FilterProblem | undefined => {
+		const problem = controller.applyFilter(effectiveFilter(text, verdict));
+		if (!problem) {
+			setFilterText(text);
+			setVerdictQuick(verdict);
+			setPolicyCursor(0);
+			if (cursorIndex !== undefined) {
+				setCursorIndex(Math.max(0, Math.min(cursorIndex, matchCount - 1)));
+			}
+		}
+
+		return problem;
+	};
+
+	const currentIndex = cursorIndex ?? matchCount - 1;
+
+	const run = (action: Action) => {
+		switch (action) {
+			case 'quit': {
+				exit();
+				break;
+			}
+
+			case 'help': {
+				setMode(mode === 'help' ? 'main' : 'help');
+				break;
+			}
+
+			case 'overview': {
+				setMode(mode === 'overview' ? 'main' : 'overview');
+				break;
+			}
+
+			case 'back': {
+				if (mode !== 'main') {
+					setMode('main');
+					setShowJson(false);
+				} else if (filterText !== '' || verdictQuick !== 'all') {
+					apply('', 'all');
+					say('filter cleared');
+				}
+
+				break;
+			}
+
+			case 'nextPane': {
+				setFocus(focus === 'flows' ? 'policies' : 'flows');
+				break;
+			}
+
+			case 'up':
+			case 'down':
+			case 'pageUp':
+			case 'pageDown': {
+				const step = {up: -1, down: 1, pageUp: -Math.max(1, flowRows - 1), pageDown: Math.max(1, flowRows - 1)}[action];
+				if (mode === 'detail') {
+					setDetailScroll(scroll => Math.max(0, scroll + step));
+				} else if (focus === 'policies') {
+					setPolicyCursor(cursor => Math.max(0, Math.min((frame?.policies.length ?? 1) - 1, cursor + step)));
+				} else if (matchCount > 0) {
+					moveTo(currentIndex + step);
+				}
+
+				break;
+			}
+
+			case 'top': {
+				if (focus === 'policies') {
+					setPolicyCursor(0);
+				} else if (matchCount > 0) {
+					moveTo(0);
+				}
+
+				break;
+			}
+
+			case 'follow': {
+				follow();
+				break;
+			}
+
+			case 'open': {
+				if (mode !== 'main') {
+					break;
+				}
+
+				if (focus === 'policies') {
+					const row = frame?.policies[policyCursor];
+					if (row) {
+						const text = policyFilterText(row);
+						const problem = apply(text, verdictQuick);
+						say(problem ? `cannot filter by this policy: ${problem.message}` : `filter: ${text}`);
+						setFocus('flows');
+					}
+				} else {
+					const row = flowCursor === undefined ? undefined : rows[flowCursor];
+					if (row) {
+						setDetail(controller.detail(row.sequence));
+						setDetailScroll(0);
+						setShowJson(false);
+						setMode('detail');
+					}
+				}
+
+				break;
+			}
+
+			case 'json': {
+				if (mode === 'detail') {
+					setShowJson(!showJson);
+					setDetailScroll(0);
+				}
+
+				break;
+			}
+
+			case 'filter': {
+				setPrompt({text: filterText});
+				break;
+			}
+
+			case 'pause': {
+				if (isPaused) {
+					follow();
+				} else {
+					controller.pause();
+					setPaused(true);
+				}
+
+				break;
+			}
+
+			case 'mark': {
+				controller.mark();
+				setSinceMark(true);
+				say('mark set: the policies pane now counts from here (t: totals)');
+				break;
+			}
+
+			case 'sinceMark': {
+				setSinceMark(!sinceMark);
+				break;
+			}
+
+			case 'cycleVerdict': {
+				const next: VerdictQuickFilter = verdictQuick === 'all' ? 'allowed' : verdictQuick === 'allowed' ? 'denied' : 'all';
+				const problem = apply(filterText, next);
+				say(problem ? problem.message : `verdicts: ${next}`);
+				break;
+			}
+
+			case 'export': {
+				say(controller.exportView());
+				break;
+			}
+
+			case 'copy': {
+				const sequence = mode === 'detail' ? detail?.sequence : flowCursor === undefined ? undefined : rows[flowCursor]?.sequence;
+				say(sequence === undefined ? 'no flow selected' : controller.copy(sequence));
+				break;
+			}
+		}
+	};
+
+	useInput((input, key) => {
+		if (prompt) {
+			if (key.escape) {
+				setPrompt(undefined);
+			} else if (key.return) {
+				const problem = apply(prompt.text, verdictQuick);
+				setPrompt(problem ? {text: prompt.text, error: problem} : undefined);
+			} else {
+				const text = editPrompt(prompt.text, {input, ...key});
+				if (text !== prompt.text) {
+					setPrompt({text});
+				}
+			}
+
+			return;
+		}
+
+		const action = actionOf({input, ...key});
+		if (action) {
+			run(action);
+		}
+	});
+
+	return (
+		<Screen
+			frame={frame}
+			layout={layout}
+			color={controller.color}
+			mode={mode}
+			focus={focus}
+			flowCursor={flowCursor}
+			policyCursor={policyCursor}
+			prompt={prompt}
+			notice={notice}
+			detail={detail}
+			showJson={showJson}
+			detailScroll={detailScroll}
+		/>
+	);
+}

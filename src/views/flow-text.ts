@@ -1,0 +1,176 @@
+/**
+The words of a flows-pane row, from a FlowRecord: endpoints as `namespace/pod:port` (or the DNS name or
+reserved identity and IP for the world), hubble's type names (`policy-verdict:L3-L4 EGRESS`,
+`to-endpoint`, `http-request`, `Policy denied`), the verdict and the policies of the flow's connection.
+Every string that came from the network passes escapeForTerminal here, just before display.
+*/
+import {dropReasonText} from '../flow/drop-reason.js';
+import {eventType, policyMatchTypeText, traceObservationPointText} from '../flow/event-type.js';
+import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
+import {reservedIdentityName} from '../flow/reserved-identity.js';
+import {escapeForTerminal} from '../flow/terminal-safe.js';
+import type {ConnectionAttribution} from '../store/connection-attribution.js';
+
+export type VerdictTone = 'allowed' | 'denied' | 'audit' | 'other';
+
+const verdictNames = ['UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'];
+const directionNames = ['UNKNOWN', 'INGRESS', 'EGRESS'];
+const l7TypeNames = ['unknown', 'request', 'response', 'sample'];
+
+/** One side of a flow as the flows pane shows it. */
+export function endpointText(record: FlowRecord, side: 'source' | 'destination'): string {
+	const isSource = side === 'source';
+	const namespace = isSource ? record.sourceNamespace : record.destinationNamespace;
+	const pod = isSource ? record.sourcePodName : record.destinationPodName;
+	const port = isSource ? record.sourcePort : record.destinationPort;
+	const suffix = port === 0 ? '' : `:${port}`;
+	if (pod !== '') {
+		return escapeForTerminal(`${namespace}/${pod}`) + suffix;
+	}
+
+	const names = isSource ? record.sourceNames : record.destinationNames;
+	const ip = isSource ? record.sourceIp : record.destinationIp;
+	if (names.length > 0) {
+		return escapeForTerminal(names[0]!.replace(/\.$/, '')) + suffix;
+	}
+
+	const identity = isSource ? record.sourceIdentity : record.destinationIdentity;
+	const reserved = reservedIdentityName(identity);
+	const address = ip === '' ? '' : escapeForTerminal(ip) + suffix;
+	if (reserved !== undefined && identity !== 0) {
+		return address === '' ? reserved : `${reserved} ${address}`;
+	}
+
+	return address === '' ? (identity === 0 ? '?' : `identity ${identity}`) : address;
+}
+
+/** The TYPE text for a column of `width`: below hubble's longest name, `policy-verdict:` reads `pv:`. */
+export function typeTextFor(record: FlowRecord, width: number): string {
+	const text = typeText(record);
+	return width < 27 && text.startsWith('policy-verdict:') ? 'pv:' + text.slice('policy-verdict:'.length) : text;
+}
+
+/** hubble's TYPE column for a record (DNS rows lack the observation source the record does not keep). */
+export function typeText(record: FlowRecord): string {
+	if (record.l7Protocol !== '' || record.eventType === eventType.l7) {
+		return `${record.l7Protocol || 'l7'}-${l7TypeNames[record.l7Type] ?? 'unknown'}`;
+	}
+
+	switch (record.eventType) {
+		case eventType.trace: {
+			return traceObservationPointText(record.eventSubType);
+		}
+
+		case eventType.drop: {
+			return dropReasonText(record.eventSubType);
+		}
+
+		case eventType.policyVerdict: {
+			return `policy-verdict:${policyMatchTypeText(record.policyMatchType)} ${directionNames[record.trafficDirection] ?? 'UNKNOWN'}`;
+		}
+
+		default: {
+			return `type ${record.eventType}`;
+		}
+	}
+}
+
+/** The verdict as text (policy verdicts read ALLOWED / DENIED / AUDITED, as hubble prints them) and its tone. */
+export function verdictText(record: FlowRecord): {text: string; tone: VerdictTone} {
+	const name = verdictNames[record.verdict] ?? String(record.verdict);
+	const isPolicyVerdict = record.eventType === eventType.policyVerdict;
+	switch (name) {
+		case 'FORWARDED':
+		case 'REDIRECTED': {
+			return {text: isPolicyVerdict ? 'ALLOWED' : name, tone: 'allowed'};
+		}
+
+		case 'DROPPED':
+		case 'ERROR': {
+			return {text: isPolicyVerdict ? 'DENIED' : name, tone: 'denied'};
+		}
+
+		case 'AUDIT': {
+			return {text: isPolicyVerdict ? 'AUDITED' : name, tone: 'audit'};
+		}
+
+		default: {
+			return {text: name, tone: 'other'};
+		}
+	}
+}
+
+export function policyLabel(policy: PolicyRecord): string {
+	return escapeForTerminal(policy.name);
+}
+
+/**
+The policies of the flow's connection, per side: `in allow-frontend-l7 · out allow-frontend-egress`;
+a denied side without policies reads `(default deny)`.
+*/
+export function attributionText(attribution: ConnectionAttribution | undefined): string {
+	if (!attribution) {
+		return '';
+	}
+
+	const side = (label: string, value: ConnectionAttribution['ingress']) => {
+		if (!value) {
+			return undefined;
+		}
+
+		const names = value.policies.map(policy => policyLabel(policy)).join(',');
+		return `${label} ${names || (value.isAllowed ? '(unattributed)' : '(default deny)')}`;
+	};
+
+	return [side('in', attribution.ingress), side('out', attribution.egress)].filter(Boolean).join(' · ');
+}
+
+/** L7 details or the drop reason: `GET http://backend/get 403`, `DNS backend.shop.svc.`, `Policy denied`. */
+export function summaryText(record: FlowRecord): string {
+	if (record.httpMethod !== '' || record.httpUrl !== '') {
+		return escapeForTerminal(`${record.httpMethod} ${record.httpUrl}`.trim()) + (record.httpCode === 0 ? '' : ` ${record.httpCode}`);
+	}
+
+	if (record.dnsQuery !== '') {
+		return `DNS ${escapeForTerminal(record.dnsQuery)}`;
+	}
+
+	if (record.verdict === 2) {
+		return dropReasonText(record.dropReason);
+	}
+
+	return '';
+}
+
+/** HH:MM:SS (or with milliseconds) in UTC, like hubble's StampMilli without the date. */
+export function timeText(record: FlowRecord, withMilliseconds: boolean): string {
+	const date = new Date(record.timeSeconds * 1000);
+	const clock = date.toISOString().slice(11, 19);
+	return withMilliseconds ? `${clock}.${String(Math.floor(record.timeNanos / 1_000_000)).padStart(3, '0')}` : clock;
+}
+
+/** Pads or cuts to exactly `width` columns (an ellipsis marks a cut). Counts code points. */
+export function fit(text: string, width: number): string {
+	if (width <= 0) {
+		return '';
+	}
+
+	const characters = Array.from(text);
+	if (characters.length <= width) {
+		return text + ' '.repeat(width - characters.length);
+	}
+
+	return characters.slice(0, Math.max(0, width - 1)).join('') + '…';
+}
+
+/** Sparkline of counts with the eight block heights. */
+export function sparkline(values: readonly number[]): string {
+	const blocks = '▁▂▃▄▅▆▇█';
+	const maximum = Math.max(0, ...values);
+	return values.map(value => (value === 0 ? ' ' : blocks[Math.min(7, Math.floor((value / maximum) * 7.999))])).join('');
+}
+
+/** 12,345 */
+export function count(value: number): string {
+	return value.toLocaleString('en-US');
+}

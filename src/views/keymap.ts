@@ -1,0 +1,125 @@
+/**
+The keys of the TUI, in one table: the App dispatches on it, and the footer and the `?` help screen are
+generated from it, so what the help says is what the keys do.
+*/
+
+export type Action =
+	| 'up'
+	| 'down'
+	| 'pageUp'
+	| 'pageDown'
+	| 'top'
+	| 'follow'
+	| 'nextPane'
+	| 'open'
+	| 'back'
+	| 'filter'
+	| 'pause'
+	| 'mark'
+	| 'sinceMark'
+	| 'cycleVerdict'
+	| 'overview'
+	| 'json'
+	| 'export'
+	| 'copy'
+	| 'help'
+	| 'quit';
+
+export type KeyBinding = {
+	action: Action;
+	/** How the keys are written in the help and the footer. */
+	keys: string;
+	description: string;
+	/** Shown in the footer of the main screen (short label). */
+	footer?: string;
+};
+
+export const keymap: readonly KeyBinding[] = [
+	{action: 'up', keys: '↑ k', description: 'move up (stops following the tail)'},
+	{action: 'down', keys: '↓ j', description: 'move down'},
+	{action: 'pageUp', keys: 'PgUp', description: 'page up'},
+	{action: 'pageDown', keys: 'PgDn', description: 'page down'},
+	{action: 'top', keys: 'g', description: 'go to the oldest flow'},
+	{action: 'follow', keys: 'G', description: 'follow the tail (and resume)', footer: 'G follow'},
+	{action: 'nextPane', keys: 'Tab', description: 'next pane (flows, policies)', footer: 'Tab pane'},
+	{action: 'open', keys: 'Enter', description: 'open: flow drill-down, or filter flows by the selected policy', footer: '⏎ open'},
+	{action: 'back', keys: 'Esc', description: 'back; on the main screen, clear the filter'},
+	{action: 'filter', keys: '/', description: 'filter (hubble flags or from: to: verdict: policy: port: dir: type: ns: and words)', footer: '/ filter'},
+	{action: 'pause', keys: 'Space', description: 'pause / resume the view (ingest goes on)', footer: '␣ pause'},
+	{action: 'mark', keys: 'm', description: 'mark: count policies from now on', footer: 'm mark'},
+	{action: 'sinceMark', keys: 't', description: 'policy counts: since start / since mark'},
+	{action: 'cycleVerdict', keys: 'v', description: 'verdicts shown: all, allowed, denied', footer: 'v verdict'},
+	{action: 'overview', keys: 'o', description: 'overview (rates, drop reasons, ports, L7, lost events)', footer: 'o overview'},
+	{action: 'json', keys: 'J', description: 'in a drill-down: show the full flow JSON'},
+	{action: 'export', keys: 'e', description: 'export the flows of the view to a jsonpb file (hubble observe --input-file reads it)'},
+	{action: 'copy', keys: 'c', description: 'copy the selected flow\'s JSON to the clipboard (OSC 52: works over SSH and tmux)'},
+	{action: 'help', keys: '?', description: 'this help', footer: '? help'},
+	{action: 'quit', keys: 'q Ctrl-C', description: 'quit', footer: 'q quit'},
+];
+
+/** Key events as Ink reports them (the subset the keymap uses). */
+export type KeyEvent = {
+	input: string;
+	upArrow?: boolean;
+	downArrow?: boolean;
+	pageUp?: boolean;
+	pageDown?: boolean;
+	return?: boolean;
+	escape?: boolean;
+	tab?: boolean;
+	ctrl?: boolean;
+};
+
+/** The action of a key, or undefined. */
+export function actionOf(key: KeyEvent): Action | undefined {
+	if (key.upArrow) {
+		return 'up';
+	}
+
+	if (key.downArrow) {
+		return 'down';
+	}
+
+	if (key.pageUp) {
+		return 'pageUp';
+	}
+
+	if (key.pageDown) {
+		return 'pageDown';
+	}
+
+	if (key.return) {
+		return 'open';
+	}
+
+	if (key.escape) {
+		return 'back';
+	}
+
+	if (key.tab) {
+		return 'nextPane';
+	}
+
+	if (key.ctrl && key.input === 'c') {
+		return 'quit';
+	}
+
+	const byCharacter: Record<string, Action> = {
+		k: 'up',
+		j: 'down',
+		g: 'top',
+		G: 'follow',
+		'/': 'filter',
+		' ': 'pause',
+		m: 'mark',
+		t: 'sinceMark',
+		v: 'cycleVerdict',
+		o: 'overview',
+		J: 'json',
+		e: 'export',
+		c: 'copy',
+		'?': 'help',
+		q: 'quit',
+	};
+	return key.ctrl ? undefined : byCharacter[key.input];
+}

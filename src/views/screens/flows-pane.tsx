@@ -1,0 +1,101 @@
+import {Text} from 'ink';
+import type {FlowRow, Frame} from '../../store/frame.js';
+import type {Layout} from '../layout.js';
+import {attributionText, count, endpointText, fit, summaryText, timeText, typeTextFor, verdictText, type VerdictTone} from '../flow-text.js';
+
+const toneColors: Record<VerdictTone, string | undefined> = {allowed: 'green', denied: 'red', audit: 'yellow', other: undefined};
+
+/** The flows pane: a title line and one <Text> per flow row, the cursor row inverted. */
+export function FlowsPane({
+	frame,
+	layout,
+	isFocused,
+	cursor,
+	color,
+}: {
+	frame: Frame | undefined;
+	layout: Layout;
+	isFocused: boolean;
+	/** Index in frame.rows of the cursor row. */
+	cursor: number | undefined;
+	color: boolean;
+}) {
+	const columns = layout.flowColumns;
+	const rows = frame?.rows ?? [];
+	const range = frame && frame.matchCount > 0 ? ` ${count(frame.firstRow + 1)}-${count(frame.firstRow + rows.length)} of ${count(frame.matchCount)}` : ' (no flows yet)';
+	// The title takes the TIME and SOURCE columns, so the other headings sit over their columns.
+	const heading =
+		fit(`${isFocused ? '▸' : ' '} FLOWS${range}`, columns.time + 1 + columns.source) +
+		'   ' +
+		fit('DESTINATION', columns.destination) +
+		' ' +
+		fit('TYPE', columns.type) +
+		' ' +
+		fit('VERDICT', columns.verdict) +
+		' ' +
+		fit('POLICIES (connection)', columns.policies) +
+		(columns.summary > 0 ? ' ' + fit('SUMMARY', columns.summary) : '');
+	const lines = [];
+	for (let index = 0; index < layout.flowRows; index++) {
+		const row = rows[index];
+		lines.push(
+			row ? (
+				<FlowLine key={index} row={row} layout={layout} isCursor={isFocused && cursor === index} color={color} />
+			) : (
+				<Text key={index}>{' '.repeat(layout.columns)}</Text>
+			),
+		);
+	}
+
+	return (
+		<>
+			<Text wrap="truncate" bold {...(color && isFocused ? {color: 'cyan'} : {})}>
+				{fit(heading, layout.columns)}
+			</Text>
+			{lines}
+		</>
+	);
+}
+
+function FlowLine({row, layout, isCursor, color}: {row: FlowRow; layout: Layout; isCursor: boolean; color: boolean}) {
+	const columns = layout.flowColumns;
+	const record = row.record;
+	if (!record) {
+		return (
+			<Text wrap="truncate" inverse={isCursor} dimColor>
+				{fit(`(flow #${row.sequence} was evicted from the buffer)`, layout.columns)}
+			</Text>
+		);
+	}
+
+	const verdict = verdictText(record);
+	const before =
+		fit(timeText(record, layout.withMilliseconds), columns.time) +
+		' ' +
+		fit(endpointText(record, 'source'), columns.source) +
+		' → ' +
+		fit(endpointText(record, 'destination'), columns.destination) +
+		' ' +
+		fit(typeTextFor(record, columns.type), columns.type) +
+		' ';
+	const after =
+		' ' +
+		fit(attributionText(row.attribution) || ownPolicies(record), columns.policies) +
+		(columns.summary > 0 ? ' ' + fit(summaryText(record), columns.summary) : '');
+	const tone = toneColors[verdict.tone];
+	return (
+		<Text wrap="truncate" inverse={isCursor}>
+			{before}
+			<Text {...(color && tone ? {color: tone} : {})} bold={verdict.tone === 'denied'}>
+				{fit(verdict.text, columns.verdict)}
+			</Text>
+			{after}
+		</Text>
+	);
+}
+
+/** A flow without a known connection still shows the policies it carries itself. */
+function ownPolicies(record: NonNullable<FlowRow['record']>): string {
+	const names = [...record.ingressAllowedBy, ...record.egressAllowedBy, ...record.ingressDeniedBy, ...record.egressDeniedBy].map(policy => policy.name);
+	return names.join(',');
+}

@@ -1,0 +1,65 @@
+import {Text} from 'ink';
+import type {Frame} from '../../store/frame.js';
+import {escapeForTerminal} from '../../flow/terminal-safe.js';
+import {count, fit} from '../flow-text.js';
+
+const stateText: Record<string, string> = {
+	connecting: 'connecting…',
+	connected: 'connected',
+	reconnecting: 'reconnecting',
+	ended: 'end of input',
+	failed: 'FAILED',
+};
+
+/** Two lines: the source and its health, then the filter and the view's state. */
+export function Header({frame, columns, color}: {frame: Frame | undefined; columns: number; color: boolean}) {
+	if (!frame) {
+		return (
+			<>
+				<Text wrap="truncate">{fit('ztop │ starting…', columns)}</Text>
+				<Text wrap="truncate">{fit('', columns)}</Text>
+			</>
+		);
+	}
+
+	const {source} = frame;
+	const state = stateText[source.state] ?? source.state;
+	const reconnects = source.reconnects > 0 ? ` (${source.reconnects} reconnects)` : '';
+	const nodes = source.nodes ? `nodes ${source.nodes.connected}/${source.nodes.total}` : undefined;
+	const first = [
+		'ztop',
+		escapeForTerminal(source.label),
+		`${state}${reconnects}`,
+		nodes,
+		`${count(Math.round(frame.flowsPerSecond))} flows/s`,
+		`lost ${count(frame.lostEvents)}`,
+		`buffer ${count(frame.buffer.size)}/${count(frame.buffer.capacity)}`,
+	]
+		.filter(Boolean)
+		.join(' │ ');
+	const view = frame.paused ? `PAUSED (+${count(frame.newWhilePaused)} new)` : 'LIVE';
+	const mark = frame.markAgeSeconds === undefined ? undefined : `MARK ${formatAge(frame.markAgeSeconds)} ago`;
+	const counts = frame.sinceMark ? 'counts since mark' : 'counts since start';
+	const filter = frame.filterText === '' ? 'filter: (none)' : `filter: ${escapeForTerminal(frame.filterText)}`;
+	const second = [filter, `${count(frame.matchCount)} shown`, view, mark, counts].filter(Boolean).join(' │ ');
+	const isBad = source.state === 'failed' || source.state === 'reconnecting';
+	return (
+		<>
+			<Text wrap="truncate" bold {...(color && isBad ? {color: 'red'} : {})}>
+				{fit(first, columns)}
+			</Text>
+			<Text wrap="truncate" {...(color && frame.paused ? {color: 'yellow'} : {})}>
+				{fit(second, columns)}
+			</Text>
+		</>
+	);
+}
+
+export function formatAge(seconds: number): string {
+	if (seconds < 60) {
+		return `${seconds}s`;
+	}
+
+	const minutes = Math.floor(seconds / 60);
+	return minutes < 60 ? `${minutes}m${String(seconds % 60).padStart(2, '0')}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}

@@ -1,0 +1,108 @@
+import {Text} from 'ink';
+import {escapeForTerminal} from '../../flow/terminal-safe.js';
+import type {Frame, PolicyRow} from '../../store/frame.js';
+import type {Layout} from '../layout.js';
+import {count, fit, sparkline} from '../flow-text.js';
+
+const directionText = {INGRESS: 'ingress', EGRESS: 'egress', TRAFFIC_DIRECTION_UNKNOWN: '?'} as const;
+
+/** Widths of the policies table for a terminal width; the sparkline takes what is left. */
+export function policyColumns(columns: number): {name: number; namespace: number; direction: number; number: number; spark: number} {
+	const number = 9;
+	const namespace = columns >= 120 ? 16 : 10;
+	const direction = 7;
+	const name = columns >= 120 ? 34 : 22;
+	const spark = Math.max(0, columns - name - namespace - direction - 4 * number - 8);
+	return {name, namespace, direction, number, spark};
+}
+
+/** Per policy and direction: allowed, denied, audited, L7-denied (total or since mark), and a rate sparkline. */
+export function PoliciesPane({
+	frame,
+	layout,
+	isFocused,
+	cursor,
+	color,
+}: {
+	frame: Frame | undefined;
+	layout: Layout;
+	isFocused: boolean;
+	cursor: number;
+	color: boolean;
+}) {
+	const widths = policyColumns(layout.columns);
+	const rows = frame?.policies ?? [];
+	const scope = frame?.sinceMark ? 'since mark' : 'since start';
+	const total = frame ? ` (${count(frame.policyCount)})` : '';
+	const heading =
+		fit(`${isFocused ? '▸' : ' '} POLICIES${total}`, widths.name) +
+		' ' +
+		fit('NAMESPACE', widths.namespace) +
+		' ' +
+		fit('DIR', widths.direction) +
+		' ' +
+		['ALLOWED', 'DENIED', 'AUDITED', 'L7-DENY'].map(label => label.padStart(widths.number)).join(' ') +
+		' ' +
+		fit(`RATE/s ${scope}`, widths.spark);
+	const lines = [];
+	for (let index = 0; index < layout.policyRows; index++) {
+		const row = rows[index];
+		lines.push(
+			row ? (
+				<PolicyLine key={row.key} row={row} widths={widths} columns={layout.columns} isCursor={isFocused && cursor === index} color={color} />
+			) : (
+				<Text key={`empty-${index}`}>{' '.repeat(layout.columns)}</Text>
+			),
+		);
+	}
+
+	return (
+		<>
+			<Text wrap="truncate" bold {...(color && isFocused ? {color: 'cyan'} : {})}>
+				{fit(heading, layout.columns)}
+			</Text>
+			{lines}
+		</>
+	);
+}
+
+function PolicyLine({
+	row,
+	widths,
+	columns,
+	isCursor,
+	color,
+}: {
+	row: PolicyRow;
+	widths: ReturnType<typeof policyColumns>;
+	columns: number;
+	isCursor: boolean;
+	color: boolean;
+}) {
+	const {allowed, denied, audited, l7Denied} = row.counts;
+	const number = (value: number) => count(value).padStart(widths.number);
+	const sparkWidth = widths.spark;
+	const allowedSpark = sparkline(row.allowedSeries.slice(-Math.floor(sparkWidth / 2)));
+	const deniedSpark = sparkline(row.deniedSeries.slice(-Math.floor(sparkWidth / 2)));
+	const lead =
+		fit(escapeForTerminal(row.name), widths.name) +
+		' ' +
+		fit(escapeForTerminal(row.namespace) || '-', widths.namespace) +
+		' ' +
+		fit(directionText[row.direction], widths.direction) +
+		' ' +
+		number(allowed) +
+		' ';
+	const isDenied = denied + l7Denied > 0;
+	return (
+		<Text wrap="truncate" inverse={isCursor}>
+			{fit(lead, Math.min(columns, lead.length))}
+			<Text {...(color && isDenied ? {color: 'red'} : {})} bold={isDenied}>
+				{number(denied)}
+			</Text>
+			{' ' + number(audited) + ' ' + number(l7Denied) + ' '}
+			<Text {...(color ? {color: 'green'} : {})}>{allowedSpark}</Text>
+			<Text {...(color ? {color: 'red'} : {})}>{deniedSpark}</Text>
+		</Text>
+	);
+}
