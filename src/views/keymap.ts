@@ -32,13 +32,15 @@ export type KeyBinding = {
 	description: string;
 	/** Shown in the footer of the main screen (short label). */
 	footer?: string;
+	/** Bindings of one group share a line in the help (↑↓, PgUp/PgDn). */
+	helpGroup?: string;
 };
 
 export const keymap: readonly KeyBinding[] = [
-	{action: 'up', keys: '↑ k', description: 'move up (stops following the tail)'},
-	{action: 'down', keys: '↓ j', description: 'move down'},
-	{action: 'pageUp', keys: 'PgUp', description: 'page up'},
-	{action: 'pageDown', keys: 'PgDn', description: 'page down'},
+	{action: 'up', keys: '↑ k', description: 'move up (stops following the tail)', helpGroup: 'move'},
+	{action: 'down', keys: '↓ j', description: 'move down', helpGroup: 'move'},
+	{action: 'pageUp', keys: 'PgUp', description: 'page up', helpGroup: 'page'},
+	{action: 'pageDown', keys: 'PgDn', description: 'page down', helpGroup: 'page'},
 	{action: 'top', keys: 'g', description: 'go to the oldest flow'},
 	{action: 'follow', keys: 'G', description: 'follow the tail (and resume)', footer: 'G follow'},
 	{action: 'nextPane', keys: 'Tab', description: 'next pane (flows, policies)', footer: 'Tab pane'},
@@ -56,6 +58,29 @@ export const keymap: readonly KeyBinding[] = [
 	{action: 'help', keys: '?', description: 'this help', footer: '? help'},
 	{action: 'quit', keys: 'q Ctrl-C', description: 'quit', footer: 'q quit'},
 ];
+
+/** The help's lines: one per binding, bindings of a group joined. */
+export function helpEntries(): Array<{keys: string; description: string}> {
+	const entries: Array<{keys: string; description: string; group?: string}> = [];
+	for (const binding of keymap) {
+		const previous = entries.at(-1);
+		if (binding.helpGroup !== undefined && previous?.group === binding.helpGroup) {
+			previous.keys += ` ${binding.keys}`;
+			previous.description += `, ${binding.description}`;
+		} else {
+			entries.push({keys: binding.keys, description: binding.description, ...(binding.helpGroup ? {group: binding.helpGroup} : {})});
+		}
+	}
+
+	return entries.map(({keys, description}) => ({keys, description}));
+}
+
+/** The footer's hints, most needed first (help and quit must fit in 80 columns). */
+export function footerHints(): string {
+	const hints = keymap.filter(binding => binding.footer).map(binding => binding.footer!);
+	const first = ['? help', 'q quit'];
+	return [...first, ...hints.filter(hint => !first.includes(hint))].join('  ');
+}
 
 /** Key events as Ink reports them (the subset the keymap uses). */
 export type KeyEvent = {

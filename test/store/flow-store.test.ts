@@ -8,50 +8,14 @@ import type {FlowRecord} from '../../src/flow/flow-record.js';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
 import {FilterError} from '../../src/filters/filter-error.js';
 import {parseFilterText} from '../../src/filters/filter-language.js';
-import {ScenarioFeed} from '../../src/relay/scenario-feed.js';
-import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
-import {FlowStore} from '../../src/store/flow-store.js';
+import type {FlowStore} from '../../src/store/flow-store.js';
 import {PolicyTally, type TallyRow} from '../../src/store/policy-tally.js';
-import {encodeMessage} from '../../src/stream/binary-codec.js';
-import {decodeFlowRecord, decodeFullFlow} from '../../src/stream/flow-record-decoder.js';
-import {hubbleSchema} from '../../src/stream/hubble-schema.js';
+import {labStageSeconds, labStages, labStart, pushResponses, storeOf} from '../helpers/lab-flows.js';
 
-const start = Date.parse('2026-11-22T10:00:00Z');
-const stageSeconds = 10;
-const {getFlowsResponse} = hubbleSchema();
-
-/** The lab's responses, stage by stage (index 0 = allow-all … 4 = default deny). */
-function labStages(): GetFlowsResponse[][] {
-	const feed = new ScenarioFeed(zeroTrustScenario, {seed: 11, rate: 100, stageSeconds, startMilliseconds: start, lostEvery: 0});
-	const responses = feed.until(start + stageSeconds * 1000 * zeroTrustScenario.stages.length);
-	const stages: GetFlowsResponse[][] = zeroTrustScenario.stages.map(() => []);
-	for (const response of responses) {
-		const index = Math.floor((Date.parse(response.time!) - start) / (stageSeconds * 1000));
-		stages[Math.min(index, stages.length - 1)]!.push(response);
-	}
-
-	return stages;
-}
-
+const start = labStart;
+const stageSeconds = labStageSeconds;
 const stages = labStages();
-
-function push(store: FlowStore, responses: GetFlowsResponse[]): void {
-	for (const response of responses) {
-		const bytes = encodeMessage(getFlowsResponse, response);
-		const record = decodeFlowRecord(bytes);
-		if (record?.kind === 'flow') {
-			store.push(record, bytes);
-		} else if (record?.kind === 'lost-events') {
-			store.pushLostEvents(record);
-		}
-	}
-}
-
-function storeOf(responses: GetFlowsResponse[], capacity = 100_000): FlowStore {
-	const store = new FlowStore({capacity, decodeFlow: decodeFullFlow});
-	push(store, responses);
-	return store;
-}
+const push = pushResponses;
 
 function referenceTally(responses: GetFlowsResponse[]): TallyRow[] {
 	const tally = new PolicyTally();

@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {keymap} from '../keymap.js';
+import {footerHints} from '../keymap.js';
 import {fit} from '../flow-text.js';
 
 export type Prompt = {text: string; error?: {message: string; position: number}};
@@ -28,10 +28,7 @@ export function Footer({columns, prompt, notice, color}: {columns: number; promp
 		);
 	}
 
-	const hints = keymap
-		.filter(binding => binding.footer)
-		.map(binding => binding.footer)
-		.join('  ');
+	const hints = footerHints();
 	return (
 		<Text wrap="truncate" dimColor>
 			{fit(hints, columns)}

@@ -1,12 +1,12 @@
 import {Text} from 'ink';
-import {keymap} from '../keymap.js';
+import {helpEntries} from '../keymap.js';
 import {fit} from '../flow-text.js';
 
 /** `?`: every key and what it does, generated from the keymap. */
 export function HelpView({columns, rows}: {columns: number; rows: number}) {
 	const lines = [
 		'KEYS (Esc or ? to go back)',
-		...keymap.map(binding => `  ${binding.keys.padEnd(10)} ${binding.description}`),
+		...helpEntries().map(entry => `  ${entry.keys.padEnd(12)} ${entry.description}`),
 		'',
 		'FILTERS: hubble observe flags verbatim (--from-label app=frontend --verdict DROPPED -n shop --not …)',
 		'  or short forms: from: to: (label, IP/CIDR or ns/pod) ns: pod: label: ip: port: verdict: (or allowed/denied)',

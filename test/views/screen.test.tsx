@@ -1,0 +1,183 @@
+/**
+The pure screens rendered to strings at fixed terminal sizes, from Frames of a store fed the zero-trust
+lab: the frame is never taller than the terminal allows (rows − 1) nor wider than it, and it says what
+a user needs to read.
+*/
+import {renderToString} from 'ink';
+import {describe, expect, test} from 'vitest';
+import {dropReasonNames} from '../../src/flow/drop-reason.js';
+import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
+import {parseFilterText} from '../../src/filters/filter-language.js';
+import {FlowStore} from '../../src/store/flow-store.js';
+import {buildFrame, type Frame} from '../../src/store/frame.js';
+import type {FlowDetail} from '../../src/views/detail-lines.js';
+import {helpEntries} from '../../src/views/keymap.js';
+import {computeLayout} from '../../src/views/layout.js';
+import {Screen, type ScreenProps} from '../../src/views/screens/screen.js';
+import {makeFlow, makeHttpRequest, response} from '../fixtures/flows.js';
+import {labStages, storeOf} from '../helpers/lab-flows.js';
+
+const sizes = [
+	[80, 24],
+	[120, 40],
+	[200, 60],
+] as const;
+
+const lab = storeOf(labStages().flat());
+
+const ansi = /\u001B\[[\d;]*m/g;
+const visible = (text: string) => text.replaceAll(ansi, '');
+
+function frameFor(store: FlowStore, columns: number, rows: number, overrides: {showOverview?: boolean} = {}): Frame {
+	const layout = computeLayout(columns, rows);
+	return buildFrame({
+		store,
+		source: {label: 'demo: zero-trust stage 5/5 default deny', state: 'connected', reconnects: 0, nodes: {connected: 4, unavailable: 0, total: 4}},
+		view: {
+			flowRows: layout.flowRows,
+			scrollTop: undefined,
+			selectedSequence: undefined,
+			policyRows: layout.policyRows,
+			sparklineWidth: 60,
+			sinceMark: false,
+			showOverview: overrides.showOverview ?? false,
+			filterText: '',
+		},
+		paused: undefined,
+		flowsPerSecond: 20,
+		markedAt: undefined,
+		now: Date.parse('2026-11-22T10:01:00Z'),
+	});
+}
+
+function render(columns: number, rows: number, props: Partial<ScreenProps> = {}, store = lab): string {
+	const layout = computeLayout(columns, rows);
+	const screen: ScreenProps = {
+		frame: frameFor(store, columns, rows, {showOverview: props.mode === 'overview'}),
+		layout,
+		color: true,
+		mode: 'main',
+		focus: 'flows',
+		flowCursor: 0,
+		policyCursor: 0,
+		prompt: undefined,
+		notice: undefined,
+		detail: undefined,
+		showJson: false,
+		detailScroll: 0,
+		...props,
+	};
+	return renderToString(<Screen {...screen} />, {columns});
+}
+
+function expectFits(output: string, columns: number, rows: number): string[] {
+	const lines = output.split('\n');
+	expect(lines).toHaveLength(rows - 1);
+	for (const line of lines) {
+		expect(Array.from(visible(line)).length).toBeLessThanOrEqual(columns);
+	}
+
+	return lines.map(line => visible(line));
+}
+
+describe.each(sizes)('the main screen at %i×%i', (columns, rows) => {
+	test('fits the terminal and shows the source, flows and policies of the lab', () => {
+		const lines = expectFits(render(columns, rows), columns, rows);
+		const text = lines.join('\n');
+		expect(lines[0]).toContain('demo: zero-trust stage 5/5');
+		expect(lines[0]).toContain('nodes 4/4');
+		expect(text).toContain('allow-frontend-l7');
+		expect(text).toContain('(default deny)');
+		expect(text).toMatch(/DROPPED|DENIED/);
+		expect(text).toContain('FLOWS');
+		expect(text).toContain('POLICIES');
+		// The footer comes from the keymap.
+		expect(lines.at(-1)).toContain('? help');
+	});
+
+	test('the drill-down names the policies that allowed the flow', () => {
+		const sequence = [...lab.matches()].findLast(candidate => {
+			const record = lab.record(candidate)!;
+			return record.eventType === 5 && record.ingressAllowedBy.some(policy => policy.name === 'allow-frontend-l7');
+		})!;
+		const detail: FlowDetail = {
+			sequence,
+			record: lab.record(sequence),
+			flow: lab.flow(sequence),
+			attribution: lab.attribution(sequence),
+			json: undefined,
+		};
+		const lines = expectFits(render(columns, rows, {mode: 'detail', detail}), columns, rows);
+		expect(lines.join('\n')).toContain('Ingress allowed by allow-frontend-l7');
+		expect(lines.join('\n')).toContain('kind CiliumNetworkPolicy');
+	});
+
+	test('help lists every key of the keymap', () => {
+		const text = expectFits(render(columns, rows, {mode: 'help'}), columns, rows).join('\n');
+		for (const entry of helpEntries()) {
+			expect(text).toContain(entry.description.slice(0, columns - 20));
+		}
+	});
+
+	test('the overview shows rates, drop reasons and ports', () => {
+		const text = expectFits(render(columns, rows, {mode: 'overview'}), columns, rows).join('\n');
+		expect(text).toContain('Drop reasons');
+		expect(text).toContain('Policy denied');
+		expect(text).toContain('80/TCP');
+	});
+});
+
+describe('screens', () => {
+	test('below 80×24 a message replaces the layout', () => {
+		const output = render(79, 24);
+		expect(output.split('\n')).toHaveLength(1);
+		expect(output).toContain('Terminal too small');
+		expect(output).toContain('79×24');
+	});
+
+	test('without colour, verdicts still read as words and no colour codes are written', () => {
+		const output = render(120, 40, {color: false});
+		expect(output).not.toMatch(/\u001B\[3[1-7]m/);
+		expect(visible(output)).toMatch(/DROPPED|DENIED/);
+		expect(visible(output)).toMatch(/FORWARDED|ALLOWED/);
+	});
+
+	test('the filter prompt shows the error under its position', () => {
+		let message = '';
+		let position = 0;
+		try {
+			parseFilterText('verdict:dropped port:99999');
+		} catch (error) {
+			({message, position} = error as {message: string; position: number});
+		}
+
+		const lines = expectFits(render(80, 24, {prompt: {text: 'verdict:dropped port:99999', error: {message, position}}}), 80, 24);
+		expect(lines[2]).toContain('/ verdict:dropped port:99999');
+		const caretLine = lines.at(-1)!;
+		expect(caretLine.indexOf('^')).toBe(2 + 'verdict:dropped port:'.length);
+		expect(caretLine).toContain('invalid --port value');
+	});
+
+	test('hostile names from the network are inert: escape sequences become visible stand-ins', () => {
+		const store = new FlowStore({capacity: 100});
+		const lists = new RecordLists();
+		const hostile = makeFlow({
+			source: {namespace: 'shop', pod_name: 'evil\u001B]0;pwned\u0007-pod', labels: []},
+			destination_names: ['x\u001B]52;c;Y2xpcGJvYXJk\u0007.example.com'],
+			destination: {identity: 2, labels: ['reserved:world']},
+		});
+		const request = makeHttpRequest({l7: {type: 'REQUEST', http: {method: 'GET', url: 'http://a/\u001B[2J\u009B31m'}}});
+		for (const flow of [hostile, request]) {
+			store.push(toFlowRecord(response(flow), lists, dropReasonNames)!);
+		}
+
+		const output = render(200, 60, {}, store);
+		expect(output).not.toContain('\u001B]');
+		expect(output).not.toContain('\u001B[2J');
+		expect(output).not.toContain('\u009B');
+		expect(output).not.toContain('\u0007');
+		expect(visible(output)).toContain('evil^[]0;pwned^G-pod');
+		expect(visible(output)).toContain('x^[]52;c;Y2xpcGJvYXJk^G.example.com');
+		expect(visible(output)).toContain('http://a/^[[2J\\u{9b}31m');
+	});
+});
