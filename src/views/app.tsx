@@ -10,7 +10,7 @@ import type {Frame, ViewState} from '../store/frame.js';
 import type {FlowDetail} from './detail-lines.js';
 import {computeLayout} from './layout.js';
 import {editPrompt} from './prompt-editing.js';
-import {actionOf, type Action} from './keymap.js';
+import {actionOf, type Action, type KeyEvent} from './keymap.js';
 import {Screen, type Mode} from './screens/screen.js';
 import type {Prompt} from './screens/footer.js';
 
@@ -250,7 +250,7 @@ export function App({controller}: {controller: TuiController}) {
 			}
 
 			case 'filter': {
-				setPrompt({text: filterText});
+				updatePrompt({text: filterText});
 				break;
 			}
 
@@ -297,20 +297,35 @@ export function App({controller}: {controller: TuiController}) {
 		}
 	};
 
-	useInput((input, key) => {
-		if (prompt) {
+	// Keys can arrive faster than React re-renders (typing right after `/`, a paste, tmux send-keys): the
+	// prompt's latest state lives in a ref, so every key sees the state the previous key left.
+	const promptRef = useRef<Prompt | undefined>(undefined);
+	promptRef.current = prompt;
+	const updatePrompt = (next: Prompt | undefined) => {
+		promptRef.current = next;
+		setPrompt(next);
+	};
+
+	const handleKey = (input: string, key: Omit<KeyEvent, 'input'> & {backspace?: boolean; delete?: boolean; meta?: boolean}) => {
+		const current = promptRef.current;
+		if (current) {
 			if (key.escape) {
-				setPrompt(undefined);
+				updatePrompt(undefined);
 			} else if (key.return) {
-				const problem = apply(prompt.text, verdictQuick);
-				setPrompt(problem ? {text: prompt.text, error: problem} : undefined);
+				const problem = apply(current.text, verdictQuick);
+				updatePrompt(problem ? {text: current.text, error: problem} : undefined);
 			} else {
-				const text = editPrompt(prompt.text, {input, ...key});
-				if (text !== prompt.text) {
-					setPrompt({text});
+				const text = editPrompt(current.text, {input, ...key});
+				if (text !== current.text) {
+					updatePrompt({text});
 				}
 			}
 
+			return;
+		}
+
+		if (input === '/' && !key.ctrl) {
+			updatePrompt({text: filterText});
 			return;
 		}
 
@@ -318,6 +333,24 @@ export function App({controller}: {controller: TuiController}) {
 		if (action) {
 			run(action);
 		}
+	};
+
+	useInput((input, key) => {
+		const isPlainText = input.length > 1 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
+		if (isPlainText) {
+			// A burst of typed characters: one key at a time (Enter, Tab and Backspace included).
+			for (const character of input) {
+				handleKey(character, {
+					...(character === '\r' || character === '\n' ? {return: true} : {}),
+					...(character === '\t' ? {tab: true} : {}),
+					...(character === '\u007F' || character === '\b' ? {backspace: true} : {}),
+				});
+			}
+
+			return;
+		}
+
+		handleKey(input, key);
 	});
 
 	return (

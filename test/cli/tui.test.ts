@@ -1,0 +1,172 @@
+/**
+The TUI in a real terminal (tmux), driven by keys, against the demo relay and against a hostile capture.
+These are the issue's acceptance checks: the zero-trust stages in the policies pane, a drill-down naming
+the policy, `/verdict:dropped`, Space, `m`, `c`, `e`, and `q` leaving the terminal as it was.
+*/
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, test} from 'vitest';
+import {makeFlow, makeHttpRequest, response, world} from '../fixtures/flows.js';
+import {TmuxTerminal} from '../helpers/tmux-terminal.js';
+
+let terminal: TmuxTerminal | undefined;
+
+afterEach(() => {
+	terminal?.kill();
+	terminal = undefined;
+});
+
+function open(columns: number, rows: number): TmuxTerminal {
+	terminal = new TmuxTerminal(columns, rows);
+	return terminal;
+}
+
+/** The flow rows between the flows pane's title and the policies pane's title. */
+function flowRows(screen: string): string[] {
+	const lines = screen.split('\n');
+	const start = lines.findIndex(line => /^[ ▸] FLOWS/.test(line));
+	const end = lines.findIndex(line => /^[ ▸] POLICIES/.test(line));
+	return lines.slice(start + 1, end).filter(line => line.trim() !== '');
+}
+
+/** The ALLOWED count of a policies-pane row, e.g. `allow-dns … egress`. */
+function allowedCount(screen: string, name: string, direction: string): number | undefined {
+	const line = screen.split('\n').find(candidate => candidate.startsWith(name) && candidate.includes(` ${direction} `));
+	const match = line?.match(new RegExp(`\\s${direction}\\s+([\\d,]+)`));
+	return match ? Number(match[1]!.replaceAll(',', '')) : undefined;
+}
+
+describe('ztop --demo in a real terminal', () => {
+	test('stages, drill-down, filter, pause, mark, copy, export and quit', async () => {
+		const directory = mkdtempSync(path.join(tmpdir(), 'ztop-tui-'));
+		const tmux = open(120, 40);
+		tmux.start(['--demo', '--stage-seconds', '4'], directory);
+
+		// The backfill holds one whole cycle of the lab: every stage's policies are in the policies pane.
+		let screen = await tmux.waitFor(
+			text => ['allow-all', 'allow-dns', 'allow-frontend-egress', 'allow-frontend-to-backend', 'allow-frontend-l7', '(default deny)'].every(name => text.includes(name)),
+			'the lab\'s policies',
+		);
+		expect(tmux.pane('#{alternate_on}')).toBe('1');
+		expect(screen).toContain('demo: zero-trust stage');
+		expect(screen).toContain('LIVE');
+
+		// Filter to allow-frontend-l7's verdicts, open the newest: the drill-down names the policy.
+		tmux.keys('/');
+		tmux.type('policy:allow-frontend-l7 type:policy-verdict');
+		tmux.keys('Enter');
+		await tmux.waitFor(text => text.includes('filter: policy:allow-frontend-l7 type:policy-verdict'), 'the policy filter');
+		await tmux.waitFor(text => flowRows(text).length > 0, 'rows of the policy');
+		tmux.keys('Enter');
+		screen = await tmux.waitFor(text => text.includes('Ingress allowed by allow-frontend-l7'), 'the drill-down');
+		expect(screen).toContain('kind CiliumNetworkPolicy');
+		// c copies the flow's JSON through OSC 52: tmux turns it into a paste buffer.
+		tmux.keys('c');
+		await tmux.waitFor(text => text.includes('through OSC 52'), 'the copy notice');
+		const copied = JSON.parse(tmux.buffer()!) as {flow: {ingress_allowed_by: Array<{name: string}>}};
+		expect(copied.flow.ingress_allowed_by[0]!.name).toBe('allow-frontend-l7');
+		tmux.keys('Escape', 'Escape');
+		await tmux.waitFor(text => text.includes('filter: (none)'), 'the cleared filter');
+
+		// /verdict:dropped: only drops are listed.
+		tmux.keys('/');
+		tmux.type('verdict:dropped');
+		tmux.keys('Enter');
+		screen = await tmux.waitFor(text => text.includes('filter: verdict:dropped') && flowRows(text).length > 0, 'dropped flows');
+		for (const row of flowRows(screen)) {
+			expect(row).toMatch(/DROPPED|DENIED/);
+		}
+
+		// Space pauses the view while ingest goes on; Space again follows the tail.
+		tmux.keys('Escape', 'Space');
+		await tmux.waitFor(text => /PAUSED \(\+[1-9][\d,]* new\)/.test(text), 'paused with new flows counted');
+		tmux.keys('Space');
+		await tmux.waitFor(text => text.includes('LIVE'), 'live again');
+
+		// m: the policies pane counts from the mark, so allow-dns starts again far below its total.
+		screen = await tmux.waitFor(text => (allowedCount(text, 'allow-dns', 'egress') ?? 0) > 20, 'allow-dns counts');
+		const total = allowedCount(screen, 'allow-dns', 'egress')!;
+		tmux.keys('m');
+		screen = await tmux.waitFor(text => text.includes('counts since mark') && text.includes('MARK'), 'the mark');
+		expect(allowedCount(screen, 'allow-dns', 'egress') ?? 0).toBeLessThan(total);
+
+		// e exports the view as jsonpb that hubble observe --input-file reads.
+		tmux.keys('e');
+		screen = await tmux.waitFor(text => text.includes('exported'), 'the export notice');
+		const exported = readdirSync(directory).find(name => name.startsWith('ztop-export-'))!;
+		const lines = readFileSync(path.join(directory, exported), 'utf8').trim().split('\n');
+		expect(lines.length).toBeGreaterThan(10);
+		expect((JSON.parse(lines[0]!) as {flow?: unknown}).flow).toBeDefined();
+
+		// q restores the terminal: no alternate screen, cursor visible, exit status 0.
+		tmux.keys('q');
+		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit status 0');
+		expect(tmux.pane('#{alternate_on}')).toBe('0');
+		expect(tmux.pane('#{cursor_flag}')).toBe('1');
+	}, 60_000);
+
+	test('SIGTERM restores the terminal too', async () => {
+		const tmux = open(100, 30);
+		tmux.start(['--demo']);
+		await tmux.waitFor(text => text.includes('POLICIES'), 'the TUI');
+		process.kill(tmux.ztopPid(), 'SIGTERM');
+		await tmux.waitFor(text => text.includes('EXITED:143'), 'exit after SIGTERM');
+		expect(tmux.pane('#{alternate_on}')).toBe('0');
+		expect(tmux.pane('#{cursor_flag}')).toBe('1');
+	}, 30_000);
+
+	test('a terminal below 80×24 gets a message, and the layout once it is large enough', async () => {
+		const tmux = open(70, 20);
+		tmux.start(['--demo']);
+		await tmux.waitFor(text => text.includes('Terminal too small') && text.includes('70×20'), 'the size message');
+		tmux.resize(100, 30);
+		await tmux.waitFor(text => text.includes('POLICIES') && text.includes('FLOWS'), 'the layout after resizing');
+		tmux.keys('q');
+		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+	}, 30_000);
+});
+
+describe('hostile text in a real terminal', () => {
+	test('title changes, clipboard writes and screen clears in names and URLs stay inert', async () => {
+		const directory = mkdtempSync(path.join(tmpdir(), 'ztop-hostile-'));
+		const capture = path.join(directory, 'hostile.json');
+		const flows = [
+			makeFlow({
+				time: '2026-11-22T10:00:00Z',
+				destination: world,
+				IP: {source: '10.0.1.10', destination: '6.6.6.6'},
+				destination_names: ['evil\u001B]0;HACKED\u0007.example.com'],
+			}),
+			makeFlow({
+				time: '2026-11-22T10:00:01Z',
+				destination: world,
+				IP: {source: '10.0.1.10', destination: '6.6.6.7'},
+				destination_names: ['clip\u001B]52;c;SGFja2Vk\u0007.example.com'],
+			}),
+			makeHttpRequest({
+				time: '2026-11-22T10:00:02Z',
+				l7: {type: 'REQUEST', http: {method: 'GET', url: 'http://backend/\u001B[2J\u001B[31mred'}},
+			}),
+		];
+		writeFileSync(capture, flows.map(flow => JSON.stringify(response(flow)) + '\n').join(''));
+		const tmux = open(200, 40);
+		const titleBefore = 'ztop-hostile-test';
+		tmux.start(['--input-file', capture], directory, {}, titleBefore);
+		const screen = await tmux.waitFor(text => text.includes('end of input') && text.includes('^[]52;c;SGFja2Vk^G'), 'the capture');
+		expect(screen).toContain('evil^[]0;HACKED^G.example.com');
+		expect(screen).toContain('http://backend/^[[2J^[[31mred');
+		// The drill-down and the JSON view of a hostile flow are just as inert.
+		tmux.keys('Enter');
+		await tmux.waitFor(text => text.includes('FLOW #'), 'the drill-down');
+		tmux.keys('J');
+		await tmux.waitFor(text => text.includes('FLOW JSON'), 'the JSON view');
+		tmux.keys('Escape', 'k', 'k', 'Enter');
+		await tmux.waitFor(text => text.includes('HACKED^G'), 'the hostile drill-down');
+		expect(tmux.pane('#{pane_title}')).toBe(titleBefore);
+		expect(tmux.buffer()).toBeUndefined();
+		tmux.keys('q');
+		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+		expect(tmux.pane('#{pane_title}')).toBe(titleBefore);
+	}, 60_000);
+});
