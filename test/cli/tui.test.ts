@@ -93,7 +93,7 @@ describe('ztop --demo in a real terminal', () => {
 
 		// e exports the view as jsonpb that hubble observe --input-file reads.
 		tmux.keys('e');
-		screen = await tmux.waitFor(text => text.includes('exported'), 'the export notice');
+		await tmux.waitFor(text => text.includes('exported'), 'the export notice');
 		const exported = readdirSync(directory).find(name => name.startsWith('ztop-export-'))!;
 		const lines = readFileSync(path.join(directory, exported), 'utf8').trim().split('\n');
 		expect(lines.length).toBeGreaterThan(10);
