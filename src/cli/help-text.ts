@@ -5,10 +5,14 @@ export const helpText = `
 
   Usage
     $ ztop [filters] [--server ADDR | -P | --demo [SCENARIO] | --input-file FILE|-] [-o FORMAT]
+      On a terminal ztop opens its TUI (? there lists the keys); with -o, or when stdout or
+      stdin is not a terminal, it prints flows like hubble observe.
     $ ztop demo-relay [--listen 127.0.0.1:4245] [--scenario zero-trust|starwars]   (ztop demo-relay --help)
 
   Examples
-    $ ztop --demo                                  the zero-trust lab, live (Ctrl-C to stop)
+    $ ztop --demo                                  the TUI on the built-in zero-trust lab (q to quit)
+    $ ztop -n shop                                 the TUI on Hubble Relay: last 10 minutes, then live
+    $ ztop --demo -o compact                       the lab's flows printed as hubble prints them
     $ ztop -n shop --type policy-verdict -f        follow Hubble Relay at $HUBBLE_SERVER or localhost:4245
     $ ztop -P -n shop --last 100 -o tally          port-forward hubble-relay, tally the last 100 per node
     $ ztop --input-file flows.json -n shop --type policy-verdict
@@ -66,6 +70,13 @@ export const helpText = `
                             (default kube-system)
     --demo [SCENARIO]       Start the built-in demo relay (zero-trust or starwars) and follow it;
                             --seed N, --stage-seconds N
+
+  TUI
+    --buffer N              Flows kept for listing and filtering (default 100000; tallies count all)
+    --fps N                 Frames per second (default 10; lower it on slow links)
+    Keys: ↑↓ j k, PgUp PgDn, g G, Tab, Enter, Esc, / filter, Space pause, m mark, t totals/mark,
+    v verdicts, o overview, J JSON, e export, c copy (OSC 52), ? help, q quit.
+    The / filter takes hubble flags verbatim or from: to: ns: verdict: policy: port: dir: type: …
 
   Input and output
     --input-file FILE       Read a capture of \`hubble observe -o jsonpb\` (- for stdin)

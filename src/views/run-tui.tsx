@@ -35,16 +35,34 @@ export function correctIncrementalCursor(stdout: NodeJS.WriteStream): NodeJS.Wri
 
 export async function runTuiApp(
 	controller: TuiController,
-	terminal: {stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; stderr: NodeJS.WriteStream; fps: number},
+	terminal: {
+		stdout: NodeJS.WriteStream;
+		stdin: NodeJS.ReadStream;
+		stderr: NodeJS.WriteStream;
+		fps: number;
+		/** Called after each frame Ink renders, with its render time (benchmarks). */
+		onRender?: (renderMilliseconds: number) => void;
+		/** Ink's standard renderer instead (the benchmark's baseline: every frame repainted whole). */
+		repaintWholeFrames?: boolean;
+	},
 ): Promise<void> {
+	await startTuiApp(controller, terminal).exited;
+}
+
+/** Starts the TUI and returns a function that quits it (benchmarks drive it without keys). */
+export function startTuiApp(controller: TuiController, terminal: Parameters<typeof runTuiApp>[1]): {quit: () => void; exited: Promise<void>} {
+	const isIncremental = terminal.repaintWholeFrames !== true;
 	const instance = render(<App controller={controller} />, {
-		stdout: correctIncrementalCursor(terminal.stdout),
+		stdout: isIncremental ? correctIncrementalCursor(terminal.stdout) : terminal.stdout,
 		stdin: terminal.stdin,
 		stderr: terminal.stderr,
 		exitOnCtrlC: true,
 		patchConsole: false,
-		incrementalRendering: true,
-		maxFps: terminal.fps,
+		incrementalRendering: isIncremental,
+		// The frame clock already paces updates at --fps; Ink's own throttle at the same rate would beat
+		// against it and halve the frame rate, so it only caps bursts (key presses) here.
+		maxFps: Math.min(60, terminal.fps * 2),
+		...(terminal.onRender ? {onRender: ({renderTime}: {renderTime: number}) => terminal.onRender!(renderTime)} : {}),
 	});
-	await instance.waitUntilExit();
+	return {quit: () => instance.unmount(), exited: instance.waitUntilExit().then(() => undefined)};
 }
