@@ -81,9 +81,11 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		await source.stop();
 	}
 
-	const problem = controller.status.state === 'failed' ? controller.status.message : undefined;
-	if (problem) {
-		process.stderr.write(`ztop: ${problem}\n`);
+	// A source that failed (a TLS mismatch, a refused request, an unreadable file) ends the run with status 1,
+	// its reason written where it stays readable once the screen is gone.
+	if (controller.status.state === 'failed') {
+		process.stderr.write(`ztop: ${controller.status.message ?? 'the source failed'}\n`);
+		return 1;
 	}
 
 	return 0;

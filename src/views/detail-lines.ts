@@ -5,6 +5,7 @@ attribution from the store's join, L7 details, and on demand the full flow JSON.
 escaped here.
 */
 import type {Endpoint, Flow, Policy} from '../flow/flow.js';
+import {policyMatchTypeText} from '../flow/event-type.js';
 import type {FlowRecord} from '../flow/flow-record.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
@@ -48,7 +49,7 @@ export function detailLines(detail: FlowDetail, showJson: boolean): DetailLine[]
 	lines.push(
 		{text: `Type: ${typeText(record)}   event type ${record.eventType}:${record.eventSubType}${flow?.trace_observation_point ? `   observation point ${safe(flow.trace_observation_point)}` : ''}`},
 		{
-			text: `Traffic direction: ${safe(flow?.traffic_direction ?? 'TRAFFIC_DIRECTION_UNKNOWN')}   policy match: ${safe(flow?.policy_match_type ?? 0)}   is_reply: ${record.isReply === -1 ? 'unknown' : record.isReply === 1 ? 'true' : 'false'}`,
+			text: `Traffic direction: ${safe(flow?.traffic_direction ?? 'TRAFFIC_DIRECTION_UNKNOWN')}   policy match: ${policyMatchTypeText(record.policyMatchType)}   is_reply: ${record.isReply === -1 ? 'unknown' : record.isReply === 1 ? 'true' : 'false'}`,
 		},
 		{text: ''},
 		...endpointLines('Source', flow?.source, flow?.IP?.source, portOf(flow, 'source_port'), flow?.source_names),

@@ -116,6 +116,34 @@ describe('ztop --demo in a real terminal', () => {
 		expect(tmux.pane('#{cursor_flag}')).toBe('1');
 	}, 30_000);
 
+	test('Ctrl-C quits and restores the terminal', async () => {
+		const tmux = open(100, 30);
+		tmux.start(['--demo']);
+		await tmux.waitFor(text => text.includes('POLICIES'), 'the TUI');
+		tmux.keys('C-c');
+		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit after Ctrl-C');
+		expect(tmux.pane('#{alternate_on}')).toBe('0');
+		expect(tmux.pane('#{cursor_flag}')).toBe('1');
+	}, 30_000);
+
+	test('an unreachable relay is shown as reconnecting, with the reason, until the user quits', async () => {
+		const tmux = open(120, 30);
+		tmux.start(['--server', '127.0.0.1:1']);
+		const screen = await tmux.waitFor(text => text.includes('reconnecting') && text.includes('127.0.0.1:1'), 'the reconnect state');
+		expect(screen).toMatch(/cannot|refused|unavailable|connect/i);
+		tmux.keys('q');
+		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+	}, 30_000);
+
+	test('TERM=dumb prints flows instead of the TUI, and says why', async () => {
+		const tmux = open(200, 60);
+		tmux.start(['--demo', '--last', '2'], undefined, {TERM: 'dumb'});
+		const screen = await tmux.waitFor(text => text.includes('EXITED:0'), 'the headless run');
+		expect(screen).toContain('TERM=dumb cannot show the TUI');
+		expect(screen).toMatch(/FORWARDED|DROPPED|REDIRECTED/);
+		expect(tmux.pane('#{alternate_on}')).toBe('0');
+	}, 30_000);
+
 	test('a terminal below 80×24 gets a message, and the layout once it is large enough', async () => {
 		const tmux = open(70, 20);
 		tmux.start(['--demo']);

@@ -26,23 +26,23 @@ export function Header({frame, columns, color}: {frame: Frame | undefined; colum
 	const state = stateText[source.state] ?? source.state;
 	const reconnects = source.reconnects > 0 ? ` (${source.reconnects} reconnects)` : '';
 	const nodes = source.nodes ? `nodes ${source.nodes.connected}/${source.nodes.total}` : undefined;
-	const first = [
-		'ztop',
-		escapeForTerminal(source.label),
-		`${state}${reconnects}`,
-		nodes,
-		`${count(Math.round(frame.flowsPerSecond))} flows/s`,
-		`lost ${count(frame.lostEvents)}`,
-		`buffer ${count(frame.buffer.size)}/${count(frame.buffer.capacity)}`,
-	]
-		.filter(Boolean)
-		.join(' │ ');
+	const isBad = source.state === 'failed' || source.state === 'reconnecting';
+	// When the source is in trouble its reason matters more than the rates, so it takes their place.
+	const details = isBad
+		? [source.message ? escapeForTerminal(source.message) : undefined]
+		: [
+				nodes,
+				`${count(Math.round(frame.flowsPerSecond))} flows/s`,
+				`lost ${count(frame.lostEvents)}`,
+				`buffer ${count(frame.buffer.size)}/${count(frame.buffer.capacity)}`,
+				source.message ? escapeForTerminal(source.message) : undefined,
+			];
+	const first = ['ztop', escapeForTerminal(source.label), `${state}${reconnects}`, ...details].filter(Boolean).join(' │ ');
 	const view = frame.paused ? `PAUSED (+${count(frame.newWhilePaused)} new)` : 'LIVE';
 	const mark = frame.markAgeSeconds === undefined ? undefined : `MARK ${formatAge(frame.markAgeSeconds)} ago`;
 	const counts = frame.sinceMark ? 'counts since mark' : 'counts since start';
 	const filter = frame.filterText === '' ? 'filter: (none)' : `filter: ${escapeForTerminal(frame.filterText)}`;
 	const second = [filter, `${count(frame.matchCount)} shown`, view, mark, counts].filter(Boolean).join(' │ ');
-	const isBad = source.state === 'failed' || source.state === 'reconnecting';
 	return (
 		<>
 			<Text wrap="truncate" bold {...(color && isBad ? {color: 'red'} : {})}>
