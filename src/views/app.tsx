@@ -335,22 +335,41 @@ export function App({controller}: {controller: TuiController}) {
 		}
 	};
 
-	useInput((input, key) => {
-		const isPlainText = input.length > 1 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
-		if (isPlainText) {
-			// A burst of typed characters: one key at a time (Enter, Tab and Backspace included).
-			for (const character of input) {
-				handleKey(character, {
-					...(character === '\r' || character === '\n' ? {return: true} : {}),
-					...(character === '\t' ? {tab: true} : {}),
-					...(character === '\u007F' || character === '\b' ? {backspace: true} : {}),
-				});
-			}
-
-			return;
+	// Keys that arrive together (a paste, fast typing, tmux send-keys) are handled one per macrotask, each by
+	// the handler of the latest render, so every key sees the state the previous key left behind.
+	type QueuedKey = [input: string, key: Parameters<typeof handleKey>[1]];
+	const handleKeyRef = useRef(handleKey);
+	handleKeyRef.current = handleKey;
+	const pending = useRef<QueuedKey[]>([]);
+	const drain = () => {
+		const next = pending.current.shift();
+		if (next) {
+			handleKeyRef.current(...next);
 		}
 
-		handleKey(input, key);
+		if (pending.current.length > 0) {
+			setTimeout(drain, 0);
+		}
+	};
+
+	useInput((input, key) => {
+		const isBurst = input.length > 1 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
+		const keys: QueuedKey[] = isBurst
+			? Array.from(input, character => [
+					character,
+					{
+						...(character === '\r' || character === '\n' ? {return: true} : {}),
+						...(character === '\t' ? {tab: true} : {}),
+						...(character === '\u007F' || character === '\b' ? {backspace: true} : {}),
+						...(character === '\u001B' ? {escape: true} : {}),
+					},
+				])
+			: [[input, key]];
+		const isIdle = pending.current.length === 0;
+		pending.current.push(...keys);
+		if (isIdle) {
+			drain();
+		}
 	});
 
 	return (

@@ -17,15 +17,26 @@ const verdictNames = ['UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDI
 const directionNames = ['UNKNOWN', 'INGRESS', 'EGRESS'];
 const l7TypeNames = ['unknown', 'request', 'response', 'sample'];
 
-/** One side of a flow as the flows pane shows it. */
-export function endpointText(record: FlowRecord, side: 'source' | 'destination'): string {
+/**
+One side of a flow as the flows pane shows it. When `width` is too narrow for `namespace/pod`, a pod of a
+workload reads `namespace/workload` (frontend rather than `frontend-79f5…`).
+*/
+export function endpointText(record: FlowRecord, side: 'source' | 'destination', width = Number.POSITIVE_INFINITY): string {
 	const isSource = side === 'source';
 	const namespace = isSource ? record.sourceNamespace : record.destinationNamespace;
 	const pod = isSource ? record.sourcePodName : record.destinationPodName;
 	const port = isSource ? record.sourcePort : record.destinationPort;
 	const suffix = port === 0 ? '' : `:${port}`;
 	if (pod !== '') {
-		return escapeForTerminal(`${namespace}/${pod}`) + suffix;
+		const full = escapeForTerminal(`${namespace}/${pod}`) + suffix;
+		const workload = (isSource ? record.sourceWorkloads : record.destinationWorkloads)[0];
+		if (!workload) {
+			return full;
+		}
+
+		// Narrower and narrower: the workload with the port, then without it (ephemeral ports say least).
+		const byWorkload = escapeForTerminal(`${namespace}/${workload.name}`);
+		return [full, byWorkload + suffix].find(text => Array.from(text).length <= width) ?? byWorkload;
 	}
 
 	const names = isSource ? record.sourceNames : record.destinationNames;

@@ -41,7 +41,7 @@ export function computeLayout(columns: number, rows: number): Layout {
 	// Separators: one space between columns, " → " between the endpoints.
 	const separators = 2 + 3 + 1 + 1 + 1 + (summary > 0 ? 1 : 0);
 	const flexible = Math.max(0, columns - time - verdict - type - summary - separators);
-	const policies = Math.floor(flexible * 0.28);
+	const policies = Math.floor(flexible * 0.3);
 	const endpoint = Math.floor((flexible - policies) / 2);
 	return {
 		columns,

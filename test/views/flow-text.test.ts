@@ -41,6 +41,9 @@ describe('flows-pane text', () => {
 		expect(endpointText(recordOf(flow), 'source')).toBe('shop/frontend-79f5dbfc6c-d6gb7:43512');
 		expect(endpointText(recordOf(flow), 'destination')).toBe('world 1.1.1.1:80');
 		expect(endpointText(recordOf({...flow, destination_names: ['example.com.']}), 'destination')).toBe('example.com:80');
+		// Too narrow for the pod: its workload.
+		expect(endpointText(recordOf(flow), 'source', 20)).toBe('shop/frontend:43512');
+		expect(endpointText(recordOf(flow), 'source', 14)).toBe('shop/frontend');
 	});
 
 	test('attribution reads per side, with (default deny) for a denial without a policy', () => {

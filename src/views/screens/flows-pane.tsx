@@ -72,9 +72,9 @@ function FlowLine({row, layout, isCursor, color}: {row: FlowRow; layout: Layout;
 	const before =
 		fit(timeText(record, layout.withMilliseconds), columns.time) +
 		' ' +
-		fit(endpointText(record, 'source'), columns.source) +
+		fit(endpointText(record, 'source', columns.source), columns.source) +
 		' → ' +
-		fit(endpointText(record, 'destination'), columns.destination) +
+		fit(endpointText(record, 'destination', columns.destination), columns.destination) +
 		' ' +
 		fit(typeTextFor(record, columns.type), columns.type) +
 		' ';

@@ -8,7 +8,7 @@ const directionText = {INGRESS: 'ingress', EGRESS: 'egress', TRAFFIC_DIRECTION_U
 
 /** Widths of the policies table for a terminal width; the sparkline takes what is left. */
 export function policyColumns(columns: number): {name: number; namespace: number; direction: number; number: number; spark: number} {
-	const number = 9;
+	const number = columns >= 100 ? 9 : 7;
 	const namespace = columns >= 120 ? 16 : 10;
 	const direction = 7;
 	const name = columns >= 120 ? 34 : 22;
