@@ -67,6 +67,6 @@ describe('flows-pane text', () => {
 		const {flowColumns: widths} = computeLayout(columns, 40);
 		const total = widths.time + widths.source + widths.destination + widths.type + widths.verdict + widths.policies + widths.summary + 8 + (widths.summary > 0 ? 1 : 0);
 		expect(total).toBeLessThanOrEqual(columns);
-		expect(widths.source).toBeGreaterThanOrEqual(14);
+		expect(widths.source).toBeGreaterThanOrEqual(12);
 	});
 });
