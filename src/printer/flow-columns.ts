@@ -9,6 +9,7 @@ import {eventType, policyMatchTypeText, traceObservationPointText} from '../flow
 import type {Endpoint, Flow} from '../flow/flow.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
+import {verdictDisplay, type VerdictTone} from '../flow/verdict.js';
 import type {Colors} from './colors.js';
 
 export type HostOptions = {
@@ -152,39 +153,8 @@ export function flowTypeText(flow: Flow): string {
 	}
 }
 
-/** How a verdict reads, independent of colour: policy verdicts say ALLOWED, DENIED or AUDITED. */
-export type VerdictTone = 'allowed' | 'denied' | 'audit' | 'traced' | 'translated' | 'other';
-
 export function verdictText(flow: Flow): {text: string; tone: VerdictTone} {
-	const verdict = flow.verdict ?? 'VERDICT_UNKNOWN';
-	const isPolicyVerdict = flow.event_type?.type === eventType.policyVerdict;
-	switch (verdict) {
-		case 'FORWARDED':
-		case 'REDIRECTED': {
-			return {text: isPolicyVerdict ? 'ALLOWED' : verdict, tone: 'allowed'};
-		}
-
-		case 'DROPPED':
-		case 'ERROR': {
-			return {text: isPolicyVerdict ? 'DENIED' : verdict, tone: 'denied'};
-		}
-
-		case 'AUDIT': {
-			return {text: isPolicyVerdict ? 'AUDITED' : verdict, tone: 'audit'};
-		}
-
-		case 'TRACED': {
-			return {text: verdict, tone: 'traced'};
-		}
-
-		case 'TRANSLATED': {
-			return {text: verdict, tone: 'translated'};
-		}
-
-		default: {
-			return {text: String(verdict), tone: 'other'};
-		}
-	}
+	return verdictDisplay(String(flow.verdict ?? 'VERDICT_UNKNOWN'), flow.event_type?.type === eventType.policyVerdict);
 }
 
 export function coloredVerdict(flow: Flow, colors: Colors): string {

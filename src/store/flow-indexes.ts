@@ -151,37 +151,27 @@ export class FlowIndexes {
 	}
 
 	add(sequence: number, record: FlowRecord): void {
-		const offset = sequence - this.base;
-		for (let index = 0; index < indexedDimensions.length; index++) {
-			const dimension = indexedDimensions[index]!;
-			const map = this.maps[index]!;
-			if ('keys' in dimension) {
-				for (const key of dimension.keys(record)) {
-					postingList(map, key).push(offset);
-				}
-			} else {
-				const key = dimension.key(record);
-				if (key !== undefined) {
-					postingList(map, key).push(offset);
-				}
-			}
-		}
+		this.visit(record, sequence - this.base, (map, key, offset) => postingList(map, key).push(offset));
 	}
 
 	/** Removes the oldest flow; `record` must be the one added with `sequence`. */
 	evict(sequence: number, record: FlowRecord): void {
-		const offset = sequence - this.base;
+		this.visit(record, sequence - this.base, evictFrom);
+	}
+
+	/** Calls `action` for every indexed key of `record`, with the map of its dimension. */
+	private visit(record: FlowRecord, offset: number, action: (map: Map<IndexKey, PostingList>, key: IndexKey, offset: number) => void): void {
 		for (let index = 0; index < indexedDimensions.length; index++) {
 			const dimension = indexedDimensions[index]!;
 			const map = this.maps[index]!;
 			if ('keys' in dimension) {
 				for (const key of dimension.keys(record)) {
-					evictFrom(map, key, offset);
+					action(map, key, offset);
 				}
 			} else {
 				const key = dimension.key(record);
 				if (key !== undefined) {
-					evictFrom(map, key, offset);
+					action(map, key, offset);
 				}
 			}
 		}

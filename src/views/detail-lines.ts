@@ -10,7 +10,8 @@ import type {FlowRecord} from '../flow/flow-record.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
 import type {ConnectionAttribution} from '../store/connection-attribution.js';
-import {attributionText, typeText, verdictText, type VerdictTone} from './flow-text.js';
+import type {VerdictTone} from '../flow/verdict.js';
+import {attributionText, typeText, verdictText} from './flow-text.js';
 
 export type FlowDetail = {
 	sequence: number;

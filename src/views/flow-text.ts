@@ -9,11 +9,9 @@ import {eventType, policyMatchTypeText, traceObservationPointText} from '../flow
 import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
+import {verdictDisplay, verdictNames, type VerdictTone} from '../flow/verdict.js';
 import type {ConnectionAttribution} from '../store/connection-attribution.js';
 
-export type VerdictTone = 'allowed' | 'denied' | 'audit' | 'other';
-
-const verdictNames = ['UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'];
 const directionNames = ['UNKNOWN', 'INGRESS', 'EGRESS'];
 const l7TypeNames = ['unknown', 'request', 'response', 'sample'];
 
@@ -88,27 +86,7 @@ export function typeText(record: FlowRecord): string {
 
 /** The verdict as text (policy verdicts read ALLOWED / DENIED / AUDITED, as hubble prints them) and its tone. */
 export function verdictText(record: FlowRecord): {text: string; tone: VerdictTone} {
-	const name = verdictNames[record.verdict] ?? String(record.verdict);
-	const isPolicyVerdict = record.eventType === eventType.policyVerdict;
-	switch (name) {
-		case 'FORWARDED':
-		case 'REDIRECTED': {
-			return {text: isPolicyVerdict ? 'ALLOWED' : name, tone: 'allowed'};
-		}
-
-		case 'DROPPED':
-		case 'ERROR': {
-			return {text: isPolicyVerdict ? 'DENIED' : name, tone: 'denied'};
-		}
-
-		case 'AUDIT': {
-			return {text: isPolicyVerdict ? 'AUDITED' : name, tone: 'audit'};
-		}
-
-		default: {
-			return {text: name, tone: 'other'};
-		}
-	}
+	return verdictDisplay(verdictNames[record.verdict] ?? String(record.verdict), record.eventType === eventType.policyVerdict);
 }
 
 export function policyLabel(policy: PolicyRecord): string {

@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import {detailLines, type FlowDetail} from '../detail-lines.js';
 import {fit} from '../flow-text.js';
 
-const toneColors = {allowed: 'green', denied: 'red', audit: 'yellow', other: undefined, heading: 'cyan'} as const;
+const toneColors = {allowed: 'green', denied: 'red', audit: 'yellow', traced: 'yellow', translated: 'yellow', other: undefined, heading: 'cyan'} as const;
 
 /** The drill-down of the selected flow, scrolled by `scroll` lines. */
 export function DetailView({

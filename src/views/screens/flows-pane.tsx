@@ -1,9 +1,11 @@
 import {Text} from 'ink';
 import type {FlowRow, Frame} from '../../store/frame.js';
 import type {Layout} from '../layout.js';
-import {attributionText, count, endpointText, fit, summaryText, timeText, typeTextFor, verdictText, type VerdictTone} from '../flow-text.js';
+import type {VerdictTone} from '../../flow/verdict.js';
+import {attributionText, count, endpointText, fit, summaryText, timeText, typeTextFor, verdictText} from '../flow-text.js';
 
-const toneColors: Record<VerdictTone, string | undefined> = {allowed: 'green', denied: 'red', audit: 'yellow', other: undefined};
+// The colours of hubble's printer: green allowed, red denied, yellow for the rest that has a verdict.
+const toneColors: Record<VerdictTone, string | undefined> = {allowed: 'green', denied: 'red', audit: 'yellow', traced: 'yellow', translated: 'yellow', other: undefined};
 
 /** The flows pane: a title line and one <Text> per flow row, the cursor row inverted. */
 export function FlowsPane({
