@@ -1,6 +1,7 @@
 import {Text} from 'ink';
-import type {FlowRow, Frame} from '../../store/frame.js';
+import type {FlowRow} from '../../store/frame.js';
 import type {Layout} from '../layout.js';
+import type {PaneProps} from './pane-props.js';
 import type {VerdictTone} from '../../flow/verdict.js';
 import {attributionText, count, endpointText, fit, summaryText, timeText, typeTextFor, verdictText} from '../flow-text.js';
 
@@ -8,20 +9,7 @@ import {attributionText, count, endpointText, fit, summaryText, timeText, typeTe
 const toneColors: Record<VerdictTone, string | undefined> = {allowed: 'green', denied: 'red', audit: 'yellow', traced: 'yellow', translated: 'yellow', other: undefined};
 
 /** The flows pane: a title line and one <Text> per flow row, the cursor row inverted. */
-export function FlowsPane({
-	frame,
-	layout,
-	isFocused,
-	cursor,
-	color,
-}: {
-	frame: Frame | undefined;
-	layout: Layout;
-	isFocused: boolean;
-	/** Index in frame.rows of the cursor row. */
-	cursor: number | undefined;
-	color: boolean;
-}) {
+export function FlowsPane({frame, layout, isFocused, cursor, color}: PaneProps) {
 	const columns = layout.flowColumns;
 	const rows = frame?.rows ?? [];
 	const range = frame && frame.matchCount > 0 ? ` ${count(frame.firstRow + 1)}-${count(frame.firstRow + rows.length)} of ${count(frame.matchCount)}` : ' (no flows yet)';

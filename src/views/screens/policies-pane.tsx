@@ -1,7 +1,7 @@
 import {Text} from 'ink';
 import {escapeForTerminal} from '../../flow/terminal-safe.js';
-import type {Frame, PolicyRow} from '../../store/frame.js';
-import type {Layout} from '../layout.js';
+import type {PolicyRow} from '../../store/frame.js';
+import type {PaneProps} from './pane-props.js';
 import {count, fit, sparkline} from '../flow-text.js';
 
 const directionText = {INGRESS: 'ingress', EGRESS: 'egress', TRAFFIC_DIRECTION_UNKNOWN: '?'} as const;
@@ -17,19 +17,7 @@ export function policyColumns(columns: number): {name: number; namespace: number
 }
 
 /** Per policy and direction: allowed, denied, audited, L7-denied (total or since mark), and a rate sparkline. */
-export function PoliciesPane({
-	frame,
-	layout,
-	isFocused,
-	cursor,
-	color,
-}: {
-	frame: Frame | undefined;
-	layout: Layout;
-	isFocused: boolean;
-	cursor: number;
-	color: boolean;
-}) {
+export function PoliciesPane({frame, layout, isFocused, cursor, color}: PaneProps) {
 	const widths = policyColumns(layout.columns);
 	const rows = frame?.policies ?? [];
 	const scope = frame?.sinceMark ? 'since mark' : 'since start';
