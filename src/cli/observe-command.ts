@@ -93,13 +93,14 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 			process.stderr.write('ztop: TERM=dumb cannot show the TUI; printing flows instead (-o compact)\n');
 		} else {
 			tuiNumbers(flags);
+			const capture = inputFile === undefined ? undefined : {path: inputFile, input: await openInput(inputFile), selection: captureSelection(flags, lists)};
 			return runTui({
 				flags,
 				lists,
 				filterArguments: filterArgumentText(argv),
 				demoScenario,
 				request: isFollowing => flowsRequest({...flags, ...(hasSelector(flags) ? {} : {since: '10m'})}, lists, isFollowing),
-				...(inputFile === undefined ? {} : {capture: {path: inputFile, selection: captureSelection(flags, lists)}}),
+				...(capture ? {capture} : {}),
 				color: resolveColors(colorChoice as ColorChoice, true, process.env) !== colorsOff,
 			});
 		}

@@ -4,7 +4,7 @@ minutes (or --since / --last / --first / --all) and follows; over a capture (`--
 loads the file for offline analysis. The command-line filters go to the server, as with `hubble observe`;
 the `/` prompt filters the store locally.
 */
-import {createReadStream} from 'node:fs';
+import type {Readable} from 'node:stream';
 import {dropReasonNames} from '../flow/drop-reason.js';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
@@ -32,8 +32,8 @@ export type TuiSettings = {
 	demoScenario: string | undefined;
 	/** A request for live flows (built by observe-command with hubble's rules). */
 	request: (isFollowing: boolean) => Record<string, unknown>;
-	/** The capture to analyse, and how to select from it. */
-	capture?: {path: string; selection: CaptureSelection};
+	/** The capture to analyse (opened already, so that a missing file is reported before the screen changes). */
+	capture?: {path: string; input: Readable; selection: CaptureSelection};
 	color: boolean;
 };
 
@@ -100,7 +100,7 @@ function startCapture(controller: TuiControllerImpl, capture: NonNullable<TuiSet
 	let firstWarning = '';
 	let isStopped = false;
 	controller.setStatus({label, state: 'connecting', reconnects: 0, message: 'reading'});
-	const input = createReadStream(capture.path);
+	const {input} = capture;
 	const done = (async () => {
 		try {
 			const responses = readCapture(input, {

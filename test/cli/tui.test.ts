@@ -155,6 +155,16 @@ describe('ztop --demo in a real terminal', () => {
 	}, 30_000);
 });
 
+describe('captures in a real terminal', () => {
+	test('a missing capture is reported before the screen changes', async () => {
+		const tmux = open(100, 30);
+		tmux.start(['--input-file', '/nonexistent/flows.json']);
+		const screen = await tmux.waitFor(text => text.includes('EXITED:1'), 'exit status 1');
+		expect(screen).toContain('cannot read /nonexistent/flows.json: no such file');
+		expect(tmux.pane('#{alternate_on}')).toBe('0');
+	}, 30_000);
+});
+
 describe('hostile text in a real terminal', () => {
 	test('title changes, clipboard writes and screen clears in names and URLs stay inert', async () => {
 		const directory = mkdtempSync(path.join(tmpdir(), 'ztop-hostile-'));

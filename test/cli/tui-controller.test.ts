@@ -1,0 +1,113 @@
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {describe, expect, test} from 'vitest';
+import {TuiControllerImpl} from '../../src/cli/tui-controller.js';
+import type {Frame, ViewState} from '../../src/store/frame.js';
+import {decodeFullFlow} from '../../src/stream/flow-record-decoder.js';
+import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
+import {decodeFlowsResponse} from '../../src/stream/observer-client.js';
+import {labStages, pushResponses} from '../helpers/lab-flows.js';
+
+const view: ViewState = {
+	flowRows: 10,
+	scrollTop: undefined,
+	selectedSequence: undefined,
+	policyRows: 5,
+	sparklineWidth: 20,
+	sinceMark: false,
+	showOverview: false,
+	filterText: '',
+};
+
+const stages = labStages();
+
+function controllerWithLab(terminal: string[] = [], directory = tmpdir()) {
+	const controller = new TuiControllerImpl({
+		capacity: 10_000,
+		fps: 10,
+		color: false,
+		decodeFlow: raw => decodeFullFlow(raw),
+		jsonLine: raw => JSON.stringify(decodeFlowsResponse(raw)),
+		writeTerminal: text => terminal.push(text),
+		exportDirectory: directory,
+		now: () => Date.parse('2026-11-22T10:05:00Z'),
+	});
+	pushResponses(controller.store, stages.slice(0, 4).flat());
+	const frames: Frame[] = [];
+	controller.onFrame(frame => frames.push(frame));
+	controller.setView(view);
+	return {controller, frames, latest: () => frames.at(-1)!};
+}
+
+describe('the TUI controller', () => {
+	test('a key press gets a frame at once, not at the next tick', () => {
+		const {controller, frames} = controllerWithLab();
+		const before = frames.length;
+		controller.setView({...view, flowRows: 5});
+		expect(frames.length).toBe(before + 1);
+		expect(frames.at(-1)!.rows).toHaveLength(5);
+	});
+
+	test('an invalid filter is refused with its position and the previous filter stays', () => {
+		const {controller} = controllerWithLab();
+		expect(controller.applyFilter('policy:allow-dns')).toBeUndefined();
+		const count = controller.store.matchCount;
+		expect(controller.applyFilter('policy:allow-dns port:99999')).toEqual({message: expect.stringContaining('--port'), position: 22});
+		expect(controller.store.matchCount).toBe(count);
+		expect(controller.store.filter.allowlist[0]?.policy).toEqual(['allow-dns']);
+	});
+
+	test('a paused view keeps its rows while flows arrive, and counts them', () => {
+		const {controller, latest} = controllerWithLab();
+		controller.pause();
+		const rows = latest().rows.map(row => row.sequence);
+		pushResponses(controller.store, stages[4]!);
+		controller.setView(view);
+		expect(latest().paused).toBe(true);
+		expect(latest().rows.map(row => row.sequence)).toEqual(rows);
+		expect(latest().newWhilePaused).toBe(stages[4]!.filter(response => response.flow).length);
+		controller.resume();
+		expect(latest().paused).toBe(false);
+		expect(latest().rows.at(-1)!.sequence).toBe(controller.store.ring.end - 1);
+	});
+
+	test('a mark starts the since-mark counts and its age', () => {
+		const {controller, latest} = controllerWithLab();
+		controller.mark();
+		controller.setView({...view, sinceMark: true});
+		expect(latest().markAgeSeconds).toBe(0);
+		expect(latest().policies).toEqual([]);
+		pushResponses(controller.store, stages[4]!);
+		controller.setView({...view, sinceMark: true, flowRows: 9});
+		expect(latest().policies.map(row => row.name)).toContain('(default deny)');
+	});
+
+	test('export writes the view as jsonpb lines that read back as the same flows', () => {
+		const directory = mkdtempSync(path.join(tmpdir(), 'ztop-export-test-'));
+		const {controller} = controllerWithLab([], directory);
+		controller.applyFilter('verdict:allowed type:policy-verdict');
+		const message = controller.exportView();
+		const file = /to (\S+\.json)/.exec(message)![1]!;
+		expect(path.dirname(file)).toBe(directory);
+		const lines = readFileSync(file, 'utf8').trim().split('\n');
+		expect(lines).toHaveLength(controller.store.matchCount);
+		const sequences = [...controller.store.matches()];
+		for (const [index, line] of lines.entries()) {
+			const flow = parseResponseLine(line).flow!;
+			expect(flow.uuid).toBe(controller.store.record(sequences[index]!)!.uuid);
+			expect(flow.event_type?.type).toBe(5);
+		}
+	});
+
+	test('copy writes the flow\'s JSON to the terminal as an OSC 52 clipboard write', () => {
+		const terminal: string[] = [];
+		const {controller} = controllerWithLab(terminal);
+		const sequence = controller.store.ring.end - 1;
+		expect(controller.copy(sequence)).toContain('OSC 52');
+		const match = /^\u001B\]52;c;([A-Za-z\d+/=]+)\u0007$/.exec(terminal[0]!)!;
+		const copied = JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')) as {flow: {uuid: string}};
+		expect(copied.flow.uuid).toBe(controller.store.record(sequence)!.uuid);
+		expect(controller.copy(-1)).toContain('no longer in the buffer');
+	});
+});
