@@ -127,7 +127,6 @@ store.setFilter({allowlist: [], denylist: []});
 const view: ViewState = {
 	flowRows: 24,
 	scrollTop: undefined,
-	selectedSequence: undefined,
 	policyRows: 10,
 	sparklineWidth: 20,
 	sinceMark: false,

@@ -92,9 +92,10 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 		if (process.env['TERM'] === 'dumb') {
 			process.stderr.write('ztop: TERM=dumb cannot show the TUI; printing flows instead (-o compact)\n');
 		} else {
-			tuiNumbers(flags);
+			const numbers = tuiNumbers(flags);
 			const capture = inputFile === undefined ? undefined : {path: inputFile, input: await openInput(inputFile), selection: captureSelection(flags, lists)};
 			return runTui({
+				...numbers,
 				flags,
 				lists,
 				filterArguments: filterArgumentText(argv),

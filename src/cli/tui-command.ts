@@ -25,6 +25,9 @@ import {UsageError} from './usage-error.js';
 type Flags = Record<string, unknown>;
 
 export type TuiSettings = {
+	/** --buffer and --fps, validated (tuiNumbers). */
+	capacity: number;
+	fps: number;
 	flags: Flags;
 	lists: FilterLists;
 	/** The command-line filter flags as typed, shown in the header. */
@@ -55,7 +58,7 @@ export function tuiNumbers(flags: Flags): {capacity: number; fps: number} {
 }
 
 export async function runTui(settings: TuiSettings): Promise<number> {
-	const {capacity, fps} = tuiNumbers(settings.flags);
+	const {capacity, fps} = settings;
 	const isCapture = settings.capture !== undefined;
 	const controller = new TuiControllerImpl({
 		capacity,

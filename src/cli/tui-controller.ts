@@ -32,7 +32,6 @@ export type TuiControllerOptions = {
 const initialView: ViewState = {
 	flowRows: 10,
 	scrollTop: undefined,
-	selectedSequence: undefined,
 	policyRows: 5,
 	sparklineWidth: 60,
 	sinceMark: false,
@@ -45,7 +44,6 @@ export class TuiControllerImpl implements TuiController {
 	readonly color: boolean;
 	status: SourceStatus = {label: '', state: 'connecting', reconnects: 0};
 	private view: ViewState = initialView;
-	private filterError: FilterProblem | undefined;
 	private paused: PausedSelection | undefined;
 	private markedAt: number | undefined;
 	private readonly listeners = new Set<(frame: Frame) => void>();
@@ -117,7 +115,6 @@ export class TuiControllerImpl implements TuiController {
 			throw error;
 		}
 
-		this.filterError = undefined;
 		if (this.paused) {
 			// A new filter while paused shows its selection frozen at this moment.
 			this.paused = this.snapshot();
@@ -203,7 +200,7 @@ export class TuiControllerImpl implements TuiController {
 		return buildFrame({
 			store: this.store,
 			source: this.status,
-			view: {...this.view, ...(this.filterError ? {filterError: this.filterError} : {})},
+			view: this.view,
 			paused: this.paused,
 			flowsPerSecond: this.rate.sample(now, this.store.received),
 			markedAt: this.markedAt,

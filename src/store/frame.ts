@@ -49,15 +49,12 @@ export type ViewState = {
 	flowRows: number;
 	/** Index of the first shown match, or undefined to follow the tail. */
 	scrollTop: number | undefined;
-	/** Sequence of the selected flow, if any. */
-	selectedSequence: number | undefined;
 	policyRows: number;
 	sparklineWidth: number;
 	sinceMark: boolean;
 	showOverview: boolean;
-	/** Text of the applied filter, and the error of the last rejected one. */
+	/** Text of the applied filter. */
 	filterText: string;
-	filterError?: {message: string; position: number};
 };
 
 export type Frame = {
@@ -69,7 +66,6 @@ export type Frame = {
 	lostEvents: number;
 	buffer: {size: number; capacity: number};
 	filterText: string;
-	filterError?: {message: string; position: number};
 	paused: boolean;
 	/** Matching flows that arrived since the pause. */
 	newWhilePaused: number;
@@ -81,8 +77,6 @@ export type Frame = {
 	/** Index in the selection of the first row shown. */
 	firstRow: number;
 	rows: FlowRow[];
-	/** The selected flow, when it is in the selection (its index there), else undefined. */
-	selectedIndex: number | undefined;
 	policies: PolicyRow[];
 	policyCount: number;
 	overview: OverviewSnapshot | undefined;
@@ -121,7 +115,6 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		lostEvents: store.lostEvents,
 		buffer: {size: store.ring.size, capacity: store.ring.capacity},
 		filterText: view.filterText,
-		...(view.filterError ? {filterError: view.filterError} : {}),
 		paused: paused !== undefined,
 		newWhilePaused: paused ? store.matchedTotal - paused.matchedAtPause : 0,
 		markAgeSeconds: markedAt === undefined ? undefined : Math.max(0, Math.floor((now - markedAt) / 1000)),
@@ -129,19 +122,9 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		matchCount: total,
 		firstRow,
 		rows,
-		selectedIndex: selectedIndex(view.selectedSequence, rows, firstRow),
 		...policyRows(store, view),
 		overview: view.showOverview ? store.overview.snapshot(view.sparklineWidth) : undefined,
 	};
-}
-
-function selectedIndex(sequence: number | undefined, rows: FlowRow[], firstRow: number): number | undefined {
-	if (sequence === undefined) {
-		return undefined;
-	}
-
-	const position = rows.findIndex(row => row.sequence === sequence);
-	return position === -1 ? undefined : firstRow + position;
 }
 
 function policyRows(store: FlowStore, view: ViewState): {policies: PolicyRow[]; policyCount: number} {

@@ -94,7 +94,6 @@ export function App({controller}: {controller: TuiController}) {
 		controller.setView({
 			flowRows: Math.max(0, flowRows),
 			scrollTop: cursorIndex === undefined ? undefined : scrollTop,
-			selectedSequence: undefined,
 			policyRows: layout.policyRows,
 			sparklineWidth: 60,
 			sinceMark,

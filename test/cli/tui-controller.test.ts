@@ -12,7 +12,6 @@ import {labStages, pushResponses} from '../helpers/lab-flows.js';
 const view: ViewState = {
 	flowRows: 10,
 	scrollTop: undefined,
-	selectedSequence: undefined,
 	policyRows: 5,
 	sparklineWidth: 20,
 	sinceMark: false,

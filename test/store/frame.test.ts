@@ -19,7 +19,6 @@ function pushFlows(store: FlowStore, flows: Flow[]): void {
 const view: ViewState = {
 	flowRows: 5,
 	scrollTop: undefined,
-	selectedSequence: undefined,
 	policyRows: 3,
 	sparklineWidth: 10,
 	sinceMark: false,
@@ -84,13 +83,6 @@ describe('frames', () => {
 		// The first three flows of the snapshot were pushed out of the 10-flow ring: they say so.
 		expect(ports(frame)).toEqual([undefined, undefined, undefined, 1003, 1004]);
 		expect(frame.rows[0]!.sequence).toBe(0);
-	});
-
-	test('know where the selected flow is', () => {
-		const store = new FlowStore({capacity: 100});
-		pushFlows(store, numbered(12));
-		expect(buildFrame(inputs(store, {view: {...view, selectedSequence: 9}})).selectedIndex).toBe(9);
-		expect(buildFrame(inputs(store, {view: {...view, selectedSequence: 1}})).selectedIndex).toBeUndefined();
 	});
 
 	test('carry the top policy rows, since the mark when asked, with per-second series', () => {

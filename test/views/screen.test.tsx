@@ -36,7 +36,6 @@ function frameFor(store: FlowStore, columns: number, rows: number, overrides: {s
 		view: {
 			flowRows: layout.flowRows,
 			scrollTop: undefined,
-			selectedSequence: undefined,
 			policyRows: layout.policyRows,
 			sparklineWidth: 60,
 			sinceMark: false,
