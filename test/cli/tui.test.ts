@@ -66,7 +66,10 @@ describe('ztop --demo in a real terminal', () => {
 		await tmux.waitFor(text => text.includes('through OSC 52'), 'the copy notice');
 		const copied = JSON.parse(tmux.buffer()!) as {flow: {ingress_allowed_by: Array<{name: string}>}};
 		expect(copied.flow.ingress_allowed_by[0]!.name).toBe('allow-frontend-l7');
-		tmux.keys('Escape', 'Escape');
+		// One key at a time: ESC and a key right after it read as Alt+key, in any terminal.
+		tmux.keys('Escape');
+		await tmux.waitFor(text => /^[ ▸] FLOWS/m.test(text), 'the main screen');
+		tmux.keys('Escape');
 		await tmux.waitFor(text => text.includes('filter: (none)'), 'the cleared filter');
 
 		// /verdict:dropped: only drops are listed.
@@ -79,7 +82,9 @@ describe('ztop --demo in a real terminal', () => {
 		}
 
 		// Space pauses the view while ingest goes on; Space again follows the tail.
-		tmux.keys('Escape', 'Space');
+		tmux.keys('Escape');
+		await tmux.waitFor(text => text.includes('filter: (none)'), 'the cleared filter');
+		tmux.keys('Space');
 		await tmux.waitFor(text => /PAUSED \(\+[1-9][\d,]* new\)/.test(text), 'paused with new flows counted');
 		tmux.keys('Space');
 		await tmux.waitFor(text => text.includes('LIVE'), 'live again');
@@ -199,7 +204,9 @@ describe('hostile text in a real terminal', () => {
 		await tmux.waitFor(text => text.includes('FLOW #'), 'the drill-down');
 		tmux.keys('J');
 		await tmux.waitFor(text => text.includes('FLOW JSON'), 'the JSON view');
-		tmux.keys('Escape', 'k', 'k', 'Enter');
+		tmux.keys('Escape');
+		await tmux.waitFor(text => /^[ ▸] FLOWS/m.test(text), 'the main screen');
+		tmux.keys('k', 'k', 'Enter');
 		await tmux.waitFor(text => text.includes('HACKED^G'), 'the hostile drill-down');
 		expect(tmux.pane('#{pane_title}')).toBe(titleBefore);
 		expect(tmux.buffer()).toBeUndefined();
