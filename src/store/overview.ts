@@ -67,6 +67,18 @@ function top(map: Map<string, number>, limit: number): Count[] {
 		.slice(0, limit);
 }
 
+/**
+A drop's reason as hubble words it; L7 denials by the proxy carry no datapath drop reason (code 0, which
+hubble's table calls "Success"), so they are named for what they are.
+*/
+function dropReasonName(record: FlowRecord): string {
+	if (record.dropReason !== 0) {
+		return dropReasonText(record.dropReason);
+	}
+
+	return record.flowType === 2 ? 'L7 denied by the proxy' : 'no drop reason';
+}
+
 export class Overview {
 	private flows = 0;
 	private newestSecond = 0;
@@ -89,7 +101,7 @@ export class Overview {
 		historyFor(this.byType, typeNames.get(record.eventType) ?? String(record.eventType)).add(second);
 		historyFor(this.byVerdict, verdictNames[record.verdict] ?? String(record.verdict)).add(second);
 		if (record.verdict === 2) {
-			increment(this.dropReasons, dropReasonText(record.dropReason));
+			increment(this.dropReasons, dropReasonName(record));
 		}
 
 		// Requests only, so that a connection's replies do not count its client's ephemeral port.

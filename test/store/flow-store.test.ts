@@ -191,6 +191,9 @@ describe('the ring behind the store', () => {
 		const overview = store.overview.snapshot(60);
 		expect(overview.flows).toBe(store.received);
 		expect(overview.dropReasons.find(reason => reason.name === 'Policy denied')?.count).toBeGreaterThan(0);
+		// The lab's L7 denials (HTTP 403 from the proxy) have no datapath drop reason.
+		expect(overview.dropReasons.find(reason => reason.name === 'L7 denied by the proxy')?.count).toBeGreaterThan(0);
+		expect(overview.dropReasons.map(reason => reason.name)).not.toContain('Success');
 		expect(overview.destinationPorts.map(port => port.name)).toEqual(expect.arrayContaining(['80/TCP', '53/UDP']));
 		expect(overview.l7.map(entry => entry.name)).toEqual(expect.arrayContaining(['DNS', 'HTTP']));
 		expect(overview.httpStatusClasses.map(entry => entry.name)).toEqual(expect.arrayContaining(['2xx', '4xx']));

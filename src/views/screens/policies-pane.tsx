@@ -31,7 +31,7 @@ export function PoliciesPane({frame, layout, isFocused, cursor, color}: PaneProp
 		' ' +
 		['ALLOWED', 'DENIED', 'AUDITED', 'L7-DENY'].map(label => label.padStart(widths.number)).join(' ') +
 		' ' +
-		fit(`RATE/s ${scope}`, widths.spark);
+		fit(`${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
 	const lines = [];
 	for (let index = 0; index < layout.policyRows; index++) {
 		const row = rows[index];
@@ -70,8 +70,10 @@ function PolicyLine({
 	const {allowed, denied, audited, l7Denied} = row.counts;
 	const number = (value: number) => count(value).padStart(widths.number);
 	const sparkWidth = widths.spark;
-	const allowedSpark = sparkline(row.allowedSeries.slice(-Math.floor(sparkWidth / 2)));
-	const deniedSpark = sparkline(row.deniedSeries.slice(-Math.floor(sparkWidth / 2)));
+	// Two sparklines side by side, allowed then denied, over the same seconds.
+	const half = Math.max(0, Math.floor((sparkWidth - 1) / 2));
+	const allowedSpark = fit(sparkline(row.allowedSeries.slice(-half)), half);
+	const deniedSpark = sparkline(row.deniedSeries.slice(-half));
 	const lead =
 		fit(escapeForTerminal(row.name), widths.name) +
 		' ' +
@@ -90,6 +92,7 @@ function PolicyLine({
 			</Text>
 			{' ' + number(audited) + ' ' + number(l7Denied) + ' '}
 			<Text {...(color ? {color: 'green'} : {})}>{allowedSpark}</Text>
+			{'│'}
 			<Text {...(color ? {color: 'red'} : {})}>{deniedSpark}</Text>
 		</Text>
 	);
