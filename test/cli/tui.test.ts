@@ -7,6 +7,10 @@ import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
+import {DemoRelay, type FlowsRequest} from '../../src/relay/demo-relay.js';
+import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
+import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
+import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
 import {makeFlow, makeHttpRequest, response, world} from '../fixtures/flows.js';
 import {TmuxTerminal} from '../helpers/tmux-terminal.js';
 
@@ -158,6 +162,64 @@ describe('ztop --demo in a real terminal', () => {
 		tmux.keys('q');
 		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
 	}, 30_000);
+});
+
+function serve(relay: DemoRelay, port = 0): Promise<RunningObserverServer> {
+	return startObserverServer(
+		{
+			getFlows: (request, stream) => relay.getFlows(request as FlowsRequest, stream),
+			serverStatus: () => relay.serverStatus(),
+			getNodes: () => relay.getNodes(),
+			getNamespaces: () => relay.getNamespaces(),
+		},
+		{host: '127.0.0.1', port},
+	);
+}
+
+describe('a relay in a real terminal', () => {
+	test('a relay restart shows as reconnecting, then connected again, and the flows go on', async () => {
+		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, rate: 50, stageSeconds: 4});
+		relay.start(50);
+		let server = await serve(relay);
+		const port = server.port;
+		const tmux = open(120, 30);
+		try {
+			tmux.start(['--server', server.address]);
+			await tmux.waitFor(text => text.includes('│ connected │') && text.includes('allow-all'), 'connected');
+			server.kill();
+			await tmux.waitFor(text => text.includes('reconnecting'), 'the reconnect state');
+			server = await serve(relay, port);
+			const screen = await tmux.waitFor(text => /connected \(1 reconnects\)/.test(text), 'connected again', 20_000);
+			const shown = (text: string) => Number(/│ ([\d,]+) shown/.exec(text)![1]!.replaceAll(',', ''));
+			const before = shown(screen);
+			await tmux.waitFor(text => shown(text) > before + 20, 'new flows after the restart');
+			tmux.keys('q');
+			await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+		} finally {
+			relay.stop();
+			await server.stop();
+		}
+	}, 60_000);
+
+	test('Enter on a policies-pane row filters the flows by it ((default deny): denied policy verdicts)', async () => {
+		const tmux = open(120, 40);
+		tmux.start(['--demo', '--stage-seconds', '4']);
+		await tmux.waitFor(text => /^\(default deny\)/m.test(text), 'a default-deny row');
+		tmux.keys('Tab');
+		await tmux.waitFor(text => /^▸ POLICIES/m.test(text), 'the policies pane focused');
+		tmux.keys('Enter');
+		const screen = await tmux.waitFor(
+			text => text.includes('filter: type:policy-verdict verdict:denied') && flowRows(text).length > 0,
+			'the default-deny filter',
+		);
+		for (const row of flowRows(screen)) {
+			expect(row).toContain('DENIED');
+			expect(row).toContain('(default de');
+		}
+
+		tmux.keys('q');
+		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+	}, 60_000);
 });
 
 describe('captures in a real terminal', () => {
