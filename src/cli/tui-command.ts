@@ -7,7 +7,7 @@ the `/` prompt filters the store locally.
 import type {Readable} from 'node:stream';
 import {dropReasonNames} from '../flow/drop-reason.js';
 import type {GetFlowsResponse} from '../flow/flow.js';
-import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
+import {RecordLists, toFlowRecord, toLostEventsRecord} from '../flow/to-flow-record.js';
 import type {FilterLists} from '../filters/observe-flags.js';
 import type {SourceStatus} from '../store/frame.js';
 import {decodeFullFlow} from '../stream/flow-record-decoder.js';
@@ -113,13 +113,9 @@ function startCapture(controller: TuiControllerImpl, capture: NonNullable<TuiSet
 				},
 			});
 			await selectResponses(responses, {...capture.selection, isStopped: () => isStopped}, response => {
-				if (response.lost_events) {
-					controller.store.pushLostEvents({
-						kind: 'lost-events',
-						lost: Number(response.lost_events.num_events_lost ?? 0),
-						source: 0,
-						nodeName: response.node_name ?? '',
-					});
+				const lost = toLostEventsRecord(response);
+				if (lost) {
+					controller.store.pushLostEvents(lost);
 					return;
 				}
 

@@ -2,7 +2,7 @@
 The FlowRecord of a canonical response (a capture line, or a fully decoded gRPC message): the same
 record the hot-path decoder reads from the wire, so the store treats both sources alike.
 */
-import type {FlowRecord, PolicyRecord, WorkloadRecord} from './flow-record.js';
+import type {FlowRecord, LostEventsRecord, PolicyRecord, WorkloadRecord} from './flow-record.js';
 import type {Endpoint, GetFlowsResponse, Policy} from './flow.js';
 import {SharedLists} from './shared-lists.js';
 import {parseTimestamp} from './timestamp.js';
@@ -27,6 +27,24 @@ function enumNumber(names: readonly string[], value: string | number | undefined
 	}
 
 	return typeof value === 'number' ? value : Math.max(0, names.indexOf(value));
+}
+
+/** The `LostEventSource` enum of flow.proto, by number. */
+export const lostEventSourceNames: readonly string[] = ['UNKNOWN_LOST_EVENT_SOURCE', 'PERF_EVENT_RING_BUFFER', 'OBSERVER_EVENTS_QUEUE', 'HUBBLE_RING_BUFFER'];
+
+/** The record of a lost-events response (a capture line), as the hot-path decoder builds it from the wire. */
+export function toLostEventsRecord(response: GetFlowsResponse): LostEventsRecord | undefined {
+	const lost = response.lost_events;
+	if (!lost) {
+		return undefined;
+	}
+
+	return {
+		kind: 'lost-events',
+		lost: Number(lost.num_events_lost ?? 0),
+		source: enumNumber(lostEventSourceNames, lost.source),
+		nodeName: response.node_name ?? '',
+	};
 }
 
 /** Undefined for responses that are not flows. */

@@ -5,6 +5,7 @@ the L7 mix (DNS, HTTP, Kafka and HTTP status classes), lost events by source, no
 counts every flow seen (not only what the ring still holds), incrementally.
 */
 import {dropReasonText} from '../flow/drop-reason.js';
+import {lostEventSourceNames} from '../flow/to-flow-record.js';
 import type {FlowRecord, LostEventsRecord} from '../flow/flow-record.js';
 import {SecondHistory} from './second-history.js';
 
@@ -41,8 +42,6 @@ const typeNames: ReadonlyMap<number, string> = new Map([
 	[129, 'l7'],
 	[130, 'agent'],
 ]);
-// LostEventSource enum of flow.proto.
-const lostEventSourceNames = ['UNKNOWN_LOST_EVENT_SOURCE', 'PERF_EVENT_RING_BUFFER', 'OBSERVER_EVENTS_QUEUE', 'HUBBLE_RING_BUFFER'];
 
 const rateWindowSeconds = 10;
 

@@ -12,7 +12,7 @@ import {decodeFlowRecord} from '../../src/stream/flow-record-decoder.js';
 import {hubbleSchema} from '../../src/stream/hubble-schema.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
 import {captureLines, captureNames} from '../helpers/real-flows.js';
-import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
+import {RecordLists, toFlowRecord, toLostEventsRecord} from '../../src/flow/to-flow-record.js';
 import {dropReasonNames} from '../../src/flow/drop-reason.js';
 
 const lists = new RecordLists();
@@ -50,6 +50,8 @@ describe('the partial flow decoder', () => {
 	test('reads lost events and node status responses', () => {
 		const lost = decodeFlowRecord(encodeMessage(getFlowsResponse, {lost_events: {source: 'HUBBLE_RING_BUFFER', num_events_lost: '42'}, node_name: 'n1'}));
 		expect(lost).toEqual({kind: 'lost-events', lost: 42, source: 3, nodeName: 'n1'});
+		// A capture's lost-events line gives the same record.
+		expect(toLostEventsRecord({lost_events: {source: 'HUBBLE_RING_BUFFER', num_events_lost: '42'}, node_name: 'n1'})).toEqual(lost);
 		const status = decodeFlowRecord(encodeMessage(getFlowsResponse, {node_status: {state_change: 'NODE_CONNECTED', node_names: ['a']}}));
 		expect(status).toEqual({kind: 'node-status'});
 	});
