@@ -10,6 +10,7 @@ import type {ConnectionAttribution} from './connection-attribution.js';
 import type {FlowStore} from './flow-store.js';
 import type {NodeCounts, OverviewSnapshot} from './overview.js';
 import {sortTallyRows, type TallyCounts, type TallyDirection} from './policy-tally.js';
+import {historySeconds} from './second-history.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'ended' | 'failed';
 
@@ -50,6 +51,7 @@ export type ViewState = {
 	/** Index of the first shown match, or undefined to follow the tail. */
 	scrollTop: number | undefined;
 	policyRows: number;
+	/** Seconds of history in each policy row's sparklines. */
 	sparklineWidth: number;
 	sinceMark: boolean;
 	showOverview: boolean;
@@ -123,7 +125,8 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		firstRow,
 		rows,
 		...policyRows(store, view),
-		overview: view.showOverview ? store.overview.snapshot(view.sparklineWidth) : undefined,
+		// The overview gets the whole 5-minute history: its sparklines are as wide as the terminal.
+		overview: view.showOverview ? store.overview.snapshot(historySeconds) : undefined,
 	};
 }
 

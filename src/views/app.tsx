@@ -11,6 +11,7 @@ import type {FlowDetail} from './detail-lines.js';
 import {computeLayout} from './layout.js';
 import {editPrompt} from './prompt-editing.js';
 import {actionOf, type Action, type KeyEvent} from './keymap.js';
+import {policyColumns} from './screens/policies-pane.js';
 import {Screen, type Mode} from './screens/screen.js';
 import type {Prompt} from './screens/footer.js';
 
@@ -95,12 +96,13 @@ export function App({controller}: {controller: TuiController}) {
 			flowRows: Math.max(0, flowRows),
 			scrollTop: cursorIndex === undefined ? undefined : scrollTop,
 			policyRows: layout.policyRows,
-			sparklineWidth: 60,
+			// Each of the two sparklines takes half of the rate column.
+			sparklineWidth: Math.max(5, Math.floor(policyColumns(layout.columns).spark / 2)),
 			sinceMark,
 			showOverview: mode === 'overview',
 			filterText: effectiveFilter(filterText, verdictQuick),
 		});
-	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRows, sinceMark, mode, filterText, verdictQuick]);
+	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRows, layout.columns, sinceMark, mode, filterText, verdictQuick]);
 
 	useEffect(() => () => clearTimeout(noticeTimer.current), []);
 
