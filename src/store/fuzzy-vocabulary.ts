@@ -24,8 +24,24 @@ function policyValue(key: string): string {
 	return key.slice(key.indexOf('|', key.indexOf('|') + 1) + 1);
 }
 
-/** Reads the vocabulary out of the indexes and returns a resolver for bare words. */
+/**
+A resolver for bare words over the indexes' vocabulary. The vocabulary and its fuse.js index are read on
+the first word only, so a filter without words costs nothing here.
+*/
 export function fuzzyTextResolver(indexes: FlowIndexes): TextResolver {
+	let fuse: Fuse<Entry> | undefined;
+	return word => {
+		fuse ??= new Fuse(vocabulary(indexes), {keys: ['value'], threshold: 0.3, ignoreLocation: true, includeScore: true});
+		const results = fuse.search(word, {limit: maximumMatches});
+		// Keep the best matches only: a word found exactly in a policy name should not also pull in every
+		// pod that shares half of it, while a typo still finds its closest values.
+		const best = results[0]?.score ?? 0;
+		return termsFor(results.filter(result => (result.score ?? 0) <= best + scoreMargin).map(result => result.item));
+	};
+}
+
+/** The distinct values of the indexes, by facet. */
+function vocabulary(indexes: FlowIndexes): Entry[] {
 	const values = new Map<string, Entry>();
 	const add = (facet: Facet, value: string) => {
 		if (value !== '') {
@@ -75,14 +91,7 @@ export function fuzzyTextResolver(indexes: FlowIndexes): TextResolver {
 		add('url', key as string);
 	}
 
-	const fuse = new Fuse([...values.values()], {keys: ['value'], threshold: 0.3, ignoreLocation: true, includeScore: true});
-	return word => {
-		const results = fuse.search(word, {limit: maximumMatches});
-		// Keep the best matches only: a word found exactly in a policy name should not also pull in every
-		// pod that shares half of it, while a typo still finds its closest values.
-		const best = results[0]?.score ?? 0;
-		return termsFor(results.filter(result => (result.score ?? 0) <= best + scoreMargin).map(result => result.item));
-	};
+	return [...values.values()];
 }
 
 function termsFor(matches: Entry[]): Term[] {
