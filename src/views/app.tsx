@@ -71,7 +71,6 @@ export function App({controller}: {controller: TuiController}) {
 	const [filterText, setFilterText] = useState('');
 	const [verdictQuick, setVerdictQuick] = useState<VerdictQuickFilter>('all');
 	const [notice, setNotice] = useState<string | undefined>();
-	const [isPaused, setPaused] = useState(false);
 	const [sinceMark, setSinceMark] = useState(false);
 	const [detail, setDetail] = useState<FlowDetail | undefined>();
 	const [showJson, setShowJson] = useState(false);
@@ -112,6 +111,8 @@ export function App({controller}: {controller: TuiController}) {
 		noticeTimer.current = setTimeout(() => setNotice(undefined), 5000);
 	};
 
+	// The controller owns the pause; every pause and resume brings a new frame at once.
+	const isPaused = frame?.paused ?? false;
 	const matchCount = frame?.matchCount ?? 0;
 	const rows = frame?.rows ?? [];
 	const flowCursor = cursorIndex === undefined ? (rows.length > 0 ? rows.length - 1 : undefined) : cursorIndex - (frame?.firstRow ?? 0);
@@ -121,7 +122,6 @@ export function App({controller}: {controller: TuiController}) {
 		if (!isPaused) {
 			// Leaving the tail freezes the view, so that rows do not slide under the cursor.
 			controller.pause();
-			setPaused(true);
 		}
 
 		setCursorIndex(target);
@@ -130,7 +130,6 @@ export function App({controller}: {controller: TuiController}) {
 
 	const follow = () => {
 		controller.resume();
-		setPaused(false);
 		setCursorIndex(undefined);
 	};
 
@@ -260,7 +259,6 @@ export function App({controller}: {controller: TuiController}) {
 					follow();
 				} else {
 					controller.pause();
-					setPaused(true);
 				}
 
 				break;
