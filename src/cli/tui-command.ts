@@ -1,6 +1,6 @@
 /**
 `ztop [filters]` on a terminal: the TUI. Live from a relay (or the demo relay) it backfills the last 10
-minutes (or --since / --last / --first / --all) and follows; over a capture (`--input-file FILE`) it
+minutes (or --since / --last / --all) and follows (--first and --until select a closed range instead); over a capture (`--input-file FILE`) it
 loads the file for offline analysis. The command-line filters go to the server, as with `hubble observe`;
 the `/` prompt filters the store locally.
 */
@@ -156,8 +156,10 @@ async function startLive(controller: TuiControllerImpl, settings: TuiSettings): 
 	};
 
 	update({});
-	const subscription = new FlowSubscription(client, settings.request(true), {
-		follow: true,
+	// The TUI follows, unless --first or --until ask for a closed range (hubble does not follow those either).
+	const isFollowing = settings.flags['first'] === undefined && settings.flags['until'] === undefined;
+	const subscription = new FlowSubscription(client, settings.request(isFollowing), {
+		follow: isFollowing,
 		onRecord: (record, bytes) => {
 			if (record.kind === 'flow') {
 				controller.store.push(record, bytes);
