@@ -2,6 +2,7 @@ import {Text} from 'ink';
 import type {FlowRow} from '../../store/frame.js';
 import type {Layout} from '../layout.js';
 import type {PaneProps} from './pane-props.js';
+import {Pane} from './pane.js';
 import type {VerdictTone} from '../../flow/verdict.js';
 import {attributionText, count, endpointText, fit, summaryText, timeText, typeTextFor, verdictText} from '../flow-text.js';
 
@@ -25,25 +26,16 @@ export function FlowsPane({frame, layout, isFocused, cursor, color}: PaneProps) 
 		' ' +
 		fit('POLICIES (connection)', columns.policies) +
 		(columns.summary > 0 ? ' ' + fit('SUMMARY', columns.summary) : '');
-	const lines = [];
-	for (let index = 0; index < layout.flowRows; index++) {
-		const row = rows[index];
-		lines.push(
-			row ? (
-				<FlowLine key={index} row={row} layout={layout} isCursor={isFocused && cursor === index} color={color} />
-			) : (
-				<Text key={index}>{' '.repeat(layout.columns)}</Text>
-			),
-		);
-	}
-
 	return (
-		<>
-			<Text wrap="truncate" bold {...(color && isFocused ? {color: 'cyan'} : {})}>
-				{fit(heading, layout.columns)}
-			</Text>
-			{lines}
-		</>
+		<Pane
+			heading={heading}
+			isFocused={isFocused}
+			color={color}
+			columns={layout.columns}
+			rows={rows}
+			height={layout.flowRows}
+			renderRow={(row, index) => <FlowLine key={index} row={row} layout={layout} isCursor={isFocused && cursor === index} color={color} />}
+		/>
 	);
 }
 

@@ -2,6 +2,7 @@ import {Text} from 'ink';
 import {escapeForTerminal} from '../../flow/terminal-safe.js';
 import type {PolicyRow} from '../../store/frame.js';
 import type {PaneProps} from './pane-props.js';
+import {Pane} from './pane.js';
 import {count, fit, sparkline} from '../flow-text.js';
 
 const directionText = {INGRESS: 'ingress', EGRESS: 'egress', TRAFFIC_DIRECTION_UNKNOWN: '?'} as const;
@@ -32,25 +33,18 @@ export function PoliciesPane({frame, layout, isFocused, cursor, color}: PaneProp
 		['ALLOWED', 'DENIED', 'AUDITED', 'L7-DENY'].map(label => label.padStart(widths.number)).join(' ') +
 		' ' +
 		fit(`${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
-	const lines = [];
-	for (let index = 0; index < layout.policyRows; index++) {
-		const row = rows[index];
-		lines.push(
-			row ? (
-				<PolicyLine key={row.key} row={row} widths={widths} columns={layout.columns} isCursor={isFocused && cursor === index} color={color} />
-			) : (
-				<Text key={`empty-${index}`}>{' '.repeat(layout.columns)}</Text>
-			),
-		);
-	}
-
 	return (
-		<>
-			<Text wrap="truncate" bold {...(color && isFocused ? {color: 'cyan'} : {})}>
-				{fit(heading, layout.columns)}
-			</Text>
-			{lines}
-		</>
+		<Pane
+			heading={heading}
+			isFocused={isFocused}
+			color={color}
+			columns={layout.columns}
+			rows={rows}
+			height={layout.policyRows}
+			renderRow={(row, index) => (
+				<PolicyLine key={row.key} row={row} widths={widths} columns={layout.columns} isCursor={isFocused && cursor === index} color={color} />
+			)}
+		/>
 	);
 }
 
