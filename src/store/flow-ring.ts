@@ -6,7 +6,8 @@ lazy drill-down.
 
 Slots are columns, not objects: numbers in typed arrays, strings and shared lists (interned by the
 decoder) as references. A FlowRecord object costs about 400 bytes on a 64-bit heap; its columns cost
-about 250 (40 in typed arrays, 26 references), and the garbage collector has one array per column to trace instead of 100 000 objects.
+about 250 (40 in typed arrays, 26 references), and the garbage collector traces one array per column
+instead of 100 000 objects.
 get() builds the record on demand: the UI asks for the few dozen rows it shows.
 */
 import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
