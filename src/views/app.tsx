@@ -323,11 +323,6 @@ export function App({controller}: {controller: TuiController}) {
 			return;
 		}
 
-		if (input === '/' && !key.ctrl) {
-			updatePrompt({text: filterText});
-			return;
-		}
-
 		const action = actionOf({input, ...key});
 		if (action) {
 			run(action);

@@ -25,10 +25,17 @@ export type Action =
 	| 'help'
 	| 'quit';
 
+/** The named (non-character) keys Ink reports. */
+type SpecialKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape' | 'tab';
+
 export type KeyBinding = {
 	action: Action;
 	/** How the keys are written in the help and the footer. */
 	keys: string;
+	/** What dispatches to the action: typed characters, named keys, and Ctrl+letter. */
+	characters?: string[];
+	special?: SpecialKey[];
+	ctrl?: string;
 	description: string;
 	/** Shown in the footer of the main screen (short label). */
 	footer?: string;
@@ -37,26 +44,26 @@ export type KeyBinding = {
 };
 
 export const keymap: readonly KeyBinding[] = [
-	{action: 'up', keys: '↑ k', description: 'move up (stops following the tail)', helpGroup: 'move'},
-	{action: 'down', keys: '↓ j', description: 'move down', helpGroup: 'move'},
-	{action: 'pageUp', keys: 'PgUp', description: 'page up', helpGroup: 'page'},
-	{action: 'pageDown', keys: 'PgDn', description: 'page down', helpGroup: 'page'},
-	{action: 'top', keys: 'g', description: 'go to the oldest flow'},
-	{action: 'follow', keys: 'G', description: 'follow the tail (and resume)', footer: 'G follow'},
-	{action: 'nextPane', keys: 'Tab', description: 'next pane (flows, policies)', footer: 'Tab pane'},
-	{action: 'open', keys: 'Enter', description: 'open: flow drill-down, or filter flows by the selected policy', footer: '⏎ open'},
-	{action: 'back', keys: 'Esc', description: 'back; on the main screen, clear the filter'},
-	{action: 'filter', keys: '/', description: 'filter (hubble flags or from: to: verdict: policy: port: dir: type: ns: and words)', footer: '/ filter'},
-	{action: 'pause', keys: 'Space', description: 'pause / resume the view (ingest goes on)', footer: '␣ pause'},
-	{action: 'mark', keys: 'm', description: 'mark: count policies from now on', footer: 'm mark'},
-	{action: 'sinceMark', keys: 't', description: 'policy counts: since start / since mark'},
-	{action: 'cycleVerdict', keys: 'v', description: 'verdicts shown: all, allowed, denied', footer: 'v verdict'},
-	{action: 'overview', keys: 'o', description: 'overview (rates, drop reasons, ports, L7, lost events)', footer: 'o overview'},
-	{action: 'json', keys: 'J', description: 'in a drill-down: show the full flow JSON'},
-	{action: 'export', keys: 'e', description: 'export the flows of the view to a jsonpb file (hubble observe --input-file reads it)'},
-	{action: 'copy', keys: 'c', description: 'copy the selected flow\'s JSON to the clipboard (OSC 52: works over SSH and tmux)'},
-	{action: 'help', keys: '?', description: 'this help', footer: '? help'},
-	{action: 'quit', keys: 'q Ctrl-C', description: 'quit', footer: 'q quit'},
+	{action: 'up', keys: '↑ k', special: ['upArrow'], characters: ['k'], description: 'move up (stops following the tail)', helpGroup: 'move'},
+	{action: 'down', keys: '↓ j', special: ['downArrow'], characters: ['j'], description: 'move down', helpGroup: 'move'},
+	{action: 'pageUp', keys: 'PgUp', special: ['pageUp'], description: 'page up', helpGroup: 'page'},
+	{action: 'pageDown', keys: 'PgDn', special: ['pageDown'], description: 'page down', helpGroup: 'page'},
+	{action: 'top', keys: 'g', characters: ['g'], description: 'go to the oldest flow'},
+	{action: 'follow', keys: 'G', characters: ['G'], description: 'follow the tail (and resume)', footer: 'G follow'},
+	{action: 'nextPane', keys: 'Tab', special: ['tab'], description: 'next pane (flows, policies)', footer: 'Tab pane'},
+	{action: 'open', keys: 'Enter', special: ['return'], description: 'open: flow drill-down, or filter flows by the selected policy', footer: '⏎ open'},
+	{action: 'back', keys: 'Esc', special: ['escape'], description: 'back; on the main screen, clear the filter'},
+	{action: 'filter', keys: '/', characters: ['/'], description: 'filter (hubble flags or from: to: verdict: policy: port: dir: type: ns: and words)', footer: '/ filter'},
+	{action: 'pause', keys: 'Space', characters: [' '], description: 'pause / resume the view (ingest goes on)', footer: '␣ pause'},
+	{action: 'mark', keys: 'm', characters: ['m'], description: 'mark: count policies from now on', footer: 'm mark'},
+	{action: 'sinceMark', keys: 't', characters: ['t'], description: 'policy counts: since start / since mark'},
+	{action: 'cycleVerdict', keys: 'v', characters: ['v'], description: 'verdicts shown: all, allowed, denied', footer: 'v verdict'},
+	{action: 'overview', keys: 'o', characters: ['o'], description: 'overview (rates, drop reasons, ports, L7, lost events)', footer: 'o overview'},
+	{action: 'json', keys: 'J', characters: ['J'], description: 'in a drill-down: show the full flow JSON'},
+	{action: 'export', keys: 'e', characters: ['e'], description: 'export the flows of the view to a jsonpb file (hubble observe --input-file reads it)'},
+	{action: 'copy', keys: 'c', characters: ['c'], description: 'copy the selected flow\'s JSON to the clipboard (OSC 52: works over SSH and tmux)'},
+	{action: 'help', keys: '?', characters: ['?'], description: 'this help', footer: '? help'},
+	{action: 'quit', keys: 'q Ctrl-C', characters: ['q'], ctrl: 'c', description: 'quit', footer: 'q quit'},
 ];
 
 /** The help's lines: one per binding, bindings of a group joined. */
@@ -95,56 +102,12 @@ export type KeyEvent = {
 	ctrl?: boolean;
 };
 
-/** The action of a key, or undefined. */
+/** The action of a key, or undefined: the first binding that lists it. */
 export function actionOf(key: KeyEvent): Action | undefined {
-	if (key.upArrow) {
-		return 'up';
-	}
-
-	if (key.downArrow) {
-		return 'down';
-	}
-
-	if (key.pageUp) {
-		return 'pageUp';
-	}
-
-	if (key.pageDown) {
-		return 'pageDown';
-	}
-
-	if (key.return) {
-		return 'open';
-	}
-
-	if (key.escape) {
-		return 'back';
-	}
-
-	if (key.tab) {
-		return 'nextPane';
-	}
-
-	if (key.ctrl && key.input === 'c') {
-		return 'quit';
-	}
-
-	const byCharacter: Record<string, Action> = {
-		k: 'up',
-		j: 'down',
-		g: 'top',
-		G: 'follow',
-		'/': 'filter',
-		' ': 'pause',
-		m: 'mark',
-		t: 'sinceMark',
-		v: 'cycleVerdict',
-		o: 'overview',
-		J: 'json',
-		e: 'export',
-		c: 'copy',
-		'?': 'help',
-		q: 'quit',
-	};
-	return key.ctrl ? undefined : byCharacter[key.input];
+	const binding = keymap.find(candidate =>
+		key.ctrl
+			? candidate.ctrl === key.input
+			: (candidate.special?.some(name => key[name] === true) ?? false) || (candidate.characters?.includes(key.input) ?? false),
+	);
+	return binding?.action;
 }

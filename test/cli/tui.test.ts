@@ -115,22 +115,15 @@ describe('ztop --demo in a real terminal', () => {
 		expect(tmux.pane('#{cursor_flag}')).toBe('1');
 	}, 60_000);
 
-	test('SIGTERM restores the terminal too', async () => {
+	test.each([
+		['Ctrl-C', (tmux: TmuxTerminal): void => tmux.keys('C-c'), 0],
+		['SIGTERM', (tmux: TmuxTerminal): void => void process.kill(tmux.ztopPid(), 'SIGTERM'), 143],
+	] as const)('%s quits and restores the terminal too', async (_name, quit, status) => {
 		const tmux = open(100, 30);
 		tmux.start(['--demo']);
 		await tmux.waitFor(text => text.includes('POLICIES'), 'the TUI');
-		process.kill(tmux.ztopPid(), 'SIGTERM');
-		await tmux.waitFor(text => text.includes('EXITED:143'), 'exit after SIGTERM');
-		expect(tmux.pane('#{alternate_on}')).toBe('0');
-		expect(tmux.pane('#{cursor_flag}')).toBe('1');
-	}, 30_000);
-
-	test('Ctrl-C quits and restores the terminal', async () => {
-		const tmux = open(100, 30);
-		tmux.start(['--demo']);
-		await tmux.waitFor(text => text.includes('POLICIES'), 'the TUI');
-		tmux.keys('C-c');
-		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit after Ctrl-C');
+		quit(tmux);
+		await tmux.waitFor(text => text.includes(`EXITED:${status}`), `exit status ${status}`);
 		expect(tmux.pane('#{alternate_on}')).toBe('0');
 		expect(tmux.pane('#{cursor_flag}')).toBe('1');
 	}, 30_000);

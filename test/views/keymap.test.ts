@@ -1,0 +1,37 @@
+import {describe, expect, test} from 'vitest';
+import {actionOf, footerHints, helpEntries, keymap} from '../../src/views/keymap.js';
+
+describe('the keymap', () => {
+	test('every key a binding lists dispatches to that binding\'s action, and no key is bound twice', () => {
+		const seen = new Set<string>();
+		for (const binding of keymap) {
+			for (const character of binding.characters ?? []) {
+				expect(actionOf({input: character})).toBe(binding.action);
+				expect(seen.has(`char:${character}`)).toBe(false);
+				seen.add(`char:${character}`);
+			}
+
+			for (const name of binding.special ?? []) {
+				expect(actionOf({input: '', [name]: true})).toBe(binding.action);
+				expect(seen.has(name)).toBe(false);
+				seen.add(name);
+			}
+
+			if (binding.ctrl) {
+				expect(actionOf({input: binding.ctrl, ctrl: true})).toBe(binding.action);
+			}
+		}
+	});
+
+	test('unbound keys and Ctrl with an unbound letter do nothing; Ctrl-C quits', () => {
+		expect(actionOf({input: 'x'})).toBeUndefined();
+		expect(actionOf({input: 'q', ctrl: true})).toBeUndefined();
+		expect(actionOf({input: 'c', ctrl: true})).toBe('quit');
+	});
+
+	test('the help has a line per key group and the footer starts with help and quit', () => {
+		expect(helpEntries()[0]).toEqual({keys: '↑ k ↓ j', description: 'move up (stops following the tail), move down'});
+		expect(helpEntries()).toHaveLength(keymap.length - 2);
+		expect(footerHints().startsWith('? help  q quit')).toBe(true);
+	});
+});
