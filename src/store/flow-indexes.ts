@@ -182,10 +182,6 @@ export class FlowIndexes {
 		return this.map(dimension).keys();
 	}
 
-	keyCount(dimension: DimensionName): number {
-		return this.map(dimension).size;
-	}
-
 	/** Offsets (sequence − base) of the flows with `key`, oldest first; valid until the next change. */
 	postings(dimension: DimensionName, key: IndexKey): Uint32Array {
 		return this.map(dimension).get(key)?.view() ?? new Uint32Array(0);

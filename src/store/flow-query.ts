@@ -26,7 +26,7 @@ import {
 	type FlowPredicate,
 	type NamespacedName,
 } from '../filters/flow-filter-match.js';
-import {policyMatcher, type FilterQuery, type LocalFlowFilter} from '../filters/filter-query.js';
+import {flowFilterPart, policyMatcher, type FilterQuery, type LocalFlowFilter} from '../filters/filter-query.js';
 import type {DimensionName, IndexKey} from './flow-indexes.js';
 import {isScanned, recordKeys, type FlowIndexes} from './flow-indexes.js';
 import {difference, intersect, union} from './sequence-set.js';
@@ -194,7 +194,7 @@ function compileClauses(filter: LocalFlowFilter, resolveText: TextResolver): Ter
 }
 
 function compileFilter(filter: LocalFlowFilter, resolveText: TextResolver): CompiledFilter {
-	const {policy, text, ...flowFilter} = filter;
+	const flowFilter = flowFilterPart(filter);
 	// Validates every value exactly as a flow filter would (and rejects what a server would reject).
 	compileFlowFilter(flowFilter);
 	const residualFilter: FlowFilter = {};

@@ -173,11 +173,6 @@ export class FlowStore {
 		return this.ring.holds(sequence) ? this.attributionBySlot[sequence % this.ring.capacity] : undefined;
 	}
 
-	/** The distinct keys of one index (the vocabulary, for completion and tests). */
-	get indexView(): FlowIndexes {
-		return this.indexes;
-	}
-
 	private flowOf(raw: Uint8Array | undefined): Flow | undefined {
 		return raw === undefined ? undefined : this.decodeFlow(raw);
 	}

@@ -45,7 +45,7 @@ function effectiveFilter(text: string, verdict: VerdictQuickFilter): string {
 }
 
 /** Filter text that selects the flows of one policies-pane row. */
-export function policyFilterText(row: {name: string; namespace: string; direction: string; kind: string}): string {
+function policyFilterText(row: {name: string; namespace: string; direction: string; kind: string}): string {
 	const quote = (value: string) => (/[\s"']/.test(value) ? `"${value.replaceAll('"', '')}"` : value);
 	if (row.kind === '' && (row.name === '(default deny)' || row.name === '(unattributed)')) {
 		const verdict = row.name === '(default deny)' ? 'verdict:denied' : 'verdict:allowed';

@@ -1,7 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {FilterError} from '../../src/filters/filter-error.js';
 import {FilterSyntaxError, parseFilterText, tokenize} from '../../src/filters/filter-language.js';
-import {serverFilterLists} from '../../src/filters/filter-query.js';
 import {buildFilterLists} from '../../src/filters/observe-flags.js';
 
 function syntaxError(text: string): FilterSyntaxError {
@@ -71,14 +70,6 @@ describe('the TUI filter language', () => {
 			{destination_pod: ['shop/frontend'], policy: ['allow-dns'], dns_query: ['example'], text: ['backend'], reply: [false]},
 		]);
 		expect(query.denylist).toEqual([{text: ['noise']}]);
-		// What a server is asked for: local fields removed from the allowlist, local denylist filters kept back.
-		expect(serverFilterLists(query)).toEqual({
-			allowlist: [
-				{source_pod: ['shop/frontend'], dns_query: ['example'], reply: [false]},
-				{destination_pod: ['shop/frontend'], dns_query: ['example'], reply: [false]},
-			],
-			denylist: [],
-		});
 	});
 
 	test('a word with an unknown key, like a URL, is a fuzzy word; quotes keep spaces', () => {

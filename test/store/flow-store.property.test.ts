@@ -8,10 +8,10 @@ A low index offset limit makes the indexes re-base several times during each run
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {dropReasonNames} from '../../src/flow/drop-reason.js';
-import type {Endpoint, Flow, FlowFilter, Policy} from '../../src/flow/flow.js';
+import type {Endpoint, Flow, Policy} from '../../src/flow/flow.js';
 import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
 import {FilterError} from '../../src/filters/filter-error.js';
-import {policyMatcher, type FilterQuery, type LocalFlowFilter} from '../../src/filters/filter-query.js';
+import {flowFilterPart, policyMatcher, type FilterQuery, type LocalFlowFilter} from '../../src/filters/filter-query.js';
 import {compileFlowFilter} from '../../src/filters/flow-filter-match.js';
 import {FlowStore} from '../../src/store/flow-store.js';
 import {makeFlow, makePolicy, response} from '../fixtures/flows.js';
@@ -164,8 +164,8 @@ const queryArbitrary: fc.Arbitrary<FilterQuery> = fc.record({
 function bruteForce(query: FilterQuery): ((flow: Flow) => boolean) | undefined {
 	try {
 		const compile = (filter: LocalFlowFilter) => {
-			const {policy, text, ...flowFilter} = filter;
-			const matches = compileFlowFilter(flowFilter as FlowFilter);
+			const {policy} = filter;
+			const matches = compileFlowFilter(flowFilterPart(filter));
 			const policyMatches = policy ? policyMatcher(policy, (item: {namespace: string; name: string}) => item) : undefined;
 			return (flow: Flow) => {
 				if (!matches(flow)) {
