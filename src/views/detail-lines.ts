@@ -41,7 +41,8 @@ export function detailLines(detail: FlowDetail, showJson: boolean): DetailLine[]
 	const verdict = verdictText(record);
 	const lines: DetailLine[] = [
 		{text: `FLOW #${detail.sequence}  ${safe(flow?.time ?? '')}  node ${safe(record.nodeName)}  uuid ${safe(record.uuid)}`, tone: 'heading'},
-		{text: `Verdict: ${verdict.text} (${safe(flow?.verdict ?? '')})`, tone: verdict.tone},
+		// Policy verdicts read ALLOWED/DENIED; the flow's own verdict follows when it says something else.
+		{text: `Verdict: ${verdict.text}${flow?.verdict && flow.verdict !== verdict.text ? ` (${safe(flow.verdict)})` : ''}`, tone: verdict.tone},
 	];
 	if (flow?.drop_reason_desc !== undefined) {
 		lines.push({text: `Drop reason: ${safe(flow.drop_reason_desc)}`, tone: 'denied'});
