@@ -1,8 +1,24 @@
 import {defineConfig} from 'vitest/config';
 
+// Tests that start processes (ztop, the demo relay, kubectl, tmux) take seconds each on a slow,
+// busy 2-vCPU machine (a process start alone is ~0.5 s there), so they get a wide explicit time
+// limit; no test asserts on a duration. Pure tests keep vitest's 5 s default, which catches a test
+// that grew slow by accident; the few heavy ones size themselves by count and say so.
+const integrationTests = ['test/cli/**/*.test.{ts,tsx}'];
+const integrationTimeout = 120_000;
+
 export default defineConfig({
 	test: {
-		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
 		pool: 'forks',
+		projects: [
+			{
+				extends: true,
+				test: {name: 'unit', include: ['test/**/*.test.{ts,tsx}'], exclude: integrationTests},
+			},
+			{
+				extends: true,
+				test: {name: 'integration', include: integrationTests, testTimeout: integrationTimeout, hookTimeout: integrationTimeout},
+			},
+		],
 	},
 });

@@ -20,17 +20,21 @@ export type CaptureSelection = {
 export type ResponseConsumer = (response: GetFlowsResponse) => void;
 
 /**
-Feeds the selected responses of `responses` to `consume`. Time bounds compare the response's top-level
-`time`, as `hubble observe --input-file` does, so lines without one are dropped when a bound is set.
-Only flows count towards --first and --last; lost events and node status pass through in order.
+Feeds the selected responses of `responses` to `consume`, as `hubble observe --input-file` selects lines
+(hubble/cmd/observe/io_reader_observer.go): every line that passes the time bounds and the filters counts
+towards --first and --last, lost events and node status included. Time bounds compare the response's
+top-level `time`; a line without one reads as 1970 (a nil Timestamp's AsTime), so --since drops it and
+--until keeps it. `--first 0` and `--last 0` select everything, as hubble only sets a count above 0.
 */
 export async function selectResponses(
 	responses: AsyncIterable<GetFlowsResponse>,
 	selection: CaptureSelection,
 	consume: ResponseConsumer,
 ): Promise<void> {
-	// --last keeps a ring of the newest flows; `lastCount` counts every flow that went into it.
-	const lastFlows: GetFlowsResponse[] = [];
+	const first = selection.first || undefined;
+	const last = selection.last || undefined;
+	// --last keeps a ring of the newest lines; `lastCount` counts every line that went into it.
+	const lastLines: GetFlowsResponse[] = [];
 	let lastCount = 0;
 	let firstCount = 0;
 	for await (const response of responses) {
@@ -38,47 +42,35 @@ export async function selectResponses(
 			return;
 		}
 
-		if (!isWithinTimeBounds(response, selection)) {
+		if (!isWithinTimeBounds(response, selection) || !selection.predicate(response)) {
 			continue;
 		}
 
-		if (!selection.predicate(response)) {
+		if (last !== undefined) {
+			lastLines[lastCount++ % last] = response;
 			continue;
 		}
 
-		if (!response.flow) {
-			consume(response);
-			continue;
-		}
-
-		if (selection.first !== undefined) {
-			consume(response);
-			if (++firstCount >= selection.first) {
-				return;
-			}
-		} else if (selection.last === undefined) {
-			consume(response);
-		} else if (selection.last > 0) {
-			lastFlows[lastCount++ % selection.last] = response;
+		consume(response);
+		if (first !== undefined && ++firstCount >= first) {
+			return;
 		}
 	}
 
-	const oldest = selection.last === undefined || lastCount <= selection.last ? 0 : lastCount % selection.last;
-	for (let index = 0; index < lastFlows.length; index++) {
-		consume(lastFlows[(oldest + index) % lastFlows.length]!);
+	const oldest = last === undefined || lastCount <= last ? 0 : lastCount % last;
+	for (let index = 0; index < lastLines.length; index++) {
+		consume(lastLines[(oldest + index) % lastLines.length]!);
 	}
 }
+
+const epoch: Instant = {seconds: 0, nanos: 0};
 
 function isWithinTimeBounds(response: GetFlowsResponse, selection: CaptureSelection): boolean {
 	if (!selection.since && !selection.until) {
 		return true;
 	}
 
-	const time = response.time === undefined ? undefined : parseTimestamp(response.time);
-	if (!time) {
-		return false;
-	}
-
+	const time = (response.time === undefined ? undefined : parseTimestamp(response.time)) ?? epoch;
 	return (!selection.since || compareInstants(time, selection.since) >= 0) && (!selection.until || compareInstants(time, selection.until) <= 0);
 }
 

@@ -9,7 +9,7 @@ import meow from 'meow';
 import type {FlowFilter} from '../flow/flow.js';
 import {formatTimestamp, type Instant} from '../flow/timestamp.js';
 import {FilterError} from '../filters/filter-error.js';
-import {compileFilterLists} from '../filters/flow-filter-match.js';
+import {compileCaptureFilterLists, compileFilterLists} from '../filters/flow-filter-match.js';
 import {buildFilterLists, type FilterLists} from '../filters/observe-flags.js';
 import {parseTimeBound} from '../filters/time-bound.js';
 import {colorsOff, resolveColors, type ColorChoice} from '../printer/colors.js';
@@ -333,7 +333,7 @@ function captureSelection(flags: Flags, lists: FilterLists): CaptureSelection {
 	const {first, last} = validatedCounts(flags);
 	const {since, until} = timeBounds(flags);
 	return {
-		predicate: compileFilterLists(lists.allowlist, lists.denylist),
+		predicate: compileCaptureFilterLists(lists.allowlist, lists.denylist),
 		...(since ? {since} : {}),
 		...(until ? {until} : {}),
 		...(first === undefined ? {} : {first}),

@@ -134,16 +134,27 @@ Hubble's filters.Apply: allowlist.MatchOne && denylist.MatchNone. Responses that
 events, node status) always pass, as they do on the server.
 */
 export function compileFilterLists(allowlist: readonly FlowFilter[], denylist: readonly FlowFilter[]): ResponsePredicate {
+	const matches = compileFlowLists(allowlist, denylist);
+	return response => !response.flow || matches(response.flow);
+}
+
+const emptyFlow: Flow = {};
+
+/**
+The filter of `hubble observe --input-file` (hubble/cmd/observe/io_reader_observer.go `unmarshalNext`): it
+applies the filters to every line as to a flow, and a line that holds none (lost events, node status)
+reaches them as a nil Flow, whose getters read as an empty flow's. So an allowlist filter drops such a
+line and a denylist filter keeps it.
+*/
+export function compileCaptureFilterLists(allowlist: readonly FlowFilter[], denylist: readonly FlowFilter[]): ResponsePredicate {
+	const matches = compileFlowLists(allowlist, denylist);
+	return response => matches(response.flow ?? emptyFlow);
+}
+
+function compileFlowLists(allowlist: readonly FlowFilter[], denylist: readonly FlowFilter[]): (flow: Flow) => boolean {
 	const allow = allowlist.map(filter => compileFlowFilter(filter));
 	const deny = denylist.map(filter => compileFlowFilter(filter));
-	return response => {
-		const flow = response.flow;
-		if (!flow) {
-			return true;
-		}
-
-		return (allow.length === 0 || allow.some(matches => matches(flow))) && !deny.some(matches => matches(flow));
-	};
+	return flow => (allow.length === 0 || allow.some(matches => matches(flow))) && !deny.some(matches => matches(flow));
 }
 
 /** IPs or CIDRs, over any item an address can be read from (flows here, index keys in the store). */

@@ -16,25 +16,32 @@ async function select(responses: GetFlowsResponse[], selection: Partial<CaptureS
 	return seen;
 }
 
-describe('selecting responses from a capture', () => {
+describe('selecting responses from a capture (hubble io_reader_observer.go)', () => {
 	test.each([
 		[2, 5, ['flow-3', 'flow-4']],
 		[5, 5, ['flow-0', 'flow-1', 'flow-2', 'flow-3', 'flow-4']],
 		[7, 3, ['flow-0', 'flow-1', 'flow-2']],
-		[0, 3, []],
 	])('--last %i of %i flows keeps the newest, oldest first', async (last, count, expected) => {
 		expect(await select(flows(count), {last})).toEqual(expected);
 	});
 
-	test('--first stops after N flows; lost events pass through and do not count', async () => {
-		expect(await select([lost, ...flows(5)], {first: 2})).toEqual(['lost', 'flow-0', 'flow-1']);
+	test('--last 0 and --first 0 select everything, as hubble sets no count for them', async () => {
+		expect(await select(flows(3), {last: 0})).toEqual(['flow-0', 'flow-1', 'flow-2']);
+		expect(await select(flows(3), {first: 0})).toEqual(['flow-0', 'flow-1', 'flow-2']);
 	});
 
-	test('time bounds read the response time and drop responses without one', async () => {
+	test('lost events count towards --first and --last like any line', async () => {
+		expect(await select([lost, ...flows(5)], {first: 2})).toEqual(['lost', 'flow-0']);
+		expect(await select([...flows(3), lost], {last: 2})).toEqual(['flow-2', 'lost']);
+	});
+
+	test('time bounds read the response time; a response without one reads as 1970', async () => {
 		const early = {...response(makeFlow({uuid: 'early'})), time: '2026-11-22T09:00:00Z'};
 		const late = {...response(makeFlow({uuid: 'late'})), time: '2026-11-22T11:00:00Z'};
 		const timeless = {flow: makeFlow({uuid: 'timeless'})};
-		expect(await select([early, timeless, late], {since: {seconds: Date.parse('2026-11-22T10:00:00Z') / 1000, nanos: 0}})).toEqual(['late']);
+		const ten = {seconds: Date.parse('2026-11-22T10:00:00Z') / 1000, nanos: 0};
+		expect(await select([early, timeless, late], {since: ten})).toEqual(['late']);
+		expect(await select([early, timeless, late], {until: ten})).toEqual(['early', 'timeless']);
 	});
 
 	test('reading stops once the consumer has gone away', async () => {

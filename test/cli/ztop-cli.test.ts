@@ -2,7 +2,17 @@ import {readdirSync, writeFileSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {capturePath, captureLines, golden, goldenCases, goldenDirectory} from '../helpers/real-flows.js';
+import {
+	capturePath,
+	captureLines,
+	golden,
+	goldenCases,
+	goldenDirectory,
+	lostEventsCapture,
+	lostEventsCases,
+	lostEventsGolden,
+	lostEventsGoldenDirectory,
+} from '../helpers/real-flows.js';
 import {runZtop} from '../helpers/run-ztop.js';
 
 describe('hubble-identical output (golden files from hubble CLI 1.17.0)', () => {
@@ -15,6 +25,30 @@ describe('hubble-identical output (golden files from hubble CLI 1.17.0)', () => 
 		expect(result.stderr).toBe('');
 		expect(result.exitCode).toBe(0);
 		expect(result.stdout).toBe(golden(file));
+	});
+});
+
+describe('lost events in a capture, as hubble CLI 1.17.0 selects them (golden files)', () => {
+	test('every golden file has a case', () => {
+		const files = new Set(lostEventsCases.flatMap(({file, stderr}) => (stderr ? [file, stderr] : [file])));
+		expect(readdirSync(lostEventsGoldenDirectory).sort()).toEqual([...files].sort());
+	});
+
+	// Filters see a lost-events or node-status line as an empty flow; --first/--last count every line.
+	test.each(lostEventsCases)('$file is reproduced byte for byte', async ({file, flags, stderr}) => {
+		const result = await runZtop(['--input-file', lostEventsCapture, '--color', 'never', ...flags]);
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toBe(lostEventsGolden(file));
+		expect(result.stderr).toBe(stderr ? lostEventsGolden(stderr) : '');
+	});
+
+	test('-o tally-json counts the lost-events lines the same selection prints', async () => {
+		for (const flags of [[], ['-n', 'shop'], ['--not', '--verdict', 'DROPPED'], ['--last', '25']]) {
+			const compact = await runZtop(['--input-file', lostEventsCapture, '--color', 'never', '-o', 'compact', ...flags]);
+			const tally = await runZtop(['--input-file', lostEventsCapture, '-o', 'tally-json', ...flags]);
+			const printed = compact.stdout.split('\n').filter(line => line.startsWith('EVENTS LOST: ')).length;
+			expect((JSON.parse(tally.stdout) as {lostEvents: number}).lostEvents).toBe(printed);
+		}
 	});
 });
 

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {Flow, FlowFilter} from '../../src/flow/flow.js';
-import {compileFilterLists, compileFlowFilter} from '../../src/filters/flow-filter-match.js';
+import {compileCaptureFilterLists, compileFilterLists, compileFlowFilter} from '../../src/filters/flow-filter-match.js';
 import {buildFilterLists} from '../../src/filters/observe-flags.js';
 import {orderedFilterArguments} from '../../src/cli/flag-definitions.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
@@ -33,6 +33,18 @@ describe('combining filters (filters.go Apply)', () => {
 
 	test('lost events pass every filter, as on the server', () => {
 		expect(compileFilterLists([{verdict: ['DROPPED']}], [])({lost_events: {source: 'HUBBLE_RING_BUFFER'}})).toBe(true);
+	});
+
+	test('in a capture, lost events and node status are filtered as an empty flow, as hubble --input-file does', () => {
+		const lost = {lost_events: {source: 'HUBBLE_RING_BUFFER' as const}};
+		const nodeStatus = {node_status: {state_change: 'NODE_ERROR' as const}};
+		for (const line of [lost, nodeStatus]) {
+			expect(compileCaptureFilterLists([], [])(line)).toBe(true);
+			expect(compileCaptureFilterLists([{source_pod: ['shop/']}], [])(line)).toBe(false);
+			expect(compileCaptureFilterLists([], [{verdict: ['DROPPED']}])(line)).toBe(true);
+			// An empty flow's IP version is IP_NOT_USED (a nil getter reads 0), so this allowlist keeps it.
+			expect(compileCaptureFilterLists([{ip_version: ['IP_NOT_USED']}], [])(line)).toBe(true);
+		}
 	});
 });
 
