@@ -6,6 +6,7 @@ import type {GetFlowsResponse} from '../flow/flow.js';
 import {compareInstants, parseTimestamp, type Instant} from '../flow/timestamp.js';
 import type {ResponsePredicate} from '../filters/flow-filter-match.js';
 import type {CaptureWarning} from '../stream/jsonpb-reader.js';
+import {diagnostic} from './diagnostics.js';
 
 export type CaptureSelection = {
 	predicate: ResponsePredicate;
@@ -75,5 +76,5 @@ function isWithinTimeBounds(response: GetFlowsResponse, selection: CaptureSelect
 }
 
 export function formatWarning(source: string, warning: CaptureWarning): string {
-	return `ztop: warning: ${source}:${warning.lineNumber}: ${warning.message}\n`;
+	return diagnostic(`warning: ${source}:${warning.lineNumber}: ${warning.message}`);
 }

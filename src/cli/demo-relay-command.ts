@@ -4,7 +4,6 @@ replaying the zero-trust lab or the Star Wars demo, for trying ztop — or the h
 cluster. It listens on loopback unless --listen names another address.
 */
 import {createReadStream, readFileSync} from 'node:fs';
-import meow from 'meow';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {defaultDemoRelayOptions, scenarios, startDemoRelay} from '../relay/demo-relay-server.js';
 import type {FlowSource} from '../relay/flow-source.js';
@@ -12,6 +11,8 @@ import {ReplaySource} from '../relay/replay-source.js';
 import type {Scenario} from '../relay/scenario.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
 import {formatWarning} from './capture-pipeline.js';
+import {diagnostic} from './diagnostics.js';
+import {parseCommandLine} from './parse-flags.js';
 import {RunError, UsageError} from './usage-error.js';
 
 const help = `
@@ -44,27 +45,35 @@ const help = `
 `;
 
 export async function runDemoRelay(argv: string[]): Promise<number> {
-	const cli = meow(help, {
-		importMeta: import.meta,
-		argv,
-		allowUnknownFlags: false,
-		description: false,
-		flags: {
-			listen: {type: 'string', default: '127.0.0.1:4245'},
-			scenario: {type: 'string', default: 'zero-trust'},
-			rate: {type: 'number'},
-			stageSeconds: {type: 'number'},
-			seed: {type: 'number'},
-			lostEvery: {type: 'number'},
-			history: {type: 'number'},
-			tlsCertFile: {type: 'string'},
-			tlsKeyFile: {type: 'string'},
-			tlsClientCaFile: {type: 'string'},
-			replay: {type: 'string'},
-			loop: {type: 'boolean'},
-		},
-	});
-	const flags = cli.flags;
+	const whole = (minimum: number) => ({type: 'number' as const, range: {minimum, isWhole: true}});
+	const cli = parseCommandLine(help, argv, {
+		listen: {type: 'string', default: '127.0.0.1:4245'},
+		scenario: {type: 'string', default: 'zero-trust'},
+		rate: whole(1),
+		stageSeconds: whole(1),
+		seed: whole(0),
+		lostEvery: whole(0),
+		history: whole(1),
+		tlsCertFile: {type: 'string'},
+		tlsKeyFile: {type: 'string'},
+		tlsClientCaFile: {type: 'string'},
+		replay: {type: 'string'},
+		loop: {type: 'boolean'},
+	}, 'ztop demo-relay');
+	const flags = cli.flags as {
+		listen: string;
+		scenario: string;
+		rate?: number;
+		stageSeconds?: number;
+		seed?: number;
+		lostEvery?: number;
+		history?: number;
+		tlsCertFile?: string;
+		tlsKeyFile?: string;
+		tlsClientCaFile?: string;
+		replay?: string;
+		loop?: boolean;
+	};
 	const scenario = scenarios.get(flags.scenario);
 	if (!scenario) {
 		throw new UsageError(`unknown --scenario ${JSON.stringify(flags.scenario)}: use ${[...scenarios.keys()].join(' or ')}`);
@@ -77,12 +86,6 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 	const match = /^(?:\[(?<ipv6>[^\]]+)\]|(?<host>[^:]+)):(?<port>\d+)$/.exec(flags.listen);
 	if (!match?.groups || Number(match.groups['port']) > 65_535) {
 		throw new UsageError(`invalid --listen value ${JSON.stringify(flags.listen)}: use HOST:PORT, e.g. 127.0.0.1:4245`);
-	}
-
-	for (const [name, value] of Object.entries({rate: flags.rate, stageSeconds: flags.stageSeconds, history: flags.history, lostEvery: flags.lostEvery})) {
-		if (value !== undefined && (!(value >= 0) || (name !== 'lostEvery' && value === 0))) {
-			throw new UsageError(`invalid --${name.replaceAll(/[A-Z]/g, letter => '-' + letter.toLowerCase())} value ${value}`);
-		}
 	}
 
 	if ((flags.tlsCertFile === undefined) !== (flags.tlsKeyFile === undefined)) {
@@ -127,7 +130,7 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 	}).catch((error: Error) => {
 		throw new RunError(`cannot listen on ${flags.listen}: ${error.message}`);
 	});
-	process.stderr.write(`ztop demo-relay: serving ${source.name} (${source.description}) on ${relay.address}\n`);
+	process.stderr.write(diagnostic(`serving ${source.name} (${source.description}) on ${relay.address}`, 'ztop demo-relay'));
 	await new Promise<void>(resolve => {
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);

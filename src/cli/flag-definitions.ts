@@ -1,13 +1,16 @@
 /**
 ztop's command-line flags: the `hubble observe` flags it shares (same names, same meaning) plus its own.
-meow validates them and rejects unknown ones; filter flags are also read in command-line order, because
-`--not` negates the filter flag that follows it and meow does not keep order.
+parseCommandLine validates them (unknown flags, a single-value flag given twice, numbers and their ranges);
+filter flags are also read in command-line order, because `--not` negates the filter flag that follows it
+and meow does not keep order.
 */
-import type {AnyFlag} from 'meow';
 import {booleanFilterFlags, filterFlagRules, filterShortFlags} from '../filters/observe-flags.js';
 import type {FilterArgument} from '../filters/observe-flags.js';
+import type {FlagSpecification} from './parse-flags.js';
 
-export type FlagDefinition = AnyFlag;
+export type FlagDefinition = FlagSpecification;
+
+const wholeNumber = (minimum: number, maximum?: number) => ({minimum, ...(maximum === undefined ? {} : {maximum}), isWhole: true});
 
 function filterFlagDefinitions(): Record<string, FlagDefinition> {
 	const definitions: Record<string, FlagDefinition> = {};
@@ -27,8 +30,8 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	allowlist: {type: 'string', isMultiple: true},
 	denylist: {type: 'string', isMultiple: true},
 	// Selectors
-	first: {type: 'number'},
-	last: {type: 'number'},
+	first: {type: 'number', range: wholeNumber(0)},
+	last: {type: 'number', range: wholeNumber(0)},
 	all: {type: 'boolean'},
 	follow: {type: 'boolean', shortFlag: 'f'},
 	since: {type: 'string'},
@@ -52,16 +55,16 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	tlsServerName: {type: 'string'},
 	requestTimeout: {type: 'string'},
 	portForward: {type: 'boolean', shortFlag: 'P'},
-	portForwardPort: {type: 'number'},
+	portForwardPort: {type: 'number', range: wholeNumber(0, 65_535)},
 	kubeContext: {type: 'string'},
 	kubeconfig: {type: 'string'},
 	kubeNamespace: {type: 'string'},
 	demo: {type: 'boolean'},
 	// The TUI
-	buffer: {type: 'number'},
-	fps: {type: 'number'},
-	seed: {type: 'number'},
-	stageSeconds: {type: 'number'},
+	buffer: {type: 'number', range: wholeNumber(100, 10_000_000)},
+	fps: {type: 'number', range: wholeNumber(1, 60)},
+	seed: {type: 'number', range: wholeNumber(0)},
+	stageSeconds: {type: 'number', range: wholeNumber(1)},
 };
 
 export function camelCase(name: string): string {

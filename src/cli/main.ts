@@ -5,6 +5,7 @@ The ztop command: `ztop [flags]` (headless observe over a capture, a relay or th
 */
 import {FilterError} from '../filters/filter-error.js';
 import {runDemoRelay} from './demo-relay-command.js';
+import {diagnostic} from './diagnostics.js';
 import {runObserve} from './observe-command.js';
 import {RunError, UsageError} from './usage-error.js';
 
@@ -13,7 +14,7 @@ import {RunError, UsageError} from './usage-error.js';
 process.removeAllListeners('warning');
 process.on('warning', warning => {
 	if ((warning as {code?: string}).code !== 'DEP0123') {
-		process.stderr.write(`(node) ${warning.name}: ${warning.message}\n`);
+		process.stderr.write(diagnostic(`${warning.name}: ${warning.message}`, '(node)'));
 	}
 });
 
@@ -22,12 +23,14 @@ try {
 	process.exitCode = argv[0] === 'demo-relay' ? await runDemoRelay(argv.slice(1)) : await runObserve(argv);
 } catch (error) {
 	if (error instanceof UsageError || error instanceof FilterError) {
-		process.stderr.write(`ztop: ${error.message}\n`);
+		process.stderr.write(diagnostic(error.message));
 		process.exitCode = 2;
 	} else if (error instanceof RunError) {
-		process.stderr.write(`ztop: ${error.message}\n`);
+		process.stderr.write(diagnostic(error.message));
 		process.exitCode = 1;
 	} else {
-		throw error;
+		// A bug: the stack helps its report, and may still quote outside text.
+		process.stderr.write(diagnostic(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+		process.exitCode = 70;
 	}
 }

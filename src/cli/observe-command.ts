@@ -5,7 +5,6 @@ Relay (`--server`, default $HUBBLE_SERVER or localhost:4245), or from the built-
 import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import type {Readable} from 'node:stream';
-import meow from 'meow';
 import type {FlowFilter} from '../flow/flow.js';
 import {formatTimestamp, type Instant} from '../flow/timestamp.js';
 import {FilterError} from '../filters/filter-error.js';
@@ -20,7 +19,9 @@ import {ObserverClient} from '../stream/observer-client.js';
 import {ServerStatusPoller, formatServerStatus} from '../stream/server-status-poller.js';
 import {ProtoJsonError, readMessage} from '../stream/protojson.js';
 import {formatWarning, selectResponses, type CaptureSelection} from './capture-pipeline.js';
+import {diagnostic} from './diagnostics.js';
 import {openLiveConnection} from './live-connection.js';
+import {parseCommandLine} from './parse-flags.js';
 import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
 import {helpText} from './help-text.js';
 import {BufferedSink} from './output-sink.js';
@@ -55,8 +56,8 @@ function joinStdinValue(argv: string[]): string[] {
 
 export async function runObserve(rawArgv: string[]): Promise<number> {
 	const argv = joinStdinValue(rawArgv);
-	const cli = meow(helpText, {importMeta: import.meta, argv, flags: flagDefinitions, allowUnknownFlags: false, booleanDefault: undefined, description: false});
-	const flags = cli.flags as Flags;
+	const cli = parseCommandLine(helpText, argv, flagDefinitions);
+	const flags = cli.flags;
 	const demoScenario = flags['demo'] ? (cli.input[0] ?? 'zero-trust') : undefined;
 	const unexpected = flags['demo'] ? cli.input.slice(1) : cli.input;
 	if (unexpected.length > 0) {
@@ -90,7 +91,7 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 
 	if (wantsTui(argv, inputFile)) {
 		if (process.env['TERM'] === 'dumb') {
-			process.stderr.write('ztop: TERM=dumb cannot show the TUI; printing flows instead (-o compact)\n');
+			process.stderr.write(diagnostic('TERM=dumb cannot show the TUI; printing flows instead (-o compact)'));
 		} else {
 			const numbers = tuiNumbers(flags);
 			const capture = inputFile === undefined ? undefined : {path: inputFile, input: await openInput(inputFile), selection: captureSelection(flags, lists)};
@@ -143,7 +144,7 @@ Live flows over gRPC. Like `hubble observe` against a server: the last 20 flows 
 */
 async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string | undefined, output: OutputTarget, sink: BufferedSink): Promise<void> {
 	const isFollowing = flags['follow'] === true || (demoScenario !== undefined && !hasSelector(flags));
-	const {connection, cleanUp} = await openLiveConnection(flags, demoScenario, text => sink.stderr(`ztop: ${text}\n`));
+	const {connection, cleanUp} = await openLiveConnection(flags, demoScenario, text => sink.stderr(diagnostic(text)));
 	const request = flowsRequest(flags, lists, isFollowing);
 	const client = new ObserverClient(connection);
 	// With --debug, a followed stream also reports the server's status every 5 s (the TUI shows it always).
@@ -151,8 +152,8 @@ async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string
 		isFollowing && flags['debug'] === true
 			? new ServerStatusPoller(
 					client,
-					status => sink.stderr(`ztop: server status: ${formatServerStatus(status)}\n`),
-					error => sink.stderr(`ztop: server status unavailable: ${error.message}\n`),
+					status => sink.stderr(diagnostic(`server status: ${formatServerStatus(status)}`)),
+					error => sink.stderr(diagnostic(`server status unavailable: ${error.message}`)),
 				)
 			: undefined;
 	poller?.start();
@@ -171,14 +172,14 @@ async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string
 					switch (event.kind) {
 						case 'connected': {
 							if (event.attempt > 0) {
-								sink.stderr(`ztop: reconnected to ${client.target} (${event.attempt} reconnects so far; duplicates dropped: ${subscription.duplicatesDropped})\n`);
+								sink.stderr(diagnostic(`reconnected to ${client.target} (${event.attempt} reconnects so far; duplicates dropped: ${subscription.duplicatesDropped})`));
 							}
 
 							break;
 						}
 
 						case 'reconnecting': {
-							sink.stderr(`ztop: ${event.reason}; reconnecting in ${(event.delayMilliseconds / 1000).toFixed(1)}s (reconnect ${event.attempt})\n`);
+							sink.stderr(diagnostic(`${event.reason}; reconnecting in ${(event.delayMilliseconds / 1000).toFixed(1)}s (reconnect ${event.attempt})`));
 							break;
 						}
 
@@ -254,12 +255,6 @@ function timeBounds(flags: Flags): {since?: Instant; until?: Instant} {
 function validatedCounts(flags: Flags): {first?: number; last?: number} {
 	const first = flags['first'] as number | undefined;
 	const last = flags['last'] as number | undefined;
-	for (const [name, value] of [['first', first], ['last', last]] as const) {
-		if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-			throw new UsageError(`invalid --${name} value ${JSON.stringify(value)}: expected a whole number`);
-		}
-	}
-
 	if (first !== undefined && last !== undefined) {
 		throw new UsageError('cannot set both --first and --last');
 	}

@@ -4,6 +4,7 @@ back — on quit, Ctrl-C, SIGTERM, SIGHUP, and on an uncaught error, which is pr
 is restored so it stays readable. Ink 6.8 has no alternate-screen option, so ztop does it itself
 (node-ecosystem.md §2; ink issue #263).
 */
+import {diagnostic} from './diagnostics.js';
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[?25l\u001B[H';
 const leaveAlternateScreen = '\u001B[?25h\u001B[?1049l';
@@ -39,7 +40,7 @@ export class TerminalSession {
 
 		const fail = (error: unknown) => {
 			this.restore();
-			this.stderr.write(`ztop: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+			this.stderr.write(diagnostic(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
 			process.exit(1);
 		};
 

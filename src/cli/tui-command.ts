@@ -17,10 +17,10 @@ import {decodeFlowsResponse, ObserverClient} from '../stream/observer-client.js'
 import {ServerStatusPoller} from '../stream/server-status-poller.js';
 import {runTuiApp} from '../views/run-tui.js';
 import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
+import {diagnostic} from './diagnostics.js';
 import {openLiveConnection} from './live-connection.js';
 import {TerminalSession} from './terminal-session.js';
 import {TuiControllerImpl} from './tui-controller.js';
-import {UsageError} from './usage-error.js';
 
 type Flags = Record<string, unknown>;
 
@@ -43,18 +43,9 @@ export type TuiSettings = {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** --buffer and --fps with their defaults (parseCommandLine has checked their ranges). */
 export function tuiNumbers(flags: Flags): {capacity: number; fps: number} {
-	const capacity = (flags['buffer'] as number | undefined) ?? 100_000;
-	const fps = (flags['fps'] as number | undefined) ?? 10;
-	if (!Number.isInteger(capacity) || capacity < 100 || capacity > 10_000_000) {
-		throw new UsageError(`invalid --buffer value ${JSON.stringify(flags['buffer'])}: a whole number of flows from 100 to 10,000,000`);
-	}
-
-	if (!Number.isInteger(fps) || fps < 1 || fps > 60) {
-		throw new UsageError(`invalid --fps value ${JSON.stringify(flags['fps'])}: a whole number from 1 to 60`);
-	}
-
-	return {capacity, fps};
+	return {capacity: (flags['buffer'] as number | undefined) ?? 100_000, fps: (flags['fps'] as number | undefined) ?? 10};
 }
 
 export async function runTui(settings: TuiSettings): Promise<number> {
@@ -87,7 +78,7 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 	// A source that failed (a TLS mismatch, a refused request, an unreadable file) ends the run with status 1,
 	// its reason written where it stays readable once the screen is gone.
 	if (controller.status.state === 'failed') {
-		process.stderr.write(`ztop: ${controller.status.message ?? 'the source failed'}\n`);
+		process.stderr.write(diagnostic(controller.status.message ?? 'the source failed'));
 		return 1;
 	}
 
