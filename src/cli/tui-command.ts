@@ -40,6 +40,29 @@ export type TuiSettings = {
 	color: boolean;
 };
 
+/**
+With --debug, the TUI logs each reconnect and its reason: to stderr at once when it goes elsewhere
+(`2>ztop.log`), else after the screen is restored, so the log never draws over the TUI.
+*/
+function debugLogger(flags: Flags, stderr: NodeJS.WriteStream): {log?: (message: string) => void; flush: () => void} {
+	if (flags['debug'] !== true) {
+		return {flush: () => undefined};
+	}
+
+	const deferred: string[] = [];
+	return {
+		log(message) {
+			const line = diagnostic(`${new Date().toISOString()} ${message}`);
+			if (stderr.isTTY) {
+				deferred.push(line);
+			} else {
+				stderr.write(line);
+			}
+		},
+		flush: () => stderr.write(deferred.join('')),
+	};
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -61,9 +84,8 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		writeTerminal: text => process.stdout.write(text),
 		exportDirectory: process.cwd(),
 	});
-	const source = isCapture
-		? startCapture(controller, settings.capture!)
-		: await startLive(controller, settings);
+	const debug = debugLogger(settings.flags, process.stderr);
+	const source = isCapture ? startCapture(controller, settings.capture!) : await startLive(controller, settings, debug.log);
 	const session = new TerminalSession(process.stdout, process.stdin, process.stderr);
 	session.enter();
 	controller.start();
@@ -73,6 +95,7 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		controller.stop();
 		session.close();
 		await source.stop();
+		debug.flush();
 	}
 
 	// A source that failed (a TLS mismatch, a refused request, an unreadable file) ends the run with status 1,
@@ -130,7 +153,7 @@ function startCapture(controller: TuiControllerImpl, capture: NonNullable<TuiSet
 	};
 }
 
-async function startLive(controller: TuiControllerImpl, settings: TuiSettings): Promise<RunningSource> {
+async function startLive(controller: TuiControllerImpl, settings: TuiSettings, debugLog?: (message: string) => void): Promise<RunningSource> {
 	const {connection, cleanUp, demo} = await openLiveConnection(settings.flags, settings.demoScenario, () => undefined);
 	const client = new ObserverClient(connection);
 	const serverFilters = settings.filterArguments === '' ? '' : ` │ server filters: ${settings.filterArguments}`;
@@ -166,7 +189,8 @@ async function startLive(controller: TuiControllerImpl, settings: TuiSettings): 
 				}
 
 				case 'reconnecting': {
-					update({state: 'reconnecting', reconnects: event.attempt, message: event.reason});
+					update({state: 'reconnecting', reconnects: event.attempt, message: event.reason, lastReconnectCause: event.cause});
+					debugLog?.(`${event.reason}; reconnecting in ${(event.delayMilliseconds / 1000).toFixed(1)}s (reconnect ${event.attempt})`);
 					break;
 				}
 

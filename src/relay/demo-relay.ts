@@ -10,6 +10,7 @@ import {FlowHistory, responseTime} from './flow-history.js';
 import type {FlowSource} from './flow-source.js';
 import {ScenarioFeed} from './scenario-feed.js';
 import type {Scenario} from './scenario.js';
+import {StreamOutbox} from './stream-outbox.js';
 
 /** GetFlowsRequest in the canonical shape (proto field names). */
 export type FlowsRequest = {
@@ -133,16 +134,31 @@ export class DemoRelay {
 		const history = isLiveOnly
 			? []
 			: this.history.read({predicate, number: number === 0 && !request.first ? 0 : number, first: request.first === true, ...(since ? {since} : {}), ...(until ? {until} : {})});
-		for (const response of history) {
-			stream.send(response);
-		}
-
 		if (!request.follow) {
+			for (const response of history) {
+				stream.send(response);
+			}
+
 			stream.end();
 			return;
 		}
 
-		this.follow(stream, response => predicate(response) && (!until || isNotAfter(response, until)));
+		// History and live flows leave at the client's pace; it may lag by a whole history before it loses any.
+		const outbox = new StreamOutbox(stream, Math.max(history.length, this.options.historyPerNode * this.source.nodes.length), this.now);
+		for (const response of history) {
+			outbox.push(response);
+		}
+
+		const accepts = (response: GetFlowsResponse) => !response.flow || (predicate(response) && (!until || isNotAfter(response, until)));
+		const subscriber: Subscriber = {
+			deliver(response) {
+				if (accepts(response)) {
+					outbox.push(response);
+				}
+			},
+		};
+		stream.onClose(() => this.subscribers.delete(subscriber));
+		this.subscribers.add(subscriber);
 	}
 
 	serverStatus(): Record<string, unknown> {
@@ -183,41 +199,6 @@ export class DemoRelay {
 		}
 
 		return {namespaces: [...namespaces.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, namespace]) => namespace)};
-	}
-
-	/**
-	Streams live responses. A client that stops reading is not buffered without bound: as Hubble does
-	for a slow reader, what it misses is counted and reported as lost events when it catches up.
-	*/
-	private follow(stream: FlowStream, accepts: (response: GetFlowsResponse) => boolean): void {
-		let isBlocked = false;
-		let missed = 0;
-		const subscriber: Subscriber = {
-			deliver: response => {
-				if (response.flow && !accepts(response)) {
-					return;
-				}
-
-				if (isBlocked) {
-					missed++;
-					return;
-				}
-
-				isBlocked = !stream.send(response);
-			},
-		};
-		stream.onDrain(() => {
-			isBlocked = false;
-			if (missed > 0) {
-				isBlocked = !stream.send({
-					lost_events: {source: 'HUBBLE_RING_BUFFER', num_events_lost: String(missed)},
-					time: new Date(this.now()).toISOString(),
-				});
-				missed = 0;
-			}
-		});
-		stream.onClose(() => this.subscribers.delete(subscriber));
-		this.subscribers.add(subscriber);
 	}
 }
 

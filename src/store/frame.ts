@@ -22,6 +22,8 @@ export type SourceStatus = {
 	reconnects: number;
 	/** The last error or notice, already in words for the user. */
 	message?: string;
+	/** Why the source last reconnected (gRPC status and message), kept once it is connected again. */
+	lastReconnectCause?: string;
 	nodes?: NodeCounts;
 };
 

@@ -11,12 +11,13 @@ import type {GetFlowsResponse} from '../flow/flow.js';
 import type {FlowRecord, LostEventsRecord, NodeStatusRecord} from '../flow/flow-record.js';
 import {compareInstants, formatTimestamp, parseTimestamp, type Instant} from '../flow/timestamp.js';
 import {decodeFlowRecord} from './flow-record-decoder.js';
-import {decodeFlowsResponse, describeCallError, statusCode, type FlowCall, type ObserverClient} from './observer-client.js';
+import {decodeFlowsResponse, describeCallError, statusCode, statusName, type FlowCall, type ObserverClient} from './observer-client.js';
 import type {CanonicalMessage} from './protojson.js';
 
 export type SubscriptionEvent =
 	| {kind: 'connected'; attempt: number}
-	| {kind: 'reconnecting'; attempt: number; delayMilliseconds: number; reason: string}
+	/** `reason` is in words for the user; `cause` is the gRPC status and message as the server or grpc-js gave them. */
+	| {kind: 'reconnecting'; attempt: number; delayMilliseconds: number; reason: string; cause: string}
 	| {kind: 'ended'}
 	| {kind: 'failed'; reason: string};
 
@@ -27,7 +28,10 @@ export type SubscriptionOptions = {
 	/** Or each response as the hot path's record, with its bytes kept for drill-down (the TUI). */
 	onRecord?(record: FlowRecord | LostEventsRecord | NodeStatusRecord, bytes: Buffer): void;
 	onEvent(event: SubscriptionEvent): void;
-	/** First reconnect delay; doubles per failed attempt up to `maximumDelayMilliseconds`. */
+	/**
+	First reconnect delay; doubles per failed attempt up to `maximumDelayMilliseconds` (5 s: a person is
+	waiting, and a relay that comes up late, e.g. after a port-forward, should be seen within seconds).
+	*/
 	initialDelayMilliseconds?: number;
 	maximumDelayMilliseconds?: number;
 	/** How many flow ids are remembered for de-duplication. */
@@ -92,7 +96,7 @@ export class FlowSubscription {
 				}
 
 				if (this.options.follow) {
-					this.retry('the server ended the stream');
+					this.retry('the server ended the stream', 'OK: the server ended the stream');
 				} else {
 					this.options.onEvent({kind: 'ended'});
 				}
@@ -118,18 +122,18 @@ export class FlowSubscription {
 			return;
 		}
 
-		this.retry(reason);
+		this.retry(reason, `${statusName(error.code)}: ${error.details || error.message}`);
 	}
 
-	private retry(reason: string): void {
+	private retry(reason: string, cause: string): void {
 		const delayMilliseconds = reconnectDelay(this.attempt, {
 			initialMilliseconds: this.options.initialDelayMilliseconds ?? 250,
-			maximumMilliseconds: this.options.maximumDelayMilliseconds ?? 30_000,
+			maximumMilliseconds: this.options.maximumDelayMilliseconds ?? 5000,
 			random: this.options.random ?? Math.random,
 		});
 		this.attempt++;
 		this.reconnects++;
-		this.options.onEvent({kind: 'reconnecting', attempt: this.reconnects, delayMilliseconds, reason});
+		this.options.onEvent({kind: 'reconnecting', attempt: this.reconnects, delayMilliseconds, reason, cause});
 		this.timer = setTimeout(() => {
 			if (!this.isStopped) {
 				this.connect();

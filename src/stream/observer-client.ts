@@ -141,13 +141,18 @@ export function decodeFlowsResponse(bytes: Uint8Array): GetFlowsResponse {
 /** gRPC status codes by name, for callers that must not import grpc-js. */
 export const statusCode = grpc.status;
 
+/** `UNAVAILABLE` for 14: the name gRPC users know a status by. */
+export function statusName(code: number): string {
+	return grpc.status[code] ?? String(code);
+}
+
 /**
 What went wrong with a call, and what to do about it, in the words a Hubble user needs (the raw gRPC
 text is kept at the end for the details).
 */
 export function describeCallError(error: grpc.ServiceError, server: string, isTls: boolean): string {
 	const details = error.details || error.message;
-	const text = `${details} (${grpc.status[error.code] ?? error.code})`;
+	const text = `${details} (${statusName(error.code)})`;
 	if (error.code === grpc.status.UNAVAILABLE) {
 		// A TLS failure also shows as "No connection established", so look for it first.
 		if (isTls && /wrong version number|packet length too long|unknown protocol/i.test(details)) {

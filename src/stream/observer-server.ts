@@ -43,8 +43,11 @@ export type RunningObserverServer = {
 	kill(): void;
 };
 
-/** Responses queued for one GetFlows client before it counts as a slow reader. */
-const maximumQueuedResponses = 8192;
+/**
+Responses queued in grpc-js for one GetFlows client before `send` asks the caller to wait for 'drain'.
+Small: the demo relay keeps its own bounded, Hubble-like backlog per client (relay/stream-outbox.ts).
+*/
+const maximumQueuedResponses = 256;
 
 /** The service names Hubble Relay marks SERVING (hubble-api.md §1.1). */
 const healthServices = ['', 'hubble.server.Observer'];

@@ -155,21 +155,41 @@ describe('GetFlows on the demo relay', () => {
 		expect(() => collect(relay, {first: true, follow: true})).toThrow(RequestError);
 	});
 
-	test('a follower that stops reading gets lost events for what it missed', () => {
+	// Hubble reads each client's flows from its ring at the client's pace (relay/stream-outbox.ts).
+	test('a follower that reads slowly gets every flow later, in order, while it lags less than the history', () => {
 		let now = start;
 		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, backfillSeconds: 0, now: () => now});
 		const stream = collect(relay, {follow: true});
-		now += 1000;
-		relay.tick();
-		const beforeBlock = stream.sent.length;
-		expect(beforeBlock).toBeGreaterThan(10);
 		stream.block();
-		now += 1000;
+		now += 2000;
 		relay.tick();
-		const missed = 20 - 1;
+		const whileBlocked = stream.sent.length;
 		stream.drain();
-		const lost = stream.sent.at(-1)!;
-		expect(lost.lost_events).toMatchObject({source: 'HUBBLE_RING_BUFFER'});
-		expect(Number(lost.lost_events!.num_events_lost)).toBeGreaterThanOrEqual(missed);
+		const flows = stream.sent.filter(response => response.flow);
+		expect(stream.sent.length).toBeGreaterThan(whileBlocked + 20);
+		expect(stream.sent.some(response => response.lost_events?.source === 'HUBBLE_RING_BUFFER')).toBe(false);
+		expect(new Set(flows.map(response => response.flow!.uuid)).size).toBe(flows.length);
+		const times = flows.map(response => Date.parse(response.time!));
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+	});
+
+	test('a follower that lags by more than the history loses the oldest, and is told how many', () => {
+		let now = start;
+		const historyPerNode = 2;
+		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, historyPerNode, backfillSeconds: 0, now: () => now});
+		const stream = collect(relay, {follow: true});
+		stream.block();
+		const blockedAt = stream.sent.length;
+		const seenBefore = relay.history.seenFlows;
+		now += 2000;
+		relay.tick();
+		// The first response after the block was still taken; the rest waited, and only the newest 8 (2 per node) fit.
+		const produced = relay.history.seenFlows - seenBefore;
+		stream.drain();
+		const afterDrain = stream.sent.slice(blockedAt + 1);
+		expect(afterDrain[0]!.lost_events).toMatchObject({source: 'HUBBLE_RING_BUFFER'});
+		const kept = afterDrain.slice(1);
+		expect(kept.length).toBe(historyPerNode * zeroTrustScenario.nodes.length);
+		expect(Number(afterDrain[0]!.lost_events!.num_events_lost) + kept.length + 1).toBe(produced);
 	});
 });

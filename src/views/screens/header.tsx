@@ -24,7 +24,9 @@ export function Header({frame, columns, color}: {frame: Frame | undefined; colum
 
 	const {source} = frame;
 	const state = stateText[source.state] ?? source.state;
-	const reconnects = source.reconnects > 0 ? ` (${source.reconnects} reconnects)` : '';
+	// Once connected again, the last reconnect keeps its cause in view: a flaky relay explains itself.
+	const lastCause = source.state === 'connected' && source.lastReconnectCause ? `, last: ${fit(escapeForTerminal(source.lastReconnectCause), 40).trimEnd()}` : '';
+	const reconnects = source.reconnects > 0 ? ` (${source.reconnects} reconnects${lastCause})` : '';
 	const nodes = source.nodes ? `nodes ${source.nodes.connected}/${source.nodes.total}` : undefined;
 	const isBad = source.state === 'failed' || source.state === 'reconnecting';
 	// When the source is in trouble its reason matters more than the rates, so it takes their place.
