@@ -77,7 +77,9 @@ export function App({controller}: {controller: TuiController}) {
 	const [detailScroll, setDetailScroll] = useState(0);
 	const noticeTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 
-	const layout = useMemo(() => computeLayout(size.columns, size.rows), [size.columns, size.rows]);
+	// The policies pane takes only the rows it has; the flows pane gets the rest.
+	const policyCount = frame?.policyCount ?? 0;
+	const layout = useMemo(() => computeLayout(size.columns, size.rows, policyCount), [size.columns, size.rows, policyCount]);
 	const flowRows = prompt ? layout.flowRows - 1 : layout.flowRows;
 
 	useEffect(() => {
@@ -94,14 +96,14 @@ export function App({controller}: {controller: TuiController}) {
 		controller.setView({
 			flowRows: Math.max(0, flowRows),
 			scrollTop: cursorIndex === undefined ? undefined : scrollTop,
-			policyRows: layout.policyRows,
+			policyRows: layout.policyRowLimit,
 			// Each of the two sparklines takes half of the rate column.
 			sparklineWidth: Math.max(5, Math.floor(policyColumns(layout.columns).spark / 2)),
 			sinceMark,
 			showOverview: mode === 'overview',
 			filterText: effectiveFilter(filterText, verdictQuick),
 		});
-	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRows, layout.columns, sinceMark, mode, filterText, verdictQuick]);
+	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRowLimit, layout.columns, sinceMark, mode, filterText, verdictQuick]);
 
 	useEffect(() => () => clearTimeout(noticeTimer.current), []);
 

@@ -11,13 +11,14 @@ import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
 import {verdictDisplay, verdictNames, type VerdictTone} from '../flow/verdict.js';
 import type {ConnectionAttribution} from '../store/connection-attribution.js';
+import type {PolicyForm} from './layout.js';
 
 const directionNames = ['UNKNOWN', 'INGRESS', 'EGRESS'];
 const l7TypeNames = ['unknown', 'request', 'response', 'sample'];
 
 /**
 One side of a flow as the flows pane shows it. When `width` is too narrow for `namespace/pod`, a pod of a
-workload reads `namespace/workload` (frontend rather than `frontend-79f5…`).
+workload reads `namespace/workload` (frontend rather than `frontend-79f5…`), then the workload alone.
 */
 export function endpointText(record: FlowRecord, side: 'source' | 'destination', width = Number.POSITIVE_INFINITY): string {
 	const isSource = side === 'source';
@@ -32,9 +33,11 @@ export function endpointText(record: FlowRecord, side: 'source' | 'destination',
 			return full;
 		}
 
-		// Narrower and narrower: the workload with the port, then without it (ephemeral ports say least).
+		// Narrower and narrower: the workload with its namespace, then alone; with the port, then without it
+		// (ephemeral ports say least).
 		const byWorkload = escapeForTerminal(`${namespace}/${workload.name}`);
-		return [full, byWorkload + suffix].find(text => Array.from(text).length <= width) ?? byWorkload;
+		const workloadName = escapeForTerminal(workload.name);
+		return [full, byWorkload + suffix, byWorkload, workloadName + suffix].find(text => Array.from(text).length <= width) ?? workloadName;
 	}
 
 	const names = isSource ? record.sourceNames : record.destinationNames;
@@ -53,10 +56,18 @@ export function endpointText(record: FlowRecord, side: 'source' | 'destination',
 	return address === '' ? (identity === 0 ? '?' : `identity ${identity}`) : address;
 }
 
-/** The TYPE text for a column of `width`: below hubble's longest name, `policy-verdict:` reads `pv:`. */
+const shortDirectionNames = ['?', 'in', 'out'];
+
+/**
+The TYPE text for a column of `width`: hubble's names, but below its longest one a policy verdict reads
+`pv:L3-L4 out` instead of `policy-verdict:L3-L4 EGRESS`.
+*/
 export function typeTextFor(record: FlowRecord, width: number): string {
-	const text = typeText(record);
-	return width < 27 && text.startsWith('policy-verdict:') ? 'pv:' + text.slice('policy-verdict:'.length) : text;
+	if (width < 27 && record.eventType === eventType.policyVerdict && record.l7Protocol === '') {
+		return `pv:${policyMatchTypeText(record.policyMatchType)} ${shortDirectionNames[record.trafficDirection] ?? '?'}`;
+	}
+
+	return typeText(record);
 }
 
 /** hubble's TYPE column for a record (DNS rows lack the observation source the record does not keep). */
@@ -91,6 +102,55 @@ export function verdictText(record: FlowRecord): {text: string; tone: VerdictTon
 
 export function policyLabel(policy: PolicyRecord): string {
 	return escapeForTerminal(policy.name);
+}
+
+const direction = {ingress: 1, egress: 2} as const;
+
+/**
+The POLICIES cell of a flows-pane row. First the side that decided the row: a policy verdict's own
+`*_allowed_by`/`*_denied_by` (its TYPE says the direction, so the names stand alone), otherwise the side of
+its connection in the row's traffic direction (or a denied side). With `both`, the other side of the
+connection follows: `out allow-frontend-egress · in allow-frontend-l7`.
+*/
+export function policyCellText(record: FlowRecord, attribution: ConnectionAttribution | undefined, form: PolicyForm): string {
+	const sides: Array<{label: string; text: string}> = [];
+	const sideText = (value: ConnectionAttribution['ingress']) =>
+		value ? value.policies.map(policy => policyLabel(policy)).join(',') || (value.isAllowed ? '(unattributed)' : '(default deny)') : undefined;
+	const add = (label: string, text: string | undefined) => {
+		if (text !== undefined && !sides.some(side => side.label === label)) {
+			sides.push({label, text});
+		}
+	};
+
+	if (record.eventType === eventType.policyVerdict && record.l7Protocol === '') {
+		const isIngress = record.trafficDirection === direction.ingress;
+		const own = isIngress ? [...record.ingressAllowedBy, ...record.ingressDeniedBy] : [...record.egressAllowedBy, ...record.egressDeniedBy];
+		const isDenied = verdictText(record).tone === 'denied';
+		add(isIngress ? 'in' : 'out', own.map(policy => policyLabel(policy)).join(',') || (isDenied ? '(default deny)' : '(unattributed)'));
+	} else if (attribution) {
+		const order =
+			record.trafficDirection === direction.ingress
+				? (['ingress', 'egress'] as const)
+				: record.trafficDirection === direction.egress
+					? (['egress', 'ingress'] as const)
+					: attribution.egress && !attribution.egress.isAllowed
+						? (['egress', 'ingress'] as const)
+						: (['ingress', 'egress'] as const);
+		for (const side of order) {
+			add(side === 'ingress' ? 'in' : 'out', sideText(attribution[side]));
+		}
+	}
+
+	if (attribution) {
+		add('in', sideText(attribution.ingress));
+		add('out', sideText(attribution.egress));
+	}
+
+	if (sides.length === 0) {
+		return '';
+	}
+
+	return form === 'deciding' ? sides[0]!.text : sides.map(side => `${side.label} ${side.text}`).join(' · ');
 }
 
 /**

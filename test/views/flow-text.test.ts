@@ -4,8 +4,8 @@ import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
 import {flowTypeText} from '../../src/printer/flow-columns.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
 import {computeLayout} from '../../src/views/layout.js';
-import {attributionText, endpointText, fit, sparkline, typeText, typeTextFor} from '../../src/views/flow-text.js';
-import {makeFlow, makePolicy, makePolicyVerdict, response, world} from '../fixtures/flows.js';
+import {attributionText, endpointText, fit, policyCellText, sparkline, typeText, typeTextFor} from '../../src/views/flow-text.js';
+import {makeFlow, makeHttpRequest, makePolicy, makePolicyVerdict, response, world} from '../fixtures/flows.js';
 import {captureLines, captureNames} from '../helpers/real-flows.js';
 
 const lists = new RecordLists();
@@ -30,10 +30,11 @@ describe('flows-pane text', () => {
 		expect(checked).toBeGreaterThan(800);
 	});
 
-	test('narrow TYPE columns shorten policy-verdict: to pv:', () => {
+	test('narrow TYPE columns shorten policy-verdict:L3-L4 EGRESS to pv:L3-L4 out', () => {
 		const record = recordOf(makePolicyVerdict({traffic_direction: 'EGRESS', policy_match_type: 2}));
 		expect(typeTextFor(record, 27)).toBe('policy-verdict:L3-L4 EGRESS');
-		expect(typeTextFor(record, 16)).toBe('pv:L3-L4 EGRESS');
+		expect(typeTextFor(record, 13)).toBe('pv:L3-L4 out');
+		expect(typeTextFor(recordOf(makePolicyVerdict({traffic_direction: 'INGRESS', policy_match_type: 4})), 13)).toBe('pv:all in');
 	});
 
 	test('endpoints read as namespace/pod:port, or DNS name, or reserved identity and IP', () => {
@@ -57,16 +58,65 @@ describe('flows-pane text', () => {
 		expect(makePolicy('x').name).toBe('x');
 	});
 
+	describe('the POLICIES cell: the deciding policy first, whole', () => {
+		const l7 = {name: 'allow-frontend-l7', namespace: 'shop', kind: 'CiliumNetworkPolicy'};
+		const egress = {name: 'allow-frontend-egress', namespace: 'shop', kind: 'CiliumNetworkPolicy'};
+		const connection = {
+			ingress: {verdict: 5, policies: [l7], isAllowed: true, policyMatchType: 2},
+			egress: {verdict: 1, policies: [egress], isAllowed: true, policyMatchType: 2},
+		};
+
+		test('a policy verdict names its own policies first, the other side after it', () => {
+			const verdict = recordOf(
+				makePolicyVerdict({traffic_direction: 'EGRESS', verdict: 'FORWARDED', egress_allowed_by: [makePolicy('allow-frontend-egress')]}),
+			);
+			expect(policyCellText(verdict, connection, 'deciding')).toBe('allow-frontend-egress');
+			expect(policyCellText(verdict, connection, 'both')).toBe('out allow-frontend-egress · in allow-frontend-l7');
+			expect(policyCellText(verdict, undefined, 'both')).toBe('out allow-frontend-egress');
+		});
+
+		test('a default-deny verdict names no policy and says so', () => {
+			const denied = recordOf(makePolicyVerdict({traffic_direction: 'EGRESS', verdict: 'DROPPED', policy_match_type: 0}));
+			expect(policyCellText(denied, undefined, 'deciding')).toBe('(default deny)');
+		});
+
+		test('other rows take the side of their traffic direction from the connection', () => {
+			const request = recordOf(makeHttpRequest({traffic_direction: 'INGRESS'}));
+			expect(policyCellText(request, connection, 'deciding')).toBe('allow-frontend-l7');
+			expect(policyCellText(request, connection, 'both')).toBe('in allow-frontend-l7 · out allow-frontend-egress');
+			const denied = {...connection, egress: {verdict: 2, policies: [], isAllowed: false, policyMatchType: 0}};
+			const trace = recordOf(makeFlow({traffic_direction: 'TRAFFIC_DIRECTION_UNKNOWN'}));
+			expect(policyCellText(trace, denied, 'deciding')).toBe('(default deny)');
+			expect(policyCellText(trace, undefined, 'deciding')).toBe('');
+		});
+	});
+
 	test('fit pads and cuts to the exact width; sparklines scale to the maximum', () => {
 		expect(fit('abc', 5)).toBe('abc  ');
 		expect(fit('abcdef', 4)).toBe('abc…');
 		expect(sparkline([0, 1, 2, 4])).toBe(' ▂▄█');
 	});
 
-	test.each([80, 100, 120, 160, 200])('flow columns add up to at most %i columns', columns => {
-		const {flowColumns: widths} = computeLayout(columns, 40);
-		const total = widths.time + widths.source + widths.destination + widths.type + widths.verdict + widths.policies + widths.summary + 8 + (widths.summary > 0 ? 1 : 0);
-		expect(total).toBeLessThanOrEqual(columns);
-		expect(widths.source).toBeGreaterThanOrEqual(12);
+	test.each([80, 90, 100, 119, 120, 140, 160, 180, 200, 300])('flow columns at %i columns: they fit, and the policy column comes first', columns => {
+		const {flowColumns: widths, policyForm} = computeLayout(columns, 40);
+		const separators = (widths.time > 0 ? 1 : 0) + ' → '.length + 3 + (widths.summary > 0 ? 1 : 0);
+		const total = widths.time + widths.source + widths.destination + widths.type + widths.verdict + widths.policies + widths.summary + separators;
+		expect(total).toBe(columns);
+		expect(widths.source).toBeGreaterThanOrEqual(13);
+		// A 25-character policy name (allow-frontend-to-backend) reads whole; from 120 columns both sides of the connection do.
+		expect(widths.policies).toBeGreaterThanOrEqual('allow-frontend-to-backend'.length);
+		expect(policyForm).toBe(columns >= 120 ? 'both' : 'deciding');
+		if (policyForm === 'both') {
+			expect(widths.policies).toBeGreaterThanOrEqual('in allow-frontend-l7 · out allow-frontend-egress'.length - 3);
+		}
+	});
+
+	test('the policies pane takes only the rows it has, and the flows pane the rest', () => {
+		const few = computeLayout(120, 40, 3);
+		const many = computeLayout(120, 40, 50);
+		expect(few.policyRows).toBe(3);
+		expect(many.policyRows).toBe(many.policyRowLimit);
+		expect(few.flowRows + few.policyRows).toBe(many.flowRows + many.policyRows);
+		expect(computeLayout(120, 40, 0).policyRows).toBe(1);
 	});
 });

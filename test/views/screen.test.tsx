@@ -176,7 +176,7 @@ describe('screens', () => {
 		expect(output).not.toContain('\u009B');
 		expect(output).not.toContain('\u0007');
 		expect(visible(output)).toContain('evil^[]0;pwned^G-pod');
-		expect(visible(output)).toContain('x^[]52;c;Y2xpcGJvYXJk^G.example.com');
+		expect(visible(output)).toContain('x^[]52;c;Y2xpcGJvYXJk^G.exa');
 		expect(visible(output)).toContain('http://a/^[[2J\\u{9b}31m');
 	});
 });

@@ -4,7 +4,7 @@ import type {Layout} from '../layout.js';
 import type {PaneProps} from './pane-props.js';
 import {Pane} from './pane.js';
 import type {VerdictTone} from '../../flow/verdict.js';
-import {attributionText, count, endpointText, fit, summaryText, timeText, typeTextFor, verdictText} from '../flow-text.js';
+import {count, endpointText, fit, policyCellText, summaryText, timeText, typeTextFor, verdictText} from '../flow-text.js';
 
 // The colours of hubble's printer: green allowed, red denied, yellow for the rest that has a verdict.
 const toneColors: Record<VerdictTone, string | undefined> = {allowed: 'green', denied: 'red', audit: 'yellow', traced: 'yellow', translated: 'yellow', other: undefined};
@@ -16,7 +16,7 @@ export function FlowsPane({frame, layout, isFocused, cursor, color}: PaneProps) 
 	const range = frame && frame.matchCount > 0 ? ` ${count(frame.firstRow + 1)}-${count(frame.firstRow + rows.length)} of ${count(frame.matchCount)}` : ' (no flows yet)';
 	// The title takes the TIME and SOURCE columns, so the other headings sit over their columns.
 	const heading =
-		fit(`${isFocused ? '▸' : ' '} FLOWS${range}`, columns.time + 1 + columns.source) +
+		fit(`${isFocused ? '▸' : ' '} FLOWS${range}`, (columns.time > 0 ? columns.time + 1 : 0) + columns.source) +
 		'   ' +
 		fit('DESTINATION', columns.destination) +
 		' ' +
@@ -24,7 +24,7 @@ export function FlowsPane({frame, layout, isFocused, cursor, color}: PaneProps) 
 		' ' +
 		fit('VERDICT', columns.verdict) +
 		' ' +
-		fit('POLICIES (connection)', columns.policies) +
+		fit(layout.policyForm === 'both' ? 'POLICIES (deciding first · connection)' : 'POLICY (deciding)', columns.policies) +
 		(columns.summary > 0 ? ' ' + fit('SUMMARY', columns.summary) : '');
 	return (
 		<Pane
@@ -52,8 +52,7 @@ function FlowLine({row, layout, isCursor, color}: {row: FlowRow; layout: Layout;
 
 	const verdict = verdictText(record);
 	const before =
-		fit(timeText(record, layout.withMilliseconds), columns.time) +
-		' ' +
+		(columns.time > 0 ? fit(timeText(record, layout.withMilliseconds), columns.time) + ' ' : '') +
 		fit(endpointText(record, 'source', columns.source), columns.source) +
 		' → ' +
 		fit(endpointText(record, 'destination', columns.destination), columns.destination) +
@@ -62,7 +61,7 @@ function FlowLine({row, layout, isCursor, color}: {row: FlowRow; layout: Layout;
 		' ';
 	const after =
 		' ' +
-		fit(attributionText(row.attribution) || ownPolicies(record), columns.policies) +
+		fit(policyCellText(record, row.attribution, layout.policyForm), columns.policies) +
 		(columns.summary > 0 ? ' ' + fit(summaryText(record), columns.summary) : '');
 	const tone = toneColors[verdict.tone];
 	return (
@@ -74,10 +73,4 @@ function FlowLine({row, layout, isCursor, color}: {row: FlowRow; layout: Layout;
 			{after}
 		</Text>
 	);
-}
-
-/** A flow without a known connection still shows the policies it carries itself. */
-function ownPolicies(record: NonNullable<FlowRow['record']>): string {
-	const names = [...record.ingressAllowedBy, ...record.egressAllowedBy, ...record.ingressDeniedBy, ...record.egressDeniedBy].map(policy => policy.name);
-	return names.join(',');
 }
