@@ -42,6 +42,10 @@ export default tseslint.config(
 		rules: forbid(['store', 'printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/filters is pure: it may import only src/flow (ARCHITECTURE.md).'),
 	},
 	{
+		files: ['src/policy/**'],
+		rules: forbid(['store', 'printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/policy is pure: it may import src/flow and src/filters; files and kubectl are read at the edge (ARCHITECTURE.md).'),
+	},
+	{
 		files: ['src/store/**'],
 		rules: forbid(['printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/store has no React, Ink or gRPC: it may import src/flow and src/filters (ARCHITECTURE.md).'),
 	},

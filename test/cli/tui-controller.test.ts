@@ -99,6 +99,32 @@ describe('the TUI controller', () => {
 		}
 	});
 
+	test('flows/s counts arrivals by the clock, whatever the flows\' own timestamps say', () => {
+		// The lab's flows are stamped 2026-11-22; they arrive years later, as a replayed capture's would.
+		let clock = Date.parse('2030-01-01T00:00:00Z');
+		const controller = new TuiControllerImpl({
+			capacity: 10_000,
+			fps: 10,
+			color: false,
+			decodeFlow: raw => decodeFullFlow(raw),
+			jsonLine: raw => JSON.stringify(decodeFlowsResponse(raw)),
+			writeTerminal: () => undefined,
+			exportDirectory: tmpdir(),
+			now: () => clock,
+		});
+		const frames: Frame[] = [];
+		controller.onFrame(frame => frames.push(frame));
+		controller.setView(view);
+		const arrivals = stages[0]!.filter(response => response.flow);
+		for (let second = 0; second < 3; second++) {
+			clock += 1000;
+			pushResponses(controller.store, arrivals);
+			controller.setView({...view, flowRows: 10 + second});
+		}
+
+		expect(frames.at(-1)!.flowsPerSecond).toBeCloseTo(arrivals.length, 5);
+	});
+
 	test('copy writes the flow\'s JSON to the terminal as an OSC 52 clipboard write', () => {
 		const terminal: string[] = [];
 		const {controller} = controllerWithLab(terminal);

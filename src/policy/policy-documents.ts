@@ -1,0 +1,99 @@
+/**
+Policy files as `kubectl apply -f` takes them: YAML or JSON, several documents separated by `---`, and
+`List` objects (what `kubectl get … -o yaml|json` writes) whose items are the policies. Each document
+becomes a LoadedPolicy, or a message saying why not; a bad document never stops the others. Parsing uses
+the `yaml` package (YAML 1.2, of which JSON is a subset).
+*/
+import {parseAllDocuments} from 'yaml';
+import {parsePolicyObject} from './policy-parser.js';
+import {policyKey, type LoadedPolicy} from './policy-model.js';
+
+/** A note about a file: which document (1-based), which field, and what. */
+export type PolicyMessage = {file: string; document?: number; path?: string; text: string};
+
+export type PolicyLoad = {policies: LoadedPolicy[]; messages: PolicyMessage[]};
+
+export function formatPolicyMessage(message: PolicyMessage): string {
+	const where = [message.file, message.document === undefined ? undefined : `document ${message.document}`, message.path || undefined].filter(Boolean).join(': ');
+	return `${where}: ${message.text}`;
+}
+
+/**
+The policies of one file's text. `defaultNamespace` is where a namespaced policy without one lands
+(kubectl's context namespace, `default` by default).
+*/
+export function loadPolicyText(text: string, file: string, defaultNamespace = 'default'): PolicyLoad {
+	const policies: LoadedPolicy[] = [];
+	const messages: PolicyMessage[] = [];
+	const documents = parseAllDocuments(text, {prettyErrors: false, strict: true, uniqueKeys: true});
+	const list = Array.isArray(documents) ? documents : [documents];
+	for (const [index, document] of list.entries()) {
+		const number = index + 1;
+		const note = (textOfNote: string, path?: string) => messages.push({file, document: number, ...(path ? {path} : {}), text: textOfNote});
+		if (document.errors.length > 0) {
+			note(`not valid YAML or JSON (${document.errors[0]!.message.split('\n')[0]}); document skipped`);
+			continue;
+		}
+
+		const value: unknown = document.toJS({maxAliasCount: 100});
+		if (value === null || value === undefined) {
+			continue;
+		}
+
+		if (typeof value !== 'object' || Array.isArray(value)) {
+			note('not a Kubernetes object (expected a mapping with apiVersion and kind); document skipped');
+			continue;
+		}
+
+		const object = value as Record<string, unknown>;
+		const items = isList(object) ? (object['items'] as unknown[]) : [object];
+		for (const [itemIndex, item] of items.entries()) {
+			const prefix = isList(object) ? `items[${itemIndex}]` : '';
+			const at = (path: string) => [prefix, path].filter(Boolean).join('.');
+			if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+				note('not a Kubernetes object; skipped', prefix || undefined);
+				continue;
+			}
+
+			const policy = parsePolicyObject(item as Record<string, unknown>, {file, document: number}, (path, textOfNote) => note(textOfNote, at(path)), defaultNamespace);
+			if (policy) {
+				policies.push(policy);
+			} else {
+				const kind = (item as Record<string, unknown>)['kind'];
+				if (typeof kind !== 'string' || !['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy'].includes(kind)) {
+					note(`kind ${typeof kind === 'string' ? kind : '(none)'} is not a network policy ztop evaluates (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy); skipped`, prefix || undefined);
+				}
+			}
+		}
+	}
+
+	return {policies, messages};
+}
+
+function isList(object: Record<string, unknown>): boolean {
+	return typeof object['kind'] === 'string' && object['kind'].endsWith('List') && Array.isArray(object['items']);
+}
+
+/**
+Policies from several files as the cluster would hold them after applying each file in turn: a policy
+with the kind, namespace and name of an earlier one replaces it (kubectl apply).
+*/
+export function mergePolicies(loads: readonly PolicyLoad[]): PolicyLoad {
+	const byKey = new Map<string, LoadedPolicy>();
+	const messages: PolicyMessage[] = [];
+	for (const load of loads) {
+		messages.push(...load.messages);
+		for (const policy of load.policies) {
+			const key = `${policy.name.kind}|${policyKey(policy.name)}`;
+			const earlier = byKey.get(key);
+			if (earlier) {
+				messages.push({file: policy.origin.file, document: policy.origin.document, text: `${policyKey(policy.name)} replaces the one in ${earlier.origin.file} (document ${earlier.origin.document}), as kubectl apply would`});
+				byKey.delete(key);
+			}
+
+			byKey.set(key, policy);
+		}
+	}
+
+	return {policies: [...byKey.values()], messages};
+}

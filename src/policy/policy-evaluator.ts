@@ -1,0 +1,431 @@
+/**
+What Cilium 1.17 decides for a flow, per direction, from a set of policies (cilium-policy.md §0, §2, §9,
+§10, §14): egress at the source pod, ingress at the destination pod. A direction is enforced when a rule
+selecting the pod has entries for it; then every entry whose peer and ports cover the flow is a candidate
+map key, and the datapath's choice among them (pkg/policy/mapstate.go Lookup) decides: any deny wins; else
+of the most specific identity key and the most specific any-identity key, a proxy redirect beats a plain
+allow, and the any-identity key wins only when its port is strictly more specific. No candidate: default
+deny. A redirected HTTP request or DNS query is then judged by the L7 rules of every entry that covers it
+(§7.3: an entry without L7 rules lets every request through). Hubble names the rules of the winning key.
+
+Compiling a set once and caching subject selection per label list keeps re-evaluating a full ring cheap.
+*/
+import {matchesLabelSelector} from '../filters/label-selector.js';
+import type {FlowRecord} from '../flow/flow-record.js';
+import type {Flow} from '../flow/flow.js';
+import {endpointFacts, type EndpointFacts} from './endpoint-facts.js';
+import {entityMatches} from './entities.js';
+import {dnsRuleMatches, fqdnPatternMatches, httpRuleMatches} from './l7-match.js';
+import {prefixContains} from './policy-parser.js';
+import {directions, policyKey, type Direction, type EndpointSelectorMatcher, type EntryOrigin, type LoadedPolicy, type PolicyEntry, type PolicyName, type PolicyRule} from './policy-model.js';
+import {coveringPortKey, specificity, type FlowPort, type PortKey} from './port-match.js';
+
+export type DirectionVerdict = 'allowed' | 'denied' | 'not-enforced' | 'not-local' | 'reply' | 'unknown';
+
+export type DenialReason = 'deny-rule' | 'default-deny' | 'l7';
+
+/** One direction's answer. */
+export type DirectionEvaluation = {
+	verdict: DirectionVerdict;
+	reason?: DenialReason;
+	/** The connection goes through the L7 proxy (the winning key is a redirect). */
+	proxy: boolean;
+	/** Every policy that on its own allows this direction, whatever else decides. */
+	by: PolicyName[];
+	/** What Hubble names in `*_allowed_by`/`*_denied_by`: the rules of the winning key (none for default deny). */
+	named: PolicyName[];
+	/** Hubble's policy_match_type of the winning key (0 none, 1 L3-Only, 2 L3-L4, 3 L4-Only, 4 all, 5 L3-Proto, 6 Proto-Only). */
+	matchType: number;
+	/** The rules behind the decision: the winning key's entries (or the deny entries, or the L7 rule). */
+	matched: EntryOrigin[];
+	/** The policies that select the endpoint in this direction (they put it in default deny). */
+	enforcedBy: PolicyName[];
+	/** Entries that cover the peer but not the port, or the port but not the peer: "almost" rules. */
+	near: Array<{origin: EntryOrigin; missing: 'peer' | 'port'}>;
+	/** Why the verdict is unknown. */
+	unknownBecause?: string;
+};
+
+export type FlowEvaluation = Record<Direction, DirectionEvaluation>;
+
+export type EvaluationInput = {
+	record: FlowRecord;
+	/** The full flow, for what the record does not keep (HTTP headers, the ICMP type); read only when a rule needs it. */
+	fullFlow?: () => Flow | undefined;
+};
+
+type Candidate = {
+	entry: PolicyEntry | undefined;
+	policy: PolicyName | undefined;
+	isDeny: boolean;
+	/** The entry's peer is the wildcard: an ID-0 key. */
+	isWildcard: boolean;
+	key: PortKey;
+	/** The port rule that covers the flow has L7 rules or TLS: the key redirects to the proxy. */
+	redirect: boolean;
+};
+
+type KeyGroup = {candidates: Candidate[]; isWildcard: boolean; key: PortKey; redirect: boolean};
+
+const matchType = {none: 0, l3Only: 1, l3L4: 2, l4Only: 3, all: 4, l3Proto: 5, protoOnly: 6} as const;
+
+export class PolicySet {
+	readonly rules: readonly PolicyRule[];
+	private readonly selectionCache = new WeakMap<readonly string[], Map<string, readonly PolicyRule[]>>();
+
+	/** The rules of every policy Cilium would import (rejected ones contribute nothing). */
+	constructor(readonly policies: readonly LoadedPolicy[]) {
+		this.rules = policies.filter(policy => policy.rejected === undefined).flatMap(policy => policy.rules);
+	}
+
+	evaluate(input: EvaluationInput): FlowEvaluation {
+		return {ingress: this.evaluateDirection(input, 'ingress'), egress: this.evaluateDirection(input, 'egress')};
+	}
+
+	evaluateDirection(input: EvaluationInput, direction: Direction): DirectionEvaluation {
+		const {record} = input;
+		const empty = (verdict: DirectionVerdict, extra: Partial<DirectionEvaluation> = {}): DirectionEvaluation => ({
+			verdict,
+			proxy: false,
+			by: [],
+			named: [],
+			matchType: 0,
+			matched: [],
+			enforcedBy: [],
+			near: [],
+			...extra,
+		});
+		const source = endpointFacts(record.sourceLabels, record.sourceIdentity, record.sourcePodName, record.sourceNamespace, record.sourceClusterName);
+		const destination = endpointFacts(record.destinationLabels, record.destinationIdentity, record.destinationPodName, record.destinationNamespace, record.destinationClusterName);
+		const [subject, peer] = direction === 'egress' ? [source, destination] : [destination, source];
+		if (!subject.isPod) {
+			return empty('not-local');
+		}
+
+		if (record.isReply === 1) {
+			// Replies of a tracked connection pass conntrack without a policy lookup.
+			return empty('reply');
+		}
+
+		if (subject.labels.length === 0) {
+			return empty('unknown', {unknownBecause: 'Hubble gave no labels for the endpoint, so ztop cannot tell which policies select it'});
+		}
+
+		const selecting = this.selecting(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels).filter(rule => rule[direction]);
+		if (selecting.length === 0) {
+			return empty('not-enforced');
+		}
+
+		const enforcedBy = uniquePolicies(selecting.map(rule => rule.policy));
+		const flowPort = flowPortOf(input);
+		const candidates: Candidate[] = [];
+		const near: DirectionEvaluation['near'] = [];
+		// Entries ztop cannot read, and which way they could turn the answer (fromRequires only narrows: a deny).
+		const unknown: Array<{reason: string; couldDeny: boolean}> = [];
+		for (const rule of selecting) {
+			for (const entry of rule[direction]!.entries) {
+				const peerMatch = matchPeer(entry, peer, subject, direction, record);
+				const port = coveringPortKey(entry.toPorts, entry.icmps, flowPort);
+				if (peerMatch === 'unknown' || entry.unsupported) {
+					if (port.key || port.named) {
+						unknown.push({reason: `${entry.unsupported ?? describePeer(entry)} cannot be evaluated from a flow`, couldDeny: entry.isDeny || entry.unsupported !== undefined});
+					}
+
+					continue;
+				}
+
+				if (port.icmpUnknown && peerMatch) {
+					unknown.push({reason: 'the flow does not say its ICMP type', couldDeny: entry.isDeny});
+					continue;
+				}
+
+				if (!port.key) {
+					if (peerMatch && port.named) {
+						unknown.push({reason: `named port "${port.named}" needs the pods' container ports`, couldDeny: entry.isDeny});
+					} else if (peerMatch && !entry.isDeny) {
+						near.push({origin: entry.origin, missing: 'port'});
+					}
+
+					continue;
+				}
+
+				if (!peerMatch) {
+					if (!entry.isDeny && entry.peer.kind !== 'wildcard') {
+						near.push({origin: entry.origin, missing: 'peer'});
+					}
+
+					continue;
+				}
+
+				candidates.push({
+					entry,
+					policy: rule.policy,
+					isDeny: entry.isDeny,
+					isWildcard: entry.peer.kind === 'wildcard' || (entry.peer.kind === 'entities' && entry.peer.entities.includes('all')),
+					key: port.key,
+					redirect: port.key.portRule?.l7 !== undefined,
+				});
+			}
+		}
+
+		// Every selecting rule with this direction turned default deny off: Cilium adds an allow-all without labels.
+		if (selecting.every(rule => !rule[direction]!.defaultDeny)) {
+			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: true, key: {specificity: specificity.any, blockStart: 0, isRange: false}, redirect: false});
+		}
+
+		// Host → local pod is always allowed in Kubernetes mode (allow-localhost-ingress), unless denied.
+		if (direction === 'ingress' && peer.labels.some(label => label.source === 'reserved' && label.key === 'host')) {
+			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: false, key: {specificity: specificity.any, blockStart: 0, isRange: false}, redirect: false});
+		}
+
+		const by = uniquePolicies(candidates.filter(candidate => !candidate.isDeny && candidate.policy && this.allowsOnItsOwn(candidate, candidates, input)).map(candidate => candidate.policy!));
+		const base = {by, enforcedBy, near};
+		const denies = candidates.filter(candidate => candidate.isDeny);
+		let result: DirectionEvaluation;
+		if (denies.length > 0) {
+			const group = mostSpecific(denies.filter(candidate => !candidate.isWildcard)) ?? mostSpecific(denies.filter(candidate => candidate.isWildcard))!;
+			result = {
+				...base,
+				verdict: 'denied',
+				reason: 'deny-rule',
+				proxy: false,
+				named: namesOf(group),
+				matchType: keyMatchType(group),
+				matched: origins(denies),
+			};
+		} else {
+			const allows = candidates.filter(candidate => !candidate.isDeny);
+			const l3 = mostSpecific(allows.filter(candidate => !candidate.isWildcard));
+			const l4 = mostSpecific(allows.filter(candidate => candidate.isWildcard));
+			const winner = l3 && l4 ? (l3.redirect !== l4.redirect ? (l3.redirect ? l3 : l4) : l4.key.specificity > l3.key.specificity ? l4 : l3) : (l3 ?? l4);
+			if (!winner) {
+				result = {...base, verdict: 'denied', reason: 'default-deny', proxy: false, named: [], matchType: matchType.none, matched: []};
+			} else {
+				result = {...base, verdict: 'allowed', proxy: winner.redirect, named: namesOf(winner), matchType: keyMatchType(winner), matched: origins(winner.candidates)};
+				if (winner.redirect) {
+					const l7 = judgeL7(allows, input);
+					if (l7.verdict === false) {
+						result = {...result, verdict: 'denied', reason: 'l7'};
+					} else if (l7.verdict === undefined) {
+						result = {...result, verdict: 'unknown', unknownBecause: l7.reason};
+					} else if (l7.rules.length > 0) {
+						result = {...result, matched: l7.rules};
+					}
+				}
+			}
+		}
+
+		// An entry ztop cannot read decides only if it could turn the answer: a deny against an allow, an allow against a denial.
+		const turning = unknown.find(item => (result.verdict === 'allowed' ? item.couldDeny : result.verdict === 'denied' && result.reason !== 'deny-rule' && !item.couldDeny));
+		if (turning) {
+			return {...result, verdict: 'unknown', unknownBecause: turning.reason};
+		}
+
+		return result;
+	}
+
+	/** The rules selecting the subject (cached per label list: one identity, one answer). */
+	private selecting(subject: EndpointFacts, labels: readonly string[]): readonly PolicyRule[] {
+		let byKey = this.selectionCache.get(labels);
+		if (!byKey) {
+			byKey = new Map();
+			this.selectionCache.set(labels, byKey);
+		}
+
+		const key = String(subject.identity);
+		let rules = byKey.get(key);
+		if (!rules) {
+			rules = this.rules.filter(rule => rule.subject !== undefined && matchesSelector(rule.subject, subject));
+			byKey.set(key, rules);
+		}
+
+		return rules;
+	}
+
+	/** Whether this allow would let the flow through were its policy the only one (L7 judged by its own rules). */
+	private allowsOnItsOwn(candidate: Candidate, all: readonly Candidate[], input: EvaluationInput): boolean {
+		const own = all.filter(other => !other.isDeny && other.policy && policyKey(other.policy) === policyKey(candidate.policy!));
+		const redirects = own.some(other => other.redirect);
+		if (!redirects) {
+			return true;
+		}
+
+		return judgeL7(own, input).verdict !== false;
+	}
+}
+
+function matchesSelector(selector: EndpointSelectorMatcher, facts: EndpointFacts): boolean {
+	return matchesLabelSelector(selector.requirements, facts.labels);
+}
+
+/** true / false, or 'unknown' for peers ztop cannot read from a flow. */
+function matchPeer(entry: PolicyEntry, peer: EndpointFacts, subject: EndpointFacts, direction: Direction, record: FlowRecord): boolean | 'unknown' {
+	const {peer: selector} = entry;
+	switch (selector.kind) {
+		case 'wildcard': {
+			return true;
+		}
+
+		case 'endpoints': {
+			return selector.selectors.some(item => matchesSelector(item, peer));
+		}
+
+		case 'entities': {
+			return selector.entities.some(entity => entityMatches(entity, peer, subject.cluster));
+		}
+
+		case 'cidr': {
+			// CIDR rules only see identities outside the cluster (world, CIDR and FQDN identities).
+			if (!peer.isWorldLike) {
+				return false;
+			}
+
+			const ip = direction === 'egress' ? record.destinationIp : record.sourceIp;
+			return selector.cidrs.some(cidr => prefixContains(cidr.cidr, ip) && !cidr.except.some(except => prefixContains(except, ip)));
+		}
+
+		case 'fqdn': {
+			// toFQDNs selects the IPs the DNS proxy learned for the names; Hubble names them in destination_names.
+			if (!peer.isWorldLike || direction !== 'egress') {
+				return false;
+			}
+
+			return record.destinationNames.some(name =>
+				selector.selectors.some(item => (item.matchName !== undefined ? dnsRuleMatches({matchName: item.matchName}, name) : fqdnPatternMatches(item.matchPattern ?? '', name.toLowerCase().endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`))),
+			);
+		}
+
+		case 'unsupported': {
+			return 'unknown';
+		}
+	}
+}
+
+function describePeer(entry: PolicyEntry): string {
+	return entry.peer.kind === 'unsupported' ? entry.peer.what : entry.origin.text;
+}
+
+function flowPortOf(input: EvaluationInput): FlowPort {
+	const {record} = input;
+	if (record.protocol === 'ICMPv4' || record.protocol === 'ICMPv6') {
+		const flow = input.fullFlow?.();
+		const icmp = record.protocol === 'ICMPv4' ? flow?.l4?.ICMPv4 : flow?.l4?.ICMPv6;
+		return {protocol: record.protocol, port: 0, ...(icmp ? {icmpType: icmp.type ?? 0} : {})};
+	}
+
+	return {protocol: record.protocol, port: record.destinationPort};
+}
+
+/** The candidates of the most specific key among `candidates`, merged as Cilium merges one key's rules. */
+function mostSpecific(candidates: readonly Candidate[]): KeyGroup | undefined {
+	let best: Candidate | undefined;
+	for (const candidate of candidates) {
+		if (!best || candidate.key.specificity > best.key.specificity) {
+			best = candidate;
+		}
+	}
+
+	if (!best) {
+		return undefined;
+	}
+
+	const same = candidates.filter(candidate => candidate.key.specificity === best.key.specificity && candidate.key.blockStart === best.key.blockStart);
+	return {candidates: same, isWildcard: best.isWildcard, key: best.key, redirect: same.some(candidate => candidate.redirect)};
+}
+
+function keyMatchType(group: KeyGroup): number {
+	const {key} = group;
+	if (group.isWildcard) {
+		return key.specificity === specificity.any ? matchType.all : key.specificity === specificity.protocolOnly ? matchType.protoOnly : matchType.l4Only;
+	}
+
+	return key.specificity === specificity.any ? matchType.l3Only : key.specificity === specificity.protocolOnly ? matchType.l3Proto : matchType.l3L4;
+}
+
+/**
+The names Hubble shows for a key (pkg/policy/correlation, 1.17): its rules' policies, but none for an
+L3-Proto key or a port range block (the exact-port lookup misses both), and none for synthetic entries.
+*/
+function namesOf(group: KeyGroup): PolicyName[] {
+	if (keyMatchType(group) === matchType.l3Proto || group.key.isRange) {
+		return [];
+	}
+
+	return uniquePolicies(group.candidates.flatMap(candidate => (candidate.policy ? [candidate.policy] : [])));
+}
+
+function origins(candidates: readonly Candidate[]): EntryOrigin[] {
+	return candidates.flatMap(candidate => (candidate.entry ? [candidate.entry.origin] : []));
+}
+
+function uniquePolicies(policies: readonly PolicyName[]): PolicyName[] {
+	const seen = new Map<string, PolicyName>();
+	for (const policy of policies) {
+		seen.set(policyKey(policy), policy);
+	}
+
+	return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, policy]) => policy);
+}
+
+/**
+An HTTP request or DNS query on a redirected connection. HTTP: allowed when some allow covering the peer
+either has no HTTP rules for the flow (an L3-only allow, or a port without L7 rules) or has a rule that
+matches (Envoy checks the port's rules and the wildcard-port rules, §7.3). DNS: when a rule on the port
+itself has no DNS rules or one that matches the name (§7.4). Other flows are not judged.
+*/
+function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict: boolean | undefined; rules: EntryOrigin[]; reason?: string} {
+	const {record} = input;
+	const isRequest = record.l7Type === 1;
+	if (isRequest && record.l7Protocol === 'http') {
+		let unknownReason: string | undefined;
+		const rules: EntryOrigin[] = [];
+		for (const candidate of allows) {
+			const l7 = candidate.key.portRule?.l7;
+			if (!l7 || (!l7.http && !l7.other)) {
+				return {verdict: true, rules: candidate.entry ? [candidate.entry.origin] : []};
+			}
+
+			if (l7.other) {
+				unknownReason = `${l7.other} rules cannot be judged from a flow`;
+				continue;
+			}
+
+			for (const rule of l7.http ?? []) {
+				const matches = httpRuleMatches(rule, {
+					method: record.httpMethod,
+					url: record.httpUrl,
+					headers: () => input.fullFlow?.()?.l7?.http?.headers?.map(header => ({key: header.key ?? '', value: header.value ?? ''})),
+				});
+				if (matches === true) {
+					rules.push(candidate.entry!.origin);
+					return {verdict: true, rules};
+				}
+
+				if (matches === undefined) {
+					unknownReason = 'an HTTP header rule needs the request headers, which the flow does not carry';
+				}
+			}
+		}
+
+		return unknownReason ? {verdict: undefined, rules: [], reason: unknownReason} : {verdict: false, rules: []};
+	}
+
+	if (isRequest && record.l7Protocol === 'dns') {
+		for (const candidate of allows) {
+			if (candidate.key.specificity !== specificity.exactPort) {
+				continue;
+			}
+
+			const dns = candidate.key.portRule?.l7?.dns;
+			if (!dns || dns.some(rule => dnsRuleMatches(rule, record.dnsQuery))) {
+				return {verdict: true, rules: candidate.entry ? [candidate.entry.origin] : []};
+			}
+		}
+
+		return {verdict: false, rules: []};
+	}
+
+	return {verdict: true, rules: []};
+}
+
+export {directions};
