@@ -60,6 +60,10 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	kubeconfig: {type: 'string'},
 	kubeNamespace: {type: 'string'},
 	demo: {type: 'boolean'},
+	// Policies
+	policies: {type: 'string', isMultiple: true},
+	whatIfApply: {type: 'string', isMultiple: true},
+	whatIfDelete: {type: 'string', isMultiple: true},
 	// The TUI
 	buffer: {type: 'number', range: wholeNumber(100, 10_000_000)},
 	fps: {type: 'number', range: wholeNumber(1, 60)},

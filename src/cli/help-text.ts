@@ -71,6 +71,18 @@ export const helpText = `
     --demo [SCENARIO]       Start the built-in demo relay (zero-trust or starwars) and follow it;
                             --seed N, --stage-seconds N
 
+  Policies (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy; Cilium 1.17's semantics)
+    --policies PATH         The policies in force: YAML/JSON files or directories (repeatable);
+                            'cluster' reads them with kubectl (--kube-context, --kubeconfig);
+                            'demo' is the demo's current stage (with --demo)
+    --what-if-apply PATH    Also apply these files, as kubectl apply would (repeatable)
+    --what-if-delete REF    Also delete [cnp|ccnp|netpol/][NAMESPACE/]NAME (repeatable)
+    -o what-if              Connections whose verdict would change: breaks, then fixes
+    -o what-if-json         Per flow: {"uuid","now","change","egress","ingress"}, each direction
+                            {"verdict","by","reason","proxy"}; change compares the candidate set with
+                            --policies, or with what Hubble observed when only one set is given
+    Policies Cilium would reject are reported with its reason and ignored, as the agent does.
+
   TUI
     --buffer N              Flows kept for listing and filtering (default 100000; tallies count all)
     --fps N                 Frames per second (default 10; lower it on slow links)

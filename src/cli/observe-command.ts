@@ -11,6 +11,9 @@ import {FilterError} from '../filters/filter-error.js';
 import {compileCaptureFilterLists, compileFilterLists} from '../filters/flow-filter-match.js';
 import {buildFilterLists, type FilterLists} from '../filters/observe-flags.js';
 import {parseTimeBound} from '../filters/time-bound.js';
+import {PolicySet} from '../policy/policy-evaluator.js';
+import type {LoadedPolicy} from '../policy/policy-model.js';
+import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
 import {colorsOff, resolveColors, type ColorChoice} from '../printer/colors.js';
 import {FlowSubscription} from '../stream/flow-subscription.js';
 import {hubbleSchema} from '../stream/hubble-schema.js';
@@ -25,7 +28,8 @@ import {parseCommandLine} from './parse-flags.js';
 import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
 import {helpText} from './help-text.js';
 import {BufferedSink} from './output-sink.js';
-import {createOutputTarget, outputFormats, type OutputTarget} from './output-target.js';
+import {createOutputTarget, outputFormats, type OutputTarget, type WhatIfSets} from './output-target.js';
+import {readPolicySources} from './policy-sources.js';
 import {runTui, tuiNumbers} from './tui-command.js';
 import {RunError, UsageError} from './usage-error.js';
 
@@ -72,7 +76,13 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 
 	const format = outputFormats[String(flags['output'])];
 	if (!format) {
-		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally or tally-json`);
+		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally, tally-json, what-if or what-if-json`);
+	}
+
+	const isWhatIf = format === 'what-if' || format === 'what-if-json';
+	const hasPolicyFlags = ['policies', 'whatIfApply', 'whatIfDelete'].some(name => ((flags[name] as string[] | undefined) ?? []).length > 0);
+	if (isWhatIf && ((flags['policies'] as string[] | undefined) ?? []).length === 0 && ((flags['whatIfApply'] as string[] | undefined) ?? []).length === 0) {
+		throw new UsageError(`-o ${String(flags['output'])} evaluates policies: give --policies PATH|cluster (the baseline) and/or --what-if-apply PATH`);
 	}
 
 	const colorChoice = String(flags['color']);
@@ -109,6 +119,11 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 	}
 
 	const sink = new BufferedSink(process.stdout, process.stderr);
+	const whatIf = isWhatIf || hasPolicyFlags ? await whatIfSets(flags, text => sink.stderr(diagnostic(`policies: ${text}`))) : undefined;
+	if (hasPolicyFlags && !isWhatIf) {
+		sink.stderr(diagnostic(`--policies and --what-if-* only change -o what-if, -o what-if-json and the TUI; -o ${String(flags['output'])} prints flows as hubble does`));
+	}
+
 	const output = createOutputTarget(
 		format,
 		{
@@ -116,6 +131,7 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 			showNodeName: flags['printNodeName'] === true,
 			ipTranslation: flags['ipTranslation'] !== false && flags['numeric'] !== true,
 			debug: flags['debug'] === true,
+			...(whatIf ? {whatIf} : {}),
 		},
 		sink,
 	);
@@ -128,6 +144,20 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 	output.finish();
 	await sink.flush();
 	return 0;
+}
+
+/** The candidate set (baseline with --what-if-* applied) and the baseline, when --policies gives one. */
+async function whatIfSets(flags: Flags, notice: (text: string) => void): Promise<WhatIfSets> {
+	const sources = await readPolicySources(flags, notice);
+	const baseline = sources.baseline ?? [];
+	let candidate: LoadedPolicy[];
+	try {
+		candidate = candidatePolicies(baseline, sources.apply, sources.deletions);
+	} catch (error) {
+		throw error instanceof WhatIfError ? new UsageError(error.message) : error;
+	}
+
+	return {candidate: new PolicySet(candidate), ...(sources.baseline && sources.hasWhatIf ? {baseline: new PolicySet(baseline)} : {})};
 }
 
 async function readCaptureFile(inputFile: string, selection: CaptureSelection, output: OutputTarget, sink: BufferedSink): Promise<void> {

@@ -3,10 +3,15 @@ import type {GetFlowsResponse} from '../flow/flow.js';
 import type {Colors} from '../printer/colors.js';
 import {ResponsePrinter, type OutputFormat} from '../printer/response-printer.js';
 import {formatTallyTable} from '../printer/tally-table.js';
+import {dropReasonNames} from '../flow/drop-reason.js';
+import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
+import type {PolicySet} from '../policy/policy-evaluator.js';
+import {changeBetween, observedPassages, passages} from '../policy/what-if.js';
+import {WhatIfTable, whatIfJsonLine} from '../printer/what-if-printer.js';
 import {PolicyTally} from '../store/policy-tally.js';
 import type {BufferedSink} from './output-sink.js';
 
-export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json';
+export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json';
 
 export const outputFormats: Record<string, HeadlessFormat> = {
 	compact: 'compact',
@@ -17,7 +22,15 @@ export const outputFormats: Record<string, HeadlessFormat> = {
 	jsonpb: 'jsonpb',
 	tally: 'tally',
 	'tally-json': 'tally-json',
+	'what-if': 'what-if',
+	'what-if-json': 'what-if-json',
 };
+
+/**
+The policy sets of `-o what-if` and `-o what-if-json`: the candidate, and the baseline it is compared with
+(without one, the candidate is compared with what Hubble observed).
+*/
+export type WhatIfSets = {candidate: PolicySet; baseline?: PolicySet};
 
 export type OutputTarget = {
 	write(response: GetFlowsResponse): void;
@@ -27,9 +40,13 @@ export type OutputTarget = {
 
 export function createOutputTarget(
 	format: HeadlessFormat,
-	options: {colors: Colors; showNodeName: boolean; ipTranslation: boolean; debug: boolean},
+	options: {colors: Colors; showNodeName: boolean; ipTranslation: boolean; debug: boolean; whatIf?: WhatIfSets},
 	sink: BufferedSink,
 ): OutputTarget {
+	if (format === 'what-if' || format === 'what-if-json') {
+		return whatIfTarget(format, options.whatIf!, sink);
+	}
+
 	if (format === 'tally' || format === 'tally-json') {
 		const tally = new PolicyTally();
 		return {
@@ -43,4 +60,32 @@ export function createOutputTarget(
 
 	const printer = new ResponsePrinter({format, ...options}, sink);
 	return {write: response => printer.write(response), finish: () => printer.close()};
+}
+
+function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink: BufferedSink): OutputTarget {
+	const lists = new RecordLists();
+	const table = new WhatIfTable();
+	return {
+		write(response) {
+			const record = toFlowRecord(response, lists, dropReasonNames);
+			if (!record) {
+				return;
+			}
+
+			const input = {record, fullFlow: () => response.flow};
+			const after = sets.candidate.evaluate(input);
+			const before = sets.baseline ? passages(sets.baseline.evaluate(input)) : observedPassages(record);
+			const change = changeBetween(before, passages(after));
+			if (format === 'what-if-json') {
+				sink.stdout(whatIfJsonLine(record, change, after));
+			} else {
+				table.add(record, change, before, after);
+			}
+		},
+		finish() {
+			if (format === 'what-if') {
+				sink.stdout(table.format());
+			}
+		},
+	};
 }

@@ -17,7 +17,7 @@ import {endpointFacts, type EndpointFacts} from './endpoint-facts.js';
 import {entityMatches} from './entities.js';
 import {dnsRuleMatches, fqdnPatternMatches, httpRuleMatches} from './l7-match.js';
 import {prefixContains} from './policy-parser.js';
-import {directions, policyKey, type Direction, type EndpointSelectorMatcher, type EntryOrigin, type LoadedPolicy, type PolicyEntry, type PolicyName, type PolicyRule} from './policy-model.js';
+import {policyKey, type Direction, type EndpointSelectorMatcher, type EntryOrigin, type LoadedPolicy, type PolicyEntry, type PolicyName, type PolicyRule} from './policy-model.js';
 import {coveringPortKey, specificity, type FlowPort, type PortKey} from './port-match.js';
 
 export type DirectionVerdict = 'allowed' | 'denied' | 'not-enforced' | 'not-local' | 'reply' | 'unknown';
@@ -427,5 +427,3 @@ function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict
 
 	return {verdict: true, rules: []};
 }
-
-export {directions};

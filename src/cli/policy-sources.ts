@@ -1,0 +1,139 @@
+/**
+Where policies come from (the edge: files and kubectl; src/policy only parses): `--policies PATH` for files
+and directories of YAML/JSON (a directory's *.yaml, *.yml and *.json files, not its subdirectories, as
+`kubectl apply -f DIR` reads them), `--policies cluster` for what is applied now (`kubectl get
+cnp,ccnp,netpol -A -o json`, with --kube-context/--kubeconfig), `--policies demo` for the demo's current
+stage. Notes about the files go to `notice`, each through the one escaping function.
+*/
+import {spawn} from 'node:child_process';
+import {readFileSync, readdirSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {formatPolicyMessage, loadPolicyText, mergePolicies, type PolicyLoad} from '../policy/policy-documents.js';
+import {policyKey, type LoadedPolicy} from '../policy/policy-model.js';
+import {RunError, UsageError} from './usage-error.js';
+
+type Flags = Record<string, unknown>;
+
+const policyExtensions = new Set(['.yaml', '.yml', '.json']);
+
+/** The policy files a path stands for, in name order for a directory. */
+function policyFiles(source: string): string[] {
+	let info;
+	try {
+		info = statSync(source);
+	} catch (error) {
+		throw new RunError(`cannot read policies from ${source}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`);
+	}
+
+	if (!info.isDirectory()) {
+		return [source];
+	}
+
+	const files = readdirSync(source)
+		.filter(name => policyExtensions.has(path.extname(name).toLowerCase()))
+		.sort()
+		.map(name => path.join(source, name));
+	if (files.length === 0) {
+		throw new RunError(`no policy files (*.yaml, *.yml, *.json) in ${source}`);
+	}
+
+	return files;
+}
+
+export function loadPolicyFile(file: string): PolicyLoad {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new RunError(`cannot read ${file}: ${(error as Error).message}`);
+	}
+
+	return loadPolicyText(text, file);
+}
+
+/** `kubectl get` of every policy kind, as JSON; the cluster without Cilium's CRDs still gives its NetworkPolicies. */
+export async function loadClusterPolicies(flags: Flags): Promise<PolicyLoad> {
+	const common = [
+		...(typeof flags['kubeContext'] === 'string' ? ['--context', flags['kubeContext']] : []),
+		...(typeof flags['kubeconfig'] === 'string' ? ['--kubeconfig', flags['kubeconfig']] : []),
+	];
+	const kinds = ['ciliumnetworkpolicies.cilium.io', 'ciliumclusterwidenetworkpolicies.cilium.io', 'networkpolicies.networking.k8s.io'];
+	const output = await runKubectl([...common, 'get', kinds.join(','), '--all-namespaces', '--output', 'json']);
+	return loadPolicyText(output, 'cluster');
+}
+
+function runKubectl(arguments_: string[]): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn('kubectl', arguments_, {stdio: ['ignore', 'pipe', 'pipe']});
+		let output = '';
+		let errors = '';
+		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+		child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+		child.on('error', (error: NodeJS.ErrnoException) =>
+			reject(new RunError(error.code === 'ENOENT' ? '--policies cluster needs kubectl, and it is not on PATH; or pass policy files: --policies DIR' : `cannot run kubectl: ${error.message}`)),
+		);
+		child.on('close', code => {
+			if (code === 0) {
+				resolve(output);
+			} else if (/doesn't have a resource type/.test(errors)) {
+				reject(new RunError(`the cluster has no Cilium policy CRDs (is Cilium installed?) [${errors.trim().split('\n')[0]}]`));
+			} else if (/connection refused|no such host|Unable to connect to the server|i\/o timeout/.test(errors)) {
+				reject(new RunError(`kubectl cannot reach the Kubernetes API server; check your kubeconfig, --kubeconfig or --kube-context. [${errors.trim().split('\n')[0]}]`));
+			} else {
+				reject(new RunError(`kubectl get of the cluster's policies failed (code ${code}): ${errors.trim() || output.trim()}`));
+			}
+		});
+	});
+}
+
+export type PolicySources = {
+	/** The cluster as it is (`--policies`), or undefined without the flag. */
+	baseline?: LoadedPolicy[];
+	/** `--what-if-apply` files. */
+	apply: LoadedPolicy[];
+	deletions: string[];
+	hasWhatIf: boolean;
+};
+
+/**
+Reads --policies, --what-if-apply and --what-if-delete. `demoPolicies` gives the demo's current stage for
+`--policies demo`. Notes (skipped kinds, unknown fields, rejected policies) go to `notice`.
+*/
+export async function readPolicySources(flags: Flags, notice: (text: string) => void, demoPolicies?: () => PolicyLoad): Promise<PolicySources> {
+	const list = (name: string) => (flags[name] as string[] | undefined) ?? [];
+	const sources = list('policies');
+	const applies = list('whatIfApply');
+	const deletions = list('whatIfDelete');
+	const loads: PolicyLoad[] = [];
+	for (const source of sources) {
+		if (source === 'cluster') {
+			loads.push(await loadClusterPolicies(flags));
+		} else if (source === 'demo') {
+			if (!demoPolicies) {
+				throw new UsageError('--policies demo reads the demo relay\'s current stage; it goes with --demo');
+			}
+
+			loads.push(demoPolicies());
+		} else {
+			loads.push(...policyFiles(source).map(file => loadPolicyFile(file)));
+		}
+	}
+
+	const baseline = sources.length > 0 ? report(mergePolicies(loads), notice) : undefined;
+	const apply = report(mergePolicies(applies.flatMap(source => policyFiles(source).map(file => loadPolicyFile(file)))), notice);
+	return {...(baseline ? {baseline} : {}), apply, deletions, hasWhatIf: applies.length > 0 || deletions.length > 0};
+}
+
+function report(load: PolicyLoad, notice: (text: string) => void): LoadedPolicy[] {
+	for (const message of load.messages) {
+		notice(formatPolicyMessage(message));
+	}
+
+	for (const policy of load.policies) {
+		if (policy.rejected !== undefined) {
+			notice(`${policy.origin.file}: document ${policy.origin.document}: ${policy.name.kind} ${policyKey(policy.name)} is rejected by Cilium (${policy.rejected}); the agent ignores it, and so does ztop`);
+		}
+	}
+
+	return load.policies;
+}
