@@ -1,3 +1,4 @@
+import {availableParallelism} from 'node:os';
 import {defineConfig} from 'vitest/config';
 
 // Tests that start processes (ztop, the demo relay, kubectl, tmux) take seconds each on a slow,
@@ -10,6 +11,9 @@ const integrationTimeout = 120_000;
 export default defineConfig({
 	test: {
 		pool: 'forks',
+		// Most integration time is spent waiting on other processes (ztop, relays, tmux), so two files run at
+		// once even on a 2-vCPU machine, where vitest's default would run them one after another.
+		maxWorkers: Math.max(2, availableParallelism() - 1),
 		projects: [
 			{
 				extends: true,

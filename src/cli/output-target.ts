@@ -6,8 +6,8 @@ import {formatTallyTable} from '../printer/tally-table.js';
 import {dropReasonNames} from '../flow/drop-reason.js';
 import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
 import type {PolicySet} from '../policy/policy-evaluator.js';
-import {changeBetween, observedPassages, passages} from '../policy/what-if.js';
-import {WhatIfTable, whatIfJsonLine} from '../printer/what-if-printer.js';
+import {ConnectionChanges, observedPassages, passages} from '../policy/what-if.js';
+import {formatWhatIfTable, whatIfJsonLine} from '../printer/what-if-printer.js';
 import {PolicyTally} from '../store/policy-tally.js';
 import type {BufferedSink} from './output-sink.js';
 
@@ -64,7 +64,7 @@ export function createOutputTarget(
 
 function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink: BufferedSink): OutputTarget {
 	const lists = new RecordLists();
-	const table = new WhatIfTable();
+	const changes = new ConnectionChanges();
 	return {
 		write(response) {
 			const record = toFlowRecord(response, lists, dropReasonNames);
@@ -75,16 +75,14 @@ function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink
 			const input = {record, fullFlow: () => response.flow};
 			const after = sets.candidate.evaluate(input);
 			const before = sets.baseline ? passages(sets.baseline.evaluate(input)) : observedPassages(record);
-			const change = changeBetween(before, passages(after));
+			const change = changes.add(record, before, after);
 			if (format === 'what-if-json') {
 				sink.stdout(whatIfJsonLine(record, change, after));
-			} else {
-				table.add(record, change, before, after);
 			}
 		},
 		finish() {
 			if (format === 'what-if') {
-				sink.stdout(table.format());
+				sink.stdout(formatWhatIfTable(changes));
 			}
 		},
 	};

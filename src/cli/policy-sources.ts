@@ -110,7 +110,7 @@ export async function readPolicySources(flags: Flags, notice: (text: string) => 
 			loads.push(await loadClusterPolicies(flags));
 		} else if (source === 'demo') {
 			if (!demoPolicies) {
-				throw new UsageError('--policies demo reads the demo relay\'s current stage; it goes with --demo');
+				throw new UsageError('--policies demo reads the current stage of the demo\'s policies; it goes with the TUI on ztop --demo (the zero-trust lab)');
 			}
 
 			loads.push(demoPolicies());

@@ -10,6 +10,10 @@ import type {GetFlowsResponse} from '../flow/flow.js';
 import {RecordLists, toFlowRecord, toLostEventsRecord} from '../flow/to-flow-record.js';
 import type {FilterLists} from '../filters/observe-flags.js';
 import type {SourceStatus} from '../store/frame.js';
+import type {PolicyLoad} from '../policy/policy-documents.js';
+import {PolicySet} from '../policy/policy-evaluator.js';
+import {scenarios} from '../relay/demo-relay-server.js';
+import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
 import {decodeFullFlow} from '../stream/flow-record-decoder.js';
 import {FlowSubscription} from '../stream/flow-subscription.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
@@ -20,7 +24,9 @@ import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
 import {diagnostic} from './diagnostics.js';
 import {openLiveConnection} from './live-connection.js';
 import {TerminalSession} from './terminal-session.js';
-import {TuiControllerImpl} from './tui-controller.js';
+import {TuiControllerImpl, type TuiPolicies} from './tui-controller.js';
+import {readPolicySources} from './policy-sources.js';
+import {UsageError} from './usage-error.js';
 
 type Flags = Record<string, unknown>;
 
@@ -85,7 +91,19 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		exportDirectory: process.cwd(),
 	});
 	const debug = debugLogger(settings.flags, process.stderr);
+	// Policy notes (skipped kinds, unknown fields, rejected policies) are printed once the screen is restored.
+	const policyNotes: string[] = [];
 	const source = isCapture ? startCapture(controller, settings.capture!) : await startLive(controller, settings, debug.log);
+	let policies: Awaited<ReturnType<typeof tuiPolicies>>;
+	try {
+		policies = await tuiPolicies(settings.flags, text => policyNotes.push(diagnostic(`policies: ${text}`)), reloaded => controller.setPolicies(reloaded), source.demo);
+	} catch (error) {
+		await source.stop();
+		throw error;
+	}
+
+	controller.setPolicies(policies?.loaded);
+	controller.reloadPolicies = policies?.reload;
 	const session = new TerminalSession(process.stdout, process.stdin, process.stderr);
 	session.enter();
 	controller.start();
@@ -95,7 +113,9 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		controller.stop();
 		session.close();
 		await source.stop();
+		policies?.stop();
 		debug.flush();
+		process.stderr.write(policyNotes.join(''));
 	}
 
 	// A source that failed (a TLS mismatch, a refused request, an unreadable file) ends the run with status 1,
@@ -108,7 +128,86 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 	return 0;
 }
 
-type RunningSource = {stop: () => Promise<void>};
+type RunningSource = {
+	stop: () => Promise<void>;
+	/** The demo's policies and stage (1-based), for `--policies demo`. */
+	demo?: DemoPolicies;
+};
+
+type DemoPolicies = {policies: () => PolicyLoad; stage: () => number};
+
+/** Re-reading `--policies cluster` while the TUI is open: what is applied changes under the user's feet. */
+const clusterPolicyInterval = 30_000;
+
+/**
+The policies of the TUI (--policies, --what-if-*), with a note for its header; `--policies cluster` is read
+again every 30 s. Undefined when no policy flag is given.
+*/
+async function tuiPolicies(
+	flags: Flags,
+	notice: (text: string) => void,
+	onReload: (policies: TuiPolicies) => void,
+	demo?: DemoPolicies,
+): Promise<{loaded: TuiPolicies; stop: () => void; reload: () => Promise<string>} | undefined> {
+	const has = (name: string) => ((flags[name] as string[] | undefined) ?? []).length > 0;
+	if (!has('policies') && !has('whatIfApply') && !has('whatIfDelete')) {
+		return undefined;
+	}
+
+	const load = async (report: (text: string) => void): Promise<TuiPolicies> => {
+		const sources = await readPolicySources(flags, report, demo?.policies);
+		const baseline = sources.baseline;
+		let candidate;
+		try {
+			candidate = sources.hasWhatIf ? candidatePolicies(baseline ?? [], sources.apply, sources.deletions) : undefined;
+		} catch (error) {
+			throw error instanceof WhatIfError ? new UsageError(error.message) : error;
+		}
+
+		const all = [...(baseline ?? []), ...sources.apply];
+		const rejected = all.filter(policy => policy.rejected !== undefined).length;
+		const note = `policies: ${(baseline ?? []).length}${rejected > 0 ? ` (${rejected} rejected by Cilium)` : ''}`;
+		return {...(baseline ? {baseline: new PolicySet(baseline)} : {}), ...(candidate ? {candidate: new PolicySet(candidate)} : {}), note};
+	};
+
+	const loaded = await load(notice);
+	let current = loaded;
+	const reload = async (): Promise<string> => {
+		try {
+			current = await load(() => undefined);
+			onReload(current);
+			return `policies read again: ${current.note}`;
+		} catch (error) {
+			// Keep what was read before: a kubectl hiccup must not empty the what-if.
+			onReload({...current, note: `${current.note} (reading them again failed)`});
+			return `reading the policies again failed: ${(error as Error).message}`;
+		}
+	};
+
+	const sources = (flags['policies'] as string[] | undefined) ?? [];
+	const timer = sources.includes('cluster') ? setInterval(() => void reload(), clusterPolicyInterval) : undefined;
+	timer?.unref();
+	// `--policies demo` follows the demo's stage: its policies change when the stage does.
+	let stage = demo?.stage();
+	const stageTimer =
+		demo && sources.includes('demo')
+			? setInterval(() => {
+					if (demo.stage() !== stage) {
+						stage = demo.stage();
+						void reload();
+					}
+				}, 1000)
+			: undefined;
+	stageTimer?.unref();
+	return {
+		loaded,
+		stop() {
+			clearInterval(timer);
+			clearInterval(stageTimer);
+		},
+		reload,
+	};
+}
 
 function startCapture(controller: TuiControllerImpl, capture: NonNullable<TuiSettings['capture']>): RunningSource {
 	const label = capture.path === '-' ? 'stdin' : capture.path;
@@ -221,7 +320,13 @@ async function startLive(controller: TuiControllerImpl, settings: TuiSettings, d
 	const labelTimer = demo ? setInterval(() => update({}), 1000) : undefined;
 	subscription.start();
 	poller.start();
+	const scenario = settings.demoScenario === undefined ? undefined : scenarios.get(settings.demoScenario);
+	const demoPolicies: DemoPolicies | undefined =
+		demo && scenario?.policies
+			? {policies: () => scenario.policies!((demo.relay.stage()?.index ?? 1) - 1), stage: () => demo.relay.stage()?.index ?? 1}
+			: undefined;
 	return {
+		...(demoPolicies ? {demo: demoPolicies} : {}),
 		async stop() {
 			clearInterval(labelTimer);
 			poller.stop();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type {Flow} from '../flow/flow.js';
 import {FilterError} from '../filters/filter-error.js';
 import {FilterSyntaxError, parseFilterText} from '../filters/filter-language.js';
+import type {PolicySet} from '../policy/policy-evaluator.js';
 import {FlowStore} from '../store/flow-store.js';
 import {FrameClock, RateMeter} from '../store/frame-clock.js';
 import {buildFrame, type Frame, type PausedSelection, type SourceStatus, type ViewState} from '../store/frame.js';
@@ -28,6 +29,12 @@ export type TuiControllerOptions = {
 	exportDirectory: string;
 	now?: () => number;
 };
+
+/**
+The policies the TUI evaluates: `baseline` (--policies), and `candidate` with a what-if (--what-if-*).
+`note` is the header's word on them.
+*/
+export type TuiPolicies = {baseline?: PolicySet; candidate?: PolicySet; note: string};
 
 const initialView: ViewState = {
 	flowRows: 10,
@@ -52,6 +59,9 @@ export class TuiControllerImpl implements TuiController {
 	private lastFrame: Frame | undefined;
 	private readonly now: () => number;
 	private statusVersion = 0;
+	private policies: TuiPolicies | undefined;
+	/** Reads the policies again (R); set when ztop has policies to read. */
+	reloadPolicies: (() => Promise<string>) | undefined;
 
 	constructor(private readonly options: TuiControllerOptions) {
 		this.store = new FlowStore({capacity: options.capacity, decodeFlow: options.decodeFlow});
@@ -77,6 +87,17 @@ export class TuiControllerImpl implements TuiController {
 
 	stop(): void {
 		this.clock.stop();
+	}
+
+	/**
+	Sets the policies (at start, and when --policies cluster is read again): a what-if candidate is followed
+	from the flows the ring holds on.
+	*/
+	setPolicies(policies: TuiPolicies | undefined): void {
+		this.policies = policies;
+		this.store.setWhatIf(policies?.candidate ? {candidate: policies.candidate, ...(policies.baseline ? {baseline: policies.baseline} : {})} : undefined);
+		this.statusVersion++;
+		this.refresh();
 	}
 
 	/** The source's state changed (connected, reconnecting, a new label, node counts). */
@@ -142,12 +163,19 @@ export class TuiControllerImpl implements TuiController {
 
 	detail(sequence: number): FlowDetail {
 		const raw = this.store.raw(sequence);
+		const record = this.store.record(sequence);
+		const flow = this.store.flow(sequence);
+		const input = record ? {record, fullFlow: () => flow} : undefined;
+		const {baseline, candidate} = this.policies ?? {};
+		const evaluation =
+			input && (baseline || candidate) ? {...(baseline ? {now: baseline.evaluate(input)} : {}), ...(candidate ? {after: candidate.evaluate(input)} : {})} : undefined;
 		return {
 			sequence,
-			record: this.store.record(sequence),
-			flow: this.store.flow(sequence),
+			record,
+			flow,
 			attribution: this.store.attribution(sequence),
 			json: raw === undefined ? undefined : this.options.jsonLine(raw),
+			...(evaluation ? {evaluation} : {}),
 		};
 	}
 
@@ -205,6 +233,7 @@ export class TuiControllerImpl implements TuiController {
 			flowsPerSecond: this.rate.sample(now, this.store.received),
 			markedAt: this.markedAt,
 			now,
+			...(this.policies ? {policyNote: this.policies.note} : {}),
 		});
 	}
 }

@@ -23,8 +23,12 @@ const policyClusterKey = 'io.cilium.k8s.policy.cluster';
 /** Node-local CIDR/FQDN identities: 0x01000000 and up (pkg/identity/numericidentity.go). */
 const localIdentityScope = 1 << 24;
 
-const cache = new WeakMap<readonly string[], Map<string, EndpointFacts>>();
+const cache = new WeakMap<readonly string[], Map<number, EndpointFacts>>();
 
+/**
+The facts of an endpoint, kept per label list and identity (and whether Hubble named a pod): an identity's
+namespace and cluster do not change, so the first flow's stand for the rest.
+*/
 export function endpointFacts(labels: readonly string[], identity: number, podName: string, namespace: string, clusterName: string): EndpointFacts {
 	let byIdentity = cache.get(labels);
 	if (!byIdentity) {
@@ -32,7 +36,7 @@ export function endpointFacts(labels: readonly string[], identity: number, podNa
 		cache.set(labels, byIdentity);
 	}
 
-	const key = `${identity}|${podName === '' ? '' : 'pod'}|${namespace}|${clusterName}`;
+	const key = identity * 2 + (podName === '' ? 0 : 1);
 	let facts = byIdentity.get(key);
 	if (!facts) {
 		facts = computeFacts(labels, identity, podName, namespace, clusterName);

@@ -40,6 +40,8 @@ export type DirectionEvaluation = {
 	matched: EntryOrigin[];
 	/** The policies that select the endpoint in this direction (they put it in default deny). */
 	enforcedBy: PolicyName[];
+	/** The same, with the endpoint selector each selects it by (`{}` selects every pod of its namespace). */
+	enforcing: Array<{policy: PolicyName; selects: string}>;
 	/** Entries that cover the peer but not the port, or the port but not the peer: "almost" rules. */
 	near: Array<{origin: EntryOrigin; missing: 'peer' | 'port'}>;
 	/** Why the verdict is unknown. */
@@ -69,9 +71,38 @@ type KeyGroup = {candidates: Candidate[]; isWildcard: boolean; key: PortKey; red
 
 const matchType = {none: 0, l3Only: 1, l3L4: 2, l4Only: 3, all: 4, l3Proto: 5, protoOnly: 6} as const;
 
+/** The L3/L4 answer for one kind of flow, with its candidates for the L7 step. */
+type Decision = {result: DirectionEvaluation; candidates: readonly Candidate[]; couldTurn: (result: DirectionEvaluation) => DirectionEvaluation};
+
+/** Decisions kept per policy set before the cache starts over (each is a few hundred bytes). */
+const maximumDecisions = 50_000;
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+
+/** A small number per object (endpoint facts, name lists): cache keys without their contents. */
+function objectId(value: object): number {
+	let id = ids.get(value);
+	if (id === undefined) {
+		id = nextId++;
+		ids.set(value, id);
+	}
+
+	return id;
+}
+
+const protocolNumbers: Record<string, number> = {'': 0, TCP: 1, UDP: 2, SCTP: 3, ICMPv4: 4, ICMPv6: 5};
+const listId = (list: readonly string[]) => (list.length === 0 ? 0 : objectId(list));
+
+function emptyEvaluation(verdict: DirectionVerdict, extra: Partial<DirectionEvaluation> = {}): DirectionEvaluation {
+	return {verdict, proxy: false, by: [], named: [], matchType: 0, matched: [], enforcedBy: [], enforcing: [], near: [], ...extra};
+}
+
 export class PolicySet {
 	readonly rules: readonly PolicyRule[];
 	private readonly selectionCache = new WeakMap<readonly string[], Map<string, readonly PolicyRule[]>>();
+	private decisions: Record<Direction, Map<EndpointFacts, Map<EndpointFacts, Map<number | string, Decision>>>> = {ingress: new Map(), egress: new Map()};
+	private decisionCount = 0;
 
 	/** The rules of every policy Cilium would import (rejected ones contribute nothing). */
 	constructor(readonly policies: readonly LoadedPolicy[]) {
@@ -79,45 +110,90 @@ export class PolicySet {
 	}
 
 	evaluate(input: EvaluationInput): FlowEvaluation {
-		return {ingress: this.evaluateDirection(input, 'ingress'), egress: this.evaluateDirection(input, 'egress')};
-	}
-
-	evaluateDirection(input: EvaluationInput, direction: Direction): DirectionEvaluation {
 		const {record} = input;
-		const empty = (verdict: DirectionVerdict, extra: Partial<DirectionEvaluation> = {}): DirectionEvaluation => ({
-			verdict,
-			proxy: false,
-			by: [],
-			named: [],
-			matchType: 0,
-			matched: [],
-			enforcedBy: [],
-			near: [],
-			...extra,
-		});
 		const source = endpointFacts(record.sourceLabels, record.sourceIdentity, record.sourcePodName, record.sourceNamespace, record.sourceClusterName);
 		const destination = endpointFacts(record.destinationLabels, record.destinationIdentity, record.destinationPodName, record.destinationNamespace, record.destinationClusterName);
-		const [subject, peer] = direction === 'egress' ? [source, destination] : [destination, source];
+		return {ingress: this.evaluateDirection(input, 'ingress', destination, source), egress: this.evaluateDirection(input, 'egress', source, destination)};
+	}
+
+	evaluateDirection(input: EvaluationInput, direction: Direction, subject: EndpointFacts, peer: EndpointFacts): DirectionEvaluation {
+		const {record} = input;
 		if (!subject.isPod) {
-			return empty('not-local');
+			return emptyEvaluation('not-local');
 		}
 
 		if (record.isReply === 1) {
 			// Replies of a tracked connection pass conntrack without a policy lookup.
-			return empty('reply');
+			return emptyEvaluation('reply');
 		}
 
 		if (subject.labels.length === 0) {
-			return empty('unknown', {unknownBecause: 'Hubble gave no labels for the endpoint, so ztop cannot tell which policies select it'});
+			return emptyEvaluation('unknown', {unknownBecause: 'Hubble gave no labels for the endpoint, so ztop cannot tell which policies select it'});
 		}
 
+		const flowPort = flowPortOf(input);
+		const decision = this.decision(subject, peer, direction, record, flowPort);
+		const isRequest = record.l7Type === 1 && (record.l7Protocol === 'http' || record.l7Protocol === 'dns');
+		if (!isRequest || decision.result.verdict !== 'allowed' || !decision.result.proxy) {
+			return decision.result;
+		}
+
+		// A request on a redirected connection: the proxy judges it by the L7 rules of every covering allow.
+		const allows = decision.candidates.filter(candidate => !candidate.isDeny);
+		const by = uniquePolicies(allows.filter(candidate => candidate.policy && this.allowsOnItsOwn(candidate, allows, input)).map(candidate => candidate.policy!));
+		const l7 = judgeL7(allows, input);
+		const result: DirectionEvaluation =
+			l7.verdict === false
+				? {...decision.result, by, verdict: 'denied', reason: 'l7'}
+				: l7.verdict === undefined
+					? {...decision.result, by, verdict: 'unknown', unknownBecause: l7.reason!}
+					: {...decision.result, by, ...(l7.rules.length > 0 ? {matched: l7.rules} : {})};
+		return decision.couldTurn(result);
+	}
+
+	/**
+	The L3/L4 decision for a subject, a peer and a port: the same for every flow of a connection and of its
+	kind, so it is kept (per identity pair, port, and for world peers address and names).
+	*/
+	private decision(subject: EndpointFacts, peer: EndpointFacts, direction: Direction, record: FlowRecord, flowPort: FlowPort): Decision {
+		// Nested maps, keyed by objects and numbers: no key string is built for most flows.
+		let byPeer = this.decisions[direction].get(subject);
+		if (!byPeer) {
+			byPeer = new Map();
+			this.decisions[direction].set(subject, byPeer);
+		}
+
+		let byPort = byPeer.get(peer);
+		if (!byPort) {
+			byPort = new Map();
+			byPeer.set(peer, byPort);
+		}
+
+		const portKey = (protocolNumbers[flowPort.protocol] ?? 7) * 65_536 + (flowPort.icmpType ?? flowPort.port);
+		// CIDR and FQDN rules see a world peer's address and names.
+		const key = peer.isWorldLike ? `${portKey}|${direction === 'egress' ? record.destinationIp : record.sourceIp}|${listId(record.destinationNames)}` : portKey;
+		let decision = byPort.get(key);
+		if (!decision) {
+			if (++this.decisionCount > maximumDecisions) {
+				this.decisions = {ingress: new Map(), egress: new Map()};
+				this.decisionCount = 0;
+			}
+
+			decision = this.decide(subject, peer, direction, record, flowPort);
+			byPort.set(key, decision);
+		}
+
+		return decision;
+	}
+
+	private decide(subject: EndpointFacts, peer: EndpointFacts, direction: Direction, record: FlowRecord, flowPort: FlowPort): Decision {
 		const selecting = this.selecting(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels).filter(rule => rule[direction]);
 		if (selecting.length === 0) {
-			return empty('not-enforced');
+			return {result: emptyEvaluation('not-enforced'), candidates: [], couldTurn: result => result};
 		}
 
 		const enforcedBy = uniquePolicies(selecting.map(rule => rule.policy));
-		const flowPort = flowPortOf(input);
+		const enforcing = enforcedBy.map(policy => ({policy, selects: selecting.find(rule => policyKey(rule.policy) === policyKey(policy))!.subject!.text}));
 		const candidates: Candidate[] = [];
 		const near: DirectionEvaluation['near'] = [];
 		// Entries ztop cannot read, and which way they could turn the answer (fromRequires only narrows: a deny).
@@ -178,50 +254,30 @@ export class PolicySet {
 			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: false, key: {specificity: specificity.any, blockStart: 0, isRange: false}, redirect: false});
 		}
 
-		const by = uniquePolicies(candidates.filter(candidate => !candidate.isDeny && candidate.policy && this.allowsOnItsOwn(candidate, candidates, input)).map(candidate => candidate.policy!));
-		const base = {by, enforcedBy, near};
+		const by = uniquePolicies(candidates.filter(candidate => !candidate.isDeny && candidate.policy).map(candidate => candidate.policy!));
+		const base = {by, enforcedBy, enforcing, near};
 		const denies = candidates.filter(candidate => candidate.isDeny);
 		let result: DirectionEvaluation;
 		if (denies.length > 0) {
 			const group = mostSpecific(denies.filter(candidate => !candidate.isWildcard)) ?? mostSpecific(denies.filter(candidate => candidate.isWildcard))!;
-			result = {
-				...base,
-				verdict: 'denied',
-				reason: 'deny-rule',
-				proxy: false,
-				named: namesOf(group),
-				matchType: keyMatchType(group),
-				matched: origins(denies),
-			};
+			result = {...base, verdict: 'denied', reason: 'deny-rule', proxy: false, named: namesOf(group), matchType: keyMatchType(group), matched: origins(denies)};
 		} else {
 			const allows = candidates.filter(candidate => !candidate.isDeny);
 			const l3 = mostSpecific(allows.filter(candidate => !candidate.isWildcard));
 			const l4 = mostSpecific(allows.filter(candidate => candidate.isWildcard));
 			const winner = l3 && l4 ? (l3.redirect !== l4.redirect ? (l3.redirect ? l3 : l4) : l4.key.specificity > l3.key.specificity ? l4 : l3) : (l3 ?? l4);
-			if (!winner) {
-				result = {...base, verdict: 'denied', reason: 'default-deny', proxy: false, named: [], matchType: matchType.none, matched: []};
-			} else {
-				result = {...base, verdict: 'allowed', proxy: winner.redirect, named: namesOf(winner), matchType: keyMatchType(winner), matched: origins(winner.candidates)};
-				if (winner.redirect) {
-					const l7 = judgeL7(allows, input);
-					if (l7.verdict === false) {
-						result = {...result, verdict: 'denied', reason: 'l7'};
-					} else if (l7.verdict === undefined) {
-						result = {...result, verdict: 'unknown', unknownBecause: l7.reason};
-					} else if (l7.rules.length > 0) {
-						result = {...result, matched: l7.rules};
-					}
-				}
-			}
+			result = winner
+				? {...base, verdict: 'allowed', proxy: winner.redirect, named: namesOf(winner), matchType: keyMatchType(winner), matched: origins(winner.candidates)}
+				: {...base, verdict: 'denied', reason: 'default-deny', proxy: false, named: [], matchType: matchType.none, matched: []};
 		}
 
 		// An entry ztop cannot read decides only if it could turn the answer: a deny against an allow, an allow against a denial.
-		const turning = unknown.find(item => (result.verdict === 'allowed' ? item.couldDeny : result.verdict === 'denied' && result.reason !== 'deny-rule' && !item.couldDeny));
-		if (turning) {
-			return {...result, verdict: 'unknown', unknownBecause: turning.reason};
-		}
+		const couldTurn = (decided: DirectionEvaluation): DirectionEvaluation => {
+			const turning = unknown.find(item => (decided.verdict === 'allowed' ? item.couldDeny : decided.verdict === 'denied' && decided.reason !== 'deny-rule' && !item.couldDeny));
+			return turning ? {...decided, verdict: 'unknown', unknownBecause: turning.reason} : decided;
+		};
 
-		return result;
+		return {result: couldTurn(result), candidates, couldTurn};
 	}
 
 	/** The rules selecting the subject (cached per label list: one identity, one answer). */

@@ -5,6 +5,7 @@ when a direction that was allowed would be denied, `fixes` for the reverse.
 */
 import {eventType} from '../flow/event-type.js';
 import type {FlowRecord} from '../flow/flow-record.js';
+import {reservedIdentityName} from '../flow/reserved-identity.js';
 import type {DirectionEvaluation, FlowEvaluation} from './policy-evaluator.js';
 import {directions, policyKey, type Direction, type LoadedPolicy, type PolicyKind} from './policy-model.js';
 
@@ -125,4 +126,128 @@ export function observedPassages(record: FlowRecord): Record<Direction, Passage>
 	}
 
 	return none;
+}
+
+/** One connection and direction whose verdict would change, with the flows behind it. */
+export type ConnectionChange = {
+	change: Change;
+	source: string;
+	destination: string;
+	/** `80/TCP`, or the protocol alone. */
+	port: string;
+	direction: Direction;
+	before: 'allowed' | 'denied';
+	/** `denied (default deny)`, `allowed`. */
+	after: string;
+	/** The policies that would decide, or why nothing admits it. */
+	decidedBy: string;
+	flows: number;
+	/** The newest flow of it, for a drill-down. */
+	latestSequence: number;
+};
+
+/**
+Changed flows counted per connection (source and destination workload, port) and direction: the rows of
+`-o what-if` and of the TUI's what-if view. Text is raw; it is escaped where it is printed.
+*/
+export class ConnectionChanges {
+	private readonly byKey = new Map<string, ConnectionChange>();
+	evaluated = 0;
+	changedFlows = 0;
+
+	add(record: FlowRecord, before: Record<Direction, Passage>, after: FlowEvaluation, sequence = -1): Change | undefined {
+		this.evaluated++;
+		const change = changeBetween(before, passages(after));
+		if (!change) {
+			return undefined;
+		}
+
+		this.changedFlows++;
+		for (const direction of directions) {
+			const was = before[direction];
+			const now = passage(after[direction]);
+			if (!was || !now || was === now) {
+				continue;
+			}
+
+			const row = {
+				change: (was === 'allowed' ? 'breaks' : 'fixes') as Change,
+				source: connectionEndpoint(record, 'source'),
+				destination: connectionEndpoint(record, 'destination'),
+				port: record.destinationPort === 0 ? record.protocol || '-' : `${record.destinationPort}/${record.protocol}`,
+				direction,
+				before: was,
+				after: verdictWords(after[direction]),
+				decidedBy: decidedBy(after[direction], direction),
+			};
+			const key = Object.values(row).join('\u0000');
+			const existing = this.byKey.get(key);
+			if (existing) {
+				existing.flows++;
+				existing.latestSequence = sequence;
+			} else {
+				this.byKey.set(key, {...row, flows: 1, latestSequence: sequence});
+			}
+		}
+
+		return change;
+	}
+
+	/** Breaks first, then fixes; more flows first. */
+	rows(): ConnectionChange[] {
+		return [...this.byKey.values()].sort((a, b) => (a.change === b.change ? b.flows - a.flows : a.change === 'breaks' ? -1 : 1));
+	}
+
+	totals(): {breaks: number; fixes: number} {
+		const rows = [...this.byKey.values()];
+		const sum = (change: Change) => rows.filter(row => row.change === change).reduce((total, row) => total + row.flows, 0);
+		return {breaks: sum('breaks'), fixes: sum('fixes')};
+	}
+}
+
+/** `shop/frontend` (namespace and workload, else pod), or the reserved identity, address and DNS name. */
+export function connectionEndpoint(record: FlowRecord, side: 'source' | 'destination'): string {
+	const isSource = side === 'source';
+	const namespace = isSource ? record.sourceNamespace : record.destinationNamespace;
+	const pod = isSource ? record.sourcePodName : record.destinationPodName;
+	const workload = (isSource ? record.sourceWorkloads : record.destinationWorkloads)[0];
+	if (pod !== '') {
+		return `${namespace}/${workload?.name ?? pod}`;
+	}
+
+	const names = isSource ? record.sourceNames : record.destinationNames;
+	const ip = isSource ? record.sourceIp : record.destinationIp;
+	const identity = isSource ? record.sourceIdentity : record.destinationIdentity;
+	const name = names[0] === undefined ? '' : ` (${names[0].replace(/\.$/, '')})`;
+	return `${reservedIdentityName(identity) ?? `identity ${identity}`} ${ip}${name}`.trim();
+}
+
+export function verdictWords(evaluation: DirectionEvaluation): string {
+	const reasons = {'deny-rule': 'deny rule', 'default-deny': 'default deny', l7: 'L7'} as const;
+	return evaluation.reason ? `${evaluation.verdict} (${reasons[evaluation.reason]})` : evaluation.verdict;
+}
+
+function decidedBy(evaluation: DirectionEvaluation, direction: Direction): string {
+	const list = (names: DirectionEvaluation['named']) => names.map(name => policyKey(name)).join(', ');
+	if (evaluation.verdict === 'denied') {
+		switch (evaluation.reason) {
+			case 'default-deny': {
+				return `${direction} enforced by ${list(evaluation.enforcedBy)}; no rule admits it`;
+			}
+
+			case 'l7': {
+				return `L7 rules of ${list(evaluation.named)}`;
+			}
+
+			default: {
+				return list(evaluation.named) || list(evaluation.matched.map(origin => origin.policy));
+			}
+		}
+	}
+
+	if (evaluation.verdict === 'not-enforced') {
+		return 'no policy selects it';
+	}
+
+	return list(evaluation.named) || list(evaluation.by) || '-';
 }

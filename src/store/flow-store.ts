@@ -15,6 +15,7 @@ import {fuzzyTextResolver} from './fuzzy-vocabulary.js';
 import {Overview} from './overview.js';
 import {PolicyTally} from './policy-tally.js';
 import {PostingList} from './sequence-set.js';
+import {WhatIfTracker, type WhatIfSets} from './what-if-tracker.js';
 
 export type FlowStoreOptions = {
 	/** Flows the ring holds (`--buffer`, default 100 000). */
@@ -45,6 +46,7 @@ export class FlowStore {
 	private matchedFlows = 0;
 	private lostEventCount = 0;
 	private changeCount = 0;
+	private whatIfTracker: WhatIfTracker | undefined;
 
 	constructor(options: FlowStoreOptions = {}) {
 		this.ring = new FlowRing(options.capacity ?? 100_000);
@@ -103,9 +105,33 @@ export class FlowStore {
 
 		this.tally.addRecord(record);
 		this.overview.add(record);
+		this.whatIfTracker?.observe(record, sequence);
 		this.receivedFlows++;
 		this.changeCount++;
 		return sequence;
+	}
+
+	/** The what-if being followed, if any. */
+	get whatIf(): WhatIfTracker | undefined {
+		return this.whatIfTracker;
+	}
+
+	/**
+	Follows a what-if (or stops, given undefined): the flows the ring holds are evaluated now, every arrival
+	from then on.
+	*/
+	setWhatIf(sets: WhatIfSets | undefined): void {
+		this.whatIfTracker = sets ? new WhatIfTracker(sets, sequence => this.flow(sequence)) : undefined;
+		if (this.whatIfTracker) {
+			for (let sequence = this.ring.start; sequence < this.ring.end; sequence++) {
+				const record = this.ring.get(sequence);
+				if (record) {
+					this.whatIfTracker.observe(record, sequence);
+				}
+			}
+		}
+
+		this.changeCount++;
 	}
 
 	pushLostEvents(record: LostEventsRecord): void {

@@ -7,6 +7,7 @@ flows.
 */
 import type {FlowRecord} from '../flow/flow-record.js';
 import type {ConnectionAttribution} from './connection-attribution.js';
+import type {ConnectionChange} from '../policy/what-if.js';
 import type {FlowStore} from './flow-store.js';
 import type {NodeCounts, OverviewSnapshot} from './overview.js';
 import {sortTallyRows, type TallyCounts, type TallyDirection} from './policy-tally.js';
@@ -44,6 +45,8 @@ export type PolicyRow = {
 	/** Allowed and denied per second, oldest first, ending at the newest flow's second. */
 	allowedSeries: number[];
 	deniedSeries: number[];
+	/** With a what-if: the counts the candidate set would have given (over the flows evaluated since it was set). */
+	after?: TallyCounts;
 };
 
 /** The UI's state that shapes a frame (owned by the App, passed in on every build). */
@@ -57,9 +60,14 @@ export type ViewState = {
 	sparklineWidth: number;
 	sinceMark: boolean;
 	showOverview: boolean;
+	/** The what-if view is open: the frame carries its rows. */
+	showWhatIf?: boolean;
 	/** Text of the applied filter. */
 	filterText: string;
 };
+
+/** The what-if as the TUI shows it: changed connections (when the view is open) and totals. */
+export type WhatIfSnapshot = {rows: ConnectionChange[]; evaluated: number; changedFlows: number; breaks: number; fixes: number};
 
 export type Frame = {
 	/** Milliseconds since the epoch when it was built. */
@@ -84,6 +92,10 @@ export type Frame = {
 	policies: PolicyRow[];
 	policyCount: number;
 	overview: OverviewSnapshot | undefined;
+	/** With a what-if: its totals, and its rows while the what-if view is open. */
+	whatIf: WhatIfSnapshot | undefined;
+	/** What ztop knows of policies (`policies: 5, 1 rejected by Cilium`), for the header. */
+	policyNote: string | undefined;
 };
 
 /** A frozen selection while paused: ingest goes on, the view does not move. */
@@ -97,9 +109,10 @@ export type FrameInputs = {
 	flowsPerSecond: number;
 	markedAt: number | undefined;
 	now: number;
+	policyNote?: string;
 };
 
-export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now}: FrameInputs): Frame {
+export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now, policyNote}: FrameInputs): Frame {
 	const total = paused ? paused.sequences.length : store.matchCount;
 	const sequenceAt = paused ? (index: number) => paused.sequences[index] : (index: number) => store.matchAt(index);
 	const height = Math.max(0, view.flowRows);
@@ -129,13 +142,33 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		...policyRows(store, view),
 		// The overview gets the whole 5-minute history: its sparklines are as wide as the terminal.
 		overview: view.showOverview ? store.overview.snapshot(historySeconds) : undefined,
+		whatIf: whatIfSnapshot(store, view),
+		policyNote,
 	};
 }
 
+function whatIfSnapshot(store: FlowStore, view: ViewState): WhatIfSnapshot | undefined {
+	const tracker = store.whatIf;
+	if (!tracker) {
+		return undefined;
+	}
+
+	const {changes} = tracker;
+	return {rows: view.showWhatIf ? changes.rows() : [], evaluated: changes.evaluated, changedFlows: changes.changedFlows, ...changes.totals()};
+}
+
 function policyRows(store: FlowStore, view: ViewState): {policies: PolicyRow[]; policyCount: number} {
-	const live = store.tally.liveRows();
-	const counted = live.map(row => ({row, ...(view.sinceMark ? row.sinceMark : row)}));
-	const shown = (view.sinceMark ? counted.filter(({allowed, denied, audited, l7Denied}) => allowed + denied + audited + l7Denied > 0) : counted);
+	const afterRows = store.whatIf?.afterTally.liveRows();
+	const afterByKey = new Map(afterRows?.map(row => [row.key, row]));
+	const liveKeys = new Set<string>();
+	const live = store.tally.liveRows().map(row => {
+		liveKeys.add(row.key);
+		return {row, ...(view.sinceMark ? row.sinceMark : row)};
+	});
+	// Policies only the candidate set names (a new policy) get a row with no counts of today.
+	const candidateOnly = (afterRows ?? []).filter(row => !liveKeys.has(row.key)).map(row => ({row, allowed: 0, denied: 0, audited: 0, l7Denied: 0}));
+	const counted = [...live, ...candidateOnly];
+	const shown = view.sinceMark ? counted.filter(({allowed, denied, audited, l7Denied, row}) => allowed + denied + audited + l7Denied > 0 || afterByKey.has(row.key)) : counted;
 	const sorted = sortTallyRows(
 		shown.map(({row, allowed, denied, audited, l7Denied}) => ({
 			row,
@@ -151,16 +184,20 @@ function policyRows(store: FlowStore, view: ViewState): {policies: PolicyRow[]; 
 	);
 	const latest = store.overview.latestSecond;
 	return {
-		policies: sorted.slice(0, Math.max(0, view.policyRows)).map(({row, allowed, denied, audited, l7Denied}) => ({
-			key: row.key,
-			kind: row.kind,
-			namespace: row.namespace,
-			name: row.name,
-			direction: row.direction,
-			counts: {allowed, denied, audited, l7Denied},
-			allowedSeries: row.allowedHistory.series(latest, view.sparklineWidth),
-			deniedSeries: row.deniedHistory.series(latest, view.sparklineWidth),
-		})),
+		policies: sorted.slice(0, Math.max(0, view.policyRows)).map(({row, allowed, denied, audited, l7Denied}) => {
+			const after = afterByKey.get(row.key);
+			return {
+				key: row.key,
+				kind: row.kind,
+				namespace: row.namespace,
+				name: row.name,
+				direction: row.direction,
+				counts: {allowed, denied, audited, l7Denied},
+				allowedSeries: liveKeys.has(row.key) ? row.allowedHistory.series(latest, view.sparklineWidth) : [],
+				deniedSeries: liveKeys.has(row.key) ? row.deniedHistory.series(latest, view.sparklineWidth) : [],
+				...(afterRows ? {after: after ? {allowed: after.allowed, denied: after.denied, audited: after.audited, l7Denied: after.l7Denied} : {allowed: 0, denied: 0, audited: 0, l7Denied: 0}} : {}),
+			};
+		}),
 		policyCount: sorted.length,
 	};
 }

@@ -34,6 +34,8 @@ export type TuiController = {
 	exportView(): string;
 	/** Copies a flow's JSON to the clipboard (OSC 52); returns what to tell the user. */
 	copy(sequence: number): string;
+	/** Reads --policies again (R), when there are any; resolves to what to tell the user. */
+	reloadPolicies?: (() => Promise<string>) | undefined;
 };
 
 type VerdictQuickFilter = 'all' | 'allowed' | 'denied';
@@ -67,6 +69,7 @@ export function App({controller}: {controller: TuiController}) {
 	const [cursorIndex, setCursorIndex] = useState<number | undefined>();
 	const [scrollTop, setScrollTop] = useState(0);
 	const [policyCursor, setPolicyCursor] = useState(0);
+	const [whatIfCursor, setWhatIfCursor] = useState(0);
 	const [prompt, setPrompt] = useState<Prompt | undefined>();
 	const [filterText, setFilterText] = useState('');
 	const [verdictQuick, setVerdictQuick] = useState<VerdictQuickFilter>('all');
@@ -101,6 +104,7 @@ export function App({controller}: {controller: TuiController}) {
 			sparklineWidth: Math.max(5, Math.floor(policyColumns(layout.columns).spark / 2)),
 			sinceMark,
 			showOverview: mode === 'overview',
+			showWhatIf: mode === 'whatif',
 			filterText: effectiveFilter(filterText, verdictQuick),
 		});
 	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRowLimit, layout.columns, sinceMark, mode, filterText, verdictQuick]);
@@ -168,6 +172,23 @@ export function App({controller}: {controller: TuiController}) {
 				break;
 			}
 
+			case 'reloadPolicies': {
+				if (controller.reloadPolicies) {
+					say('reading the policies again…');
+					void controller.reloadPolicies().then(message => say(message));
+				} else {
+					say('no --policies to read again');
+				}
+
+				break;
+			}
+
+			case 'whatIf': {
+				setMode(mode === 'whatif' ? 'main' : 'whatif');
+				setWhatIfCursor(0);
+				break;
+			}
+
 			case 'back': {
 				if (mode !== 'main') {
 					setMode('main');
@@ -192,6 +213,8 @@ export function App({controller}: {controller: TuiController}) {
 				const step = {up: -1, down: 1, pageUp: -Math.max(1, flowRows - 1), pageDown: Math.max(1, flowRows - 1)}[action];
 				if (mode === 'detail') {
 					setDetailScroll(scroll => Math.max(0, scroll + step));
+				} else if (mode === 'whatif') {
+					setWhatIfCursor(cursor => Math.max(0, Math.min((frame?.whatIf?.rows.length ?? 1) - 1, cursor + step)));
 				} else if (focus === 'policies') {
 					setPolicyCursor(cursor => Math.max(0, Math.min((frame?.policies.length ?? 1) - 1, cursor + step)));
 				} else if (matchCount > 0) {
@@ -217,6 +240,18 @@ export function App({controller}: {controller: TuiController}) {
 			}
 
 			case 'open': {
+				if (mode === 'whatif') {
+					const row = frame?.whatIf?.rows[whatIfCursor];
+					if (row) {
+						setDetail(controller.detail(row.latestSequence));
+						setDetailScroll(0);
+						setShowJson(false);
+						setMode('detail');
+					}
+
+					break;
+				}
+
 				if (mode !== 'main') {
 					break;
 				}
@@ -377,6 +412,7 @@ export function App({controller}: {controller: TuiController}) {
 			focus={focus}
 			flowCursor={flowCursor}
 			policyCursor={policyCursor}
+			whatIfCursor={whatIfCursor}
 			prompt={prompt}
 			notice={notice}
 			detail={detail}

@@ -11,6 +11,9 @@ import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
 import type {ConnectionAttribution} from '../store/connection-attribution.js';
 import type {VerdictTone} from '../flow/verdict.js';
+import type {DirectionEvaluation, FlowEvaluation} from '../policy/policy-evaluator.js';
+import {policyKey, type Direction, type EntryOrigin} from '../policy/policy-model.js';
+import {connectionEndpoint, passage} from '../policy/what-if.js';
 import {attributionText, typeText, verdictText} from './flow-text.js';
 
 export type FlowDetail = {
@@ -21,6 +24,8 @@ export type FlowDetail = {
 	attribution: ConnectionAttribution | undefined;
 	/** The flow's JSON, as `hubble observe -o jsonpb` writes it. */
 	json: string | undefined;
+	/** ztop's evaluation of the flow under --policies (`now`) and the what-if candidate (`after`), when given. */
+	evaluation?: {now?: FlowEvaluation; after?: FlowEvaluation};
 };
 
 export type DetailLine = {text: string; tone?: VerdictTone | 'heading'};
@@ -57,11 +62,12 @@ export function detailLines(detail: FlowDetail, showJson: boolean): DetailLine[]
 		...endpointLines('Source', flow?.source, flow?.IP?.source, portOf(flow, 'source_port'), flow?.source_names),
 		...endpointLines('Destination', flow?.destination, flow?.IP?.destination, portOf(flow, 'destination_port'), flow?.destination_names),
 		{text: ''},
-		...policyLines('Ingress allowed by', flow?.ingress_allowed_by, 'allowed'),
-		...policyLines('Egress allowed by', flow?.egress_allowed_by, 'allowed'),
-		...policyLines('Ingress denied by', flow?.ingress_denied_by, 'denied'),
-		...policyLines('Egress denied by', flow?.egress_denied_by, 'denied'),
+		...policyLines('Ingress allowed by', flow?.ingress_allowed_by, 'allowed', detail.evaluation?.now?.ingress),
+		...policyLines('Egress allowed by', flow?.egress_allowed_by, 'allowed', detail.evaluation?.now?.egress),
+		...policyLines('Ingress denied by', flow?.ingress_denied_by, 'denied', detail.evaluation?.now?.ingress),
+		...policyLines('Egress denied by', flow?.egress_denied_by, 'denied', detail.evaluation?.now?.egress),
 		{text: `Connection (policy verdicts joined by protocol and both endpoints): ${attributionText(detail.attribution) || 'no policy verdict seen for it'}`},
+		...(detail.evaluation ? evaluationLines(record, detail.evaluation) : []),
 	);
 	const l7 = flow?.l7;
 	if (l7) {
@@ -113,15 +119,135 @@ function endpointLines(title: string, endpoint: Endpoint | undefined, ip: string
 	];
 }
 
-function policyLines(title: string, policies: Policy[] | undefined, tone: VerdictTone): DetailLine[] {
+/** Hubble's policy list of one kind, each followed by the rule of it that ztop found matching, if any. */
+function policyLines(title: string, policies: Policy[] | undefined, tone: VerdictTone, evaluation: DirectionEvaluation | undefined): DetailLine[] {
 	if (!policies || policies.length === 0) {
 		return [];
 	}
 
-	return policies.map(policy => ({
-		text: `${title} ${policy.name ? safe(policy.name) : `(labels) ${(policy.labels ?? []).map(label => safe(label)).join(' ')}`}  namespace ${safe(policy.namespace ?? '-')}  kind ${safe(policy.kind ?? '-')}  revision ${safe(policy.revision ?? '-')}`,
-		tone,
-	}));
+	return policies.flatMap(policy => [
+		{
+			text: `${title} ${policy.name ? safe(policy.name) : `(labels) ${(policy.labels ?? []).map(label => safe(label)).join(' ')}`}  namespace ${safe(policy.namespace ?? '-')}  kind ${safe(policy.kind ?? '-')}  revision ${safe(policy.revision ?? '-')}`,
+			tone,
+		},
+		...(evaluation?.matched ?? [])
+			.filter(origin => origin.policy.name === policy.name && origin.policy.namespace === (policy.namespace ?? ''))
+			.map(origin => ({text: `    rule ${ruleReference(origin)}: ${safe(origin.text)}`})),
+	]);
+}
+
+/** `ingress[0]`, `egressDeny[1]`, `specs[1].egress[0]`: where a rule sits in its policy. */
+export function ruleReference(origin: EntryOrigin): string {
+	const list = `${origin.direction}${origin.isDeny ? 'Deny' : ''}[${origin.index}]`;
+	return origin.specIndex > 0 ? `specs[${origin.specIndex}].${list}` : list;
+}
+
+const directionTitles: Record<Direction, string> = {egress: 'Egress', ingress: 'Ingress'};
+const matchTypeNames = ['none', 'L3-Only', 'L3-L4', 'L4-Only', 'all', 'L3-Proto', 'Proto-Only'];
+
+/**
+ztop's own evaluation of the flow, per direction, beside what Hubble said: the deciding policies and rules;
+for a default deny, the policies that enforce the direction and the rules that almost matched; for a
+policy verdict, whether Hubble agrees; and what the what-if set would change.
+*/
+function evaluationLines(record: FlowRecord, evaluation: NonNullable<FlowDetail['evaluation']>): DetailLine[] {
+	const lines: DetailLine[] = [{text: ''}, {text: `POLICIES: ztop's evaluation${evaluation.now ? ' of --policies' : ' of the what-if set'}`, tone: 'heading'}];
+	const main = evaluation.now ?? evaluation.after!;
+	for (const direction of ['egress', 'ingress'] as const) {
+		const result = main[direction];
+		const endpoint = safe(connectionEndpoint(record, direction === 'egress' ? 'source' : 'destination'));
+		const peer = safe(connectionEndpoint(record, direction === 'egress' ? 'destination' : 'source'));
+		const port = record.destinationPort === 0 ? record.protocol : `${record.destinationPort}/${record.protocol}`;
+		lines.push({text: `${directionTitles[direction]} at ${endpoint}: ${verdictSentence(result)}${hubbleAgreement(record, direction, result)}`, tone: toneOf(result)});
+		lines.push(...reasonLines(result, direction, endpoint, `${peer} ${port}`, '  '));
+		const after = evaluation.now && evaluation.after ? evaluation.after[direction] : undefined;
+		if (after) {
+			const before = passage(result);
+			const then = passage(after);
+			const change = before === 'allowed' && then === 'denied' ? ' — BREAKS' : before === 'denied' && then === 'allowed' ? ' — FIXES' : '';
+			lines.push({text: `  what-if: ${verdictSentence(after)}${change}`, tone: change === '' ? undefined : change.includes('BREAKS') ? 'denied' : 'allowed'});
+			lines.push(...reasonLines(after, direction, endpoint, `${peer} ${port}`, '    '));
+		}
+	}
+
+	return lines;
+}
+
+/** The rules behind a verdict; for a default deny, who enforces the direction and what almost matched. */
+function reasonLines(result: DirectionEvaluation, direction: Direction, endpoint: string, peer: string, indent: string): DetailLine[] {
+	const lines: DetailLine[] = [];
+	if (result.verdict === 'denied' && result.reason === 'default-deny') {
+		const enforcers = result.enforcing.map(item => `${safe(policyKey(item.policy))} (${item.selects === '{}' ? 'selects every pod' : `selects ${safe(item.selects)}`})`);
+		lines.push({text: `${indent}${direction} of ${endpoint} is enforced by ${enforcers.join(' and ')}; no rule admits ${peer}`});
+		for (const near of result.near.slice(0, 3)) {
+			lines.push({text: `${indent}closest: ${safe(policyKey(near.origin.policy))} ${ruleReference(near.origin)} (${safe(near.origin.text)}): ${near.missing === 'port' ? 'the peer fits, the port does not' : 'the port fits, the peer does not'}`});
+		}
+	} else {
+		for (const origin of result.matched) {
+			lines.push({text: `${indent}${safe(policyKey(origin.policy))} ${ruleReference(origin)}: ${safe(origin.text)}`});
+		}
+	}
+
+	if (result.unknownBecause) {
+		lines.push({text: `${indent}unknown: ${safe(result.unknownBecause)}`});
+	}
+
+	return lines;
+}
+
+function verdictSentence(result: DirectionEvaluation): string {
+	const reasons = {'deny-rule': 'a deny rule', 'default-deny': 'default deny', l7: 'the L7 rules'} as const;
+	switch (result.verdict) {
+		case 'allowed': {
+			const names = result.named.map(name => safe(policyKey(name))).join(', ');
+			const by = names || result.by.map(name => safe(policyKey(name))).join(', ') || 'a rule Hubble does not name';
+			return `${result.proxy ? 'allowed, through the L7 proxy' : 'allowed'} · ${matchTypeNames[result.matchType]} · by ${by}`;
+		}
+
+		case 'denied': {
+			const names = result.named.map(name => safe(policyKey(name))).join(', ');
+			return `DENIED by ${reasons[result.reason!]}${names ? ` (${names})` : ''}`;
+		}
+
+		case 'not-enforced': {
+			return 'not enforced (no policy selects it for this direction)';
+		}
+
+		case 'not-local': {
+			return 'not a pod: no policy of a pod applies';
+		}
+
+		case 'reply': {
+			return 'a reply: connection tracking lets it through';
+		}
+
+		case 'unknown': {
+			return 'unknown';
+		}
+	}
+}
+
+function toneOf(result: DirectionEvaluation): VerdictTone | undefined {
+	return result.verdict === 'allowed' || result.verdict === 'not-enforced' ? 'allowed' : result.verdict === 'denied' ? 'denied' : undefined;
+}
+
+const trafficDirections: Record<Direction, number> = {ingress: 1, egress: 2};
+
+/** For a policy verdict of this direction: does Hubble's verdict and naming agree with ztop's? */
+function hubbleAgreement(record: FlowRecord, direction: Direction, result: DirectionEvaluation): string {
+	if (record.eventType !== 5 || record.trafficDirection !== trafficDirections[direction]) {
+		return '';
+	}
+
+	const observed = direction === 'ingress' ? [...record.ingressAllowedBy, ...record.ingressDeniedBy] : [...record.egressAllowedBy, ...record.egressDeniedBy];
+	const hubbleNames = observed.map(policy => `${policy.namespace}/${policy.name}`).sort().join(',');
+	const ztopNames = result.named.map(name => `${name.namespace}/${name.name}`).sort().join(',');
+	const hubblePassage = record.verdict === 1 || record.verdict === 5 ? 'allowed' : record.verdict === 2 ? 'denied' : undefined;
+	if (hubblePassage === passage(result) && hubbleNames === ztopNames) {
+		return '   (Hubble agrees)';
+	}
+
+	return `   ≠ Hubble: ${hubblePassage ?? 'other'}${observed.length > 0 ? ` by ${observed.map(policy => safe(policy.name)).join(', ')}` : ''} (a stale policy file, another cluster's policies, or labels Hubble does not show?)`;
 }
 
 function latency(nanoseconds: string | undefined): string {

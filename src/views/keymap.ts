@@ -19,6 +19,8 @@ export type Action =
 	| 'sinceMark'
 	| 'cycleVerdict'
 	| 'overview'
+	| 'whatIf'
+	| 'reloadPolicies'
 	| 'json'
 	| 'export'
 	| 'copy'
@@ -59,6 +61,8 @@ export const keymap: readonly KeyBinding[] = [
 	{action: 'sinceMark', keys: 't', characters: ['t'], description: 'policy counts: since start / since mark'},
 	{action: 'cycleVerdict', keys: 'v', characters: ['v'], description: 'verdicts shown: all, allowed, denied', footer: 'v verdict'},
 	{action: 'overview', keys: 'o', characters: ['o'], description: 'overview (rates, drop reasons, ports, L7, lost events)', footer: 'o overview'},
+	{action: 'whatIf', keys: 'w', characters: ['w'], description: 'what-if: connections the --what-if-* policies would break or fix; the drill-down shows the rule behind every verdict'},
+	{action: 'reloadPolicies', keys: 'R', characters: ['R'], description: 'read --policies again (with --policies cluster, also every 30 s)'},
 	{action: 'json', keys: 'J', characters: ['J'], description: 'in a drill-down: show the full flow JSON'},
 	{action: 'export', keys: 'e', characters: ['e'], description: 'export the flows of the view to a jsonpb file (hubble observe --input-file reads it)'},
 	{action: 'copy', keys: 'c', characters: ['c'], description: 'copy the selected flow\'s JSON to the clipboard (OSC 52: works over SSH and tmux)'},

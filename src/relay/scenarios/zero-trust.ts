@@ -1,20 +1,19 @@
 /**
 The zero-trust lab of shared/scenarios/README.md: namespace `shop` in clusters cluster1 and cluster2,
 frontend → backend:80, DNS to kube-dns, curl to the world, through five policy stages (allow-all,
-allow-dns, L4 allow, L7 HTTP rule, default deny) with the lab's exact policy names.
+allow-dns, L4 allow, L7 HTTP rule, default deny). Each stage's verdicts, match types and policy names come
+from the lab's own YAML (zero-trust-policies.ts) through ztop's policy evaluator.
 */
+import {dropReasonNames} from '../../flow/drop-reason.js';
 import type {Endpoint, Flow} from '../../flow/flow.js';
-import {Connection, cnp, matchType, type Workload} from '../flow-builder.js';
+import {RecordLists, toFlowRecord} from '../../flow/to-flow-record.js';
+import {loadPolicyText, mergePolicies, type PolicyLoad} from '../../policy/policy-documents.js';
+import {PolicySet, type FlowEvaluation} from '../../policy/policy-evaluator.js';
+import {Connection, cnp, type Workload} from '../flow-builder.js';
 import type {Scenario, ScenarioRound} from '../scenario.js';
+import {zeroTrustPolicyFiles, zeroTrustStageFiles} from './zero-trust-policies.js';
 
 const namespace = 'shop';
-const policies = {
-	allowAll: cnp('allow-all', namespace),
-	allowDns: cnp('allow-dns', namespace),
-	frontendToBackend: cnp('allow-frontend-to-backend', namespace),
-	frontendEgress: cnp('allow-frontend-egress', namespace),
-	frontendL7: cnp('allow-frontend-l7', namespace),
-};
 
 type Cluster = {frontend: Workload; backend: Workload; kubeDns: Workload};
 
@@ -64,35 +63,87 @@ const oneOneOneOne: Workload = {endpoint: {identity: 2, labels: ['reserved:world
 const backendHost = 'backend.shop.svc.cluster.local';
 const backendServiceIp = '34.118.239.118';
 
+/** Each stage's policies, loaded as files are, and the evaluator over them: the one source of the lab's verdicts. */
+const stageLoads: PolicyLoad[] = zeroTrustStageFiles.map(files =>
+	mergePolicies(files.map(file => loadPolicyText(zeroTrustPolicyFiles[file]!, `zero-trust/${file}.yaml`))),
+);
+const stageSets = stageLoads.map(load => new PolicySet(load.policies));
+
 export const zeroTrustScenario: Scenario = {
 	name: 'zero-trust',
 	description: 'namespace shop: allow-all → allow-dns → L4 allow → L7 HTTP rules → default deny',
 	nodes: ['cluster1/worker-1', 'cluster1/worker-2', 'cluster2/worker-1', 'cluster2/worker-2'],
 	stages: ['allow-all', 'allow-dns', 'L4 allow', 'L7 HTTP rules', 'default deny'],
+	policies: stage => stageLoads[stage]!,
 	round(context) {
 		const lab = context.random.pick(clusters);
 		return [...lookUpBackend(lab, context), ...curlBackend(lab, context), ...curlWorld(lab, context)];
 	},
 };
 
+const lists = new RecordLists();
+const evaluations = new Map<string, FlowEvaluation>();
+
+/** What the stage's policies decide for a flow; flows of one kind decide alike, so the answer is kept per kind. */
+function decide(stage: number, kind: string, flow: Flow): FlowEvaluation {
+	const key = `${stage}|${kind}`;
+	let evaluation = evaluations.get(key);
+	if (!evaluation) {
+		evaluation = stageSets[stage]!.evaluate({record: toFlowRecord({flow}, lists, dropReasonNames)!, fullFlow: () => flow});
+		evaluations.set(key, evaluation);
+	}
+
+	return evaluation;
+}
+
+/**
+The first packet of a connection through the stage's policies, as Cilium reports it: a policy verdict for
+each enforced side (none where no policy selects the endpoint), a drop where one side denies. `passed` says
+whether the packet got through, and `proxy` which side redirected it to the L7 proxy.
+*/
+function firstPacket(connection: Connection, stage: number, kind: string): {flows: Flow[]; passed: boolean; proxy: {egress: boolean; ingress: boolean}} {
+	const evaluation = decide(stage, kind, connection.trace('to-endpoint', false, 'INGRESS'));
+	const flows: Flow[] = [];
+	for (const direction of ['egress', 'ingress'] as const) {
+		const result = evaluation[direction];
+		const side = direction === 'egress' ? 'EGRESS' : 'INGRESS';
+		if (result.verdict !== 'allowed' && result.verdict !== 'denied') {
+			continue;
+		}
+
+		const isAllowed = result.verdict === 'allowed';
+		const policies = result.named.map(name => cnp(name.name, name.namespace));
+		flows.push(connection.policyVerdict(side, isAllowed ? (result.proxy ? 'REDIRECTED' : 'FORWARDED') : 'DROPPED', result.matchType, policies));
+		if (!isAllowed) {
+			flows.push(connection.drop(side));
+			return {flows, passed: false, proxy: {egress: false, ingress: false}};
+		}
+	}
+
+	return {flows, passed: true, proxy: {egress: evaluation.egress.proxy, ingress: evaluation.ingress.proxy}};
+}
+
 /** `nslookup backend.shop.svc.cluster.local` from frontend. */
 function lookUpBackend(lab: Cluster, context: ScenarioRound): Flow[] {
 	const dns = new Connection({source: lab.frontend, destination: lab.kubeDns, protocol: 'UDP', sourcePort: context.ephemeralPort(), destinationPort: 53});
 	const query = `${backendHost}.`;
-	if (context.stage === 0) {
-		return [
-			dns.policyVerdict('EGRESS', 'FORWARDED', matchType.all, [policies.allowAll]),
-			dns.trace('to-endpoint', false, 'INGRESS'),
-			dns.trace('to-endpoint', true, 'EGRESS'),
-		];
+	const {flows, passed, proxy} = firstPacket(dns, context.stage, `dns ${lab.frontend.node}`);
+	if (!passed) {
+		return flows;
 	}
 
-	// From stage 2 on, allow-dns redirects DNS to the proxy (its L7 rule matchPattern "*").
+	if (!proxy.egress) {
+		return [...flows, dns.trace('to-endpoint', false, 'INGRESS'), dns.trace('to-endpoint', true, 'EGRESS')];
+	}
+
+	// A DNS rule redirects lookups to the agent's DNS proxy, which answers only names the rules allow.
+	const request = dns.dnsRequest(query);
+	const isAllowed = decide(context.stage, `dns-query ${lab.frontend.node}`, request).egress.verdict === 'allowed';
 	return [
-		dns.policyVerdict('EGRESS', 'REDIRECTED', matchType.l3l4, [policies.allowDns]),
+		...flows,
 		dns.trace('to-proxy', false, 'EGRESS'),
-		dns.dnsRequest(query),
-		dns.dnsResponse(query, [backendServiceIp], 30),
+		isAllowed ? request : {...request, verdict: 'DROPPED'},
+		...(isAllowed ? [dns.dnsResponse(query, [backendServiceIp], 30)] : []),
 	];
 }
 
@@ -102,41 +153,25 @@ function curlBackend(lab: Cluster, context: ScenarioRound): Flow[] {
 	for (const path of ['/status/200', '/get']) {
 		const http = new Connection({source: lab.frontend, destination: lab.backend, protocol: 'TCP', sourcePort: context.ephemeralPort(), destinationPort: 80});
 		const url = `http://${backendHost}${path}`;
-		switch (context.stage) {
-			case 0:
-			case 1: {
-				flows.push(
-					http.policyVerdict('EGRESS', 'FORWARDED', matchType.all, [policies.allowAll]),
-					http.policyVerdict('INGRESS', 'FORWARDED', matchType.all, [policies.allowAll]),
-					http.trace('to-endpoint', false, 'INGRESS'),
-					http.trace('to-stack', true, 'EGRESS'),
-				);
-				break;
-			}
-
-			case 2: {
-				flows.push(
-					http.policyVerdict('EGRESS', 'FORWARDED', matchType.l3l4, [policies.frontendEgress]),
-					http.policyVerdict('INGRESS', 'FORWARDED', matchType.l3l4, [policies.frontendToBackend]),
-					http.trace('to-endpoint', false, 'INGRESS'),
-					http.trace('to-stack', true, 'EGRESS'),
-				);
-				break;
-			}
-
-			default: {
-				// Stage 4 keeps allow-all, so every path passes; stage 5 (default deny) lets only GET /status/200 through.
-				const isDenied = context.stage === 4 && path !== '/status/200';
-				flows.push(
-					http.policyVerdict('EGRESS', 'FORWARDED', matchType.l3l4, [policies.frontendEgress]),
-					http.policyVerdict('INGRESS', 'REDIRECTED', matchType.l3l4, [policies.frontendL7]),
-					http.trace('to-proxy', false, 'INGRESS'),
-					http.httpRequest('GET', url, isDenied ? 'DROPPED' : 'FORWARDED'),
-					http.httpResponse('GET', url, isDenied ? 403 : 200, context.random.integer(1, 9)),
-				);
-				break;
-			}
+		const first = firstPacket(http, context.stage, `http ${lab.frontend.node}`);
+		flows.push(...first.flows);
+		if (!first.passed) {
+			continue;
 		}
+
+		if (!first.proxy.ingress) {
+			flows.push(http.trace('to-endpoint', false, 'INGRESS'), http.trace('to-stack', true, 'EGRESS'));
+			continue;
+		}
+
+		// Envoy judges each request by the HTTP rules; a denied one gets 403 Access denied.
+		const request = http.httpRequest('GET', url, 'FORWARDED');
+		const isAllowed = decide(context.stage, `http-request ${path} ${lab.frontend.node}`, request).ingress.verdict === 'allowed';
+		flows.push(
+			http.trace('to-proxy', false, 'INGRESS'),
+			isAllowed ? request : http.httpRequest('GET', url, 'DROPPED'),
+			http.httpResponse('GET', url, isAllowed ? 200 : 403, context.random.integer(1, 9)),
+		);
 	}
 
 	return flows;
@@ -146,10 +181,6 @@ function curlBackend(lab: Cluster, context: ScenarioRound): Flow[] {
 function curlWorld(lab: Cluster, context: ScenarioRound): Flow[] {
 	const destination = context.random.pick([exampleCom, oneOneOneOne]);
 	const http = new Connection({source: lab.frontend, destination, protocol: 'TCP', sourcePort: context.ephemeralPort(), destinationPort: 80});
-	if (context.stage < 4) {
-		return [http.policyVerdict('EGRESS', 'FORWARDED', matchType.all, [policies.allowAll]), http.trace('to-stack', false, 'EGRESS')];
-	}
-
-	// Default deny: no policy allows the world, so the verdict names none (match type none, reason 133).
-	return [http.policyVerdict('EGRESS', 'DROPPED', matchType.none), http.drop('EGRESS')];
+	const {flows, passed} = firstPacket(http, context.stage, `world ${destination.ip} ${lab.frontend.node}`);
+	return passed ? [...flows, http.trace('to-stack', false, 'EGRESS')] : flows;
 }

@@ -44,7 +44,10 @@ export function Header({frame, columns, color}: {frame: Frame | undefined; colum
 	const mark = frame.markAgeSeconds === undefined ? undefined : `MARK ${formatAge(frame.markAgeSeconds)} ago`;
 	const counts = frame.sinceMark ? 'counts since mark' : 'counts since start';
 	const filter = frame.filterText === '' ? 'filter: (none)' : `filter: ${escapeForTerminal(frame.filterText)}`;
-	const second = [filter, `${count(frame.matchCount)} shown`, view, mark, counts].filter(Boolean).join(' │ ');
+	const whatIf = frame.whatIf ? `what-if: ${count(frame.whatIf.breaks)} break, ${count(frame.whatIf.fixes)} fixed (w)` : undefined;
+	const second = [filter, `${count(frame.matchCount)} shown`, view, mark, counts, frame.policyNote ? escapeForTerminal(frame.policyNote) : undefined, whatIf]
+		.filter(Boolean)
+		.join(' │ ');
 	return (
 		<>
 			<Text wrap="truncate" bold {...(color && isBad ? {color: 'red'} : {})}>

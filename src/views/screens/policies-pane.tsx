@@ -32,7 +32,7 @@ export function PoliciesPane({frame, layout, isFocused, cursor, color}: PaneProp
 		' ' +
 		['ALLOWED', 'DENIED', 'AUDITED', 'L7-DENY'].map(label => label.padStart(widths.number)).join(' ') +
 		' ' +
-		fit(`${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
+		fit(frame?.whatIf ? 'WHAT-IF: counts after (w: list)' : `${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
 	return (
 		<Pane
 			heading={heading}
@@ -78,6 +78,25 @@ function PolicyLine({
 		number(allowed) +
 		' ';
 	const isDenied = denied + l7Denied > 0;
+	if (row.after) {
+		// With a what-if the rate column shows the candidate's counts instead: today's beside what they would be.
+		const after = row.after;
+		const changed = after.allowed !== allowed || after.denied + after.l7Denied !== denied + l7Denied;
+		const text = fit(`after: ${count(after.allowed)} allowed, ${count(after.denied + after.l7Denied)} denied`, sparkWidth);
+		return (
+			<Text wrap="truncate" inverse={isCursor}>
+				{fit(lead, Math.min(columns, lead.length))}
+				<Text {...(color && isDenied ? {color: 'red'} : {})} bold={isDenied}>
+					{number(denied)}
+				</Text>
+				{' ' + number(audited) + ' ' + number(l7Denied) + ' '}
+				<Text {...(color && changed ? {color: 'yellow'} : {})} bold={changed}>
+					{text}
+				</Text>
+			</Text>
+		);
+	}
+
 	return (
 		<Text wrap="truncate" inverse={isCursor}>
 			{fit(lead, Math.min(columns, lead.length))}

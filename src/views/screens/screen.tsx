@@ -15,8 +15,9 @@ import {Header} from './header.js';
 import {HelpView} from './help-view.js';
 import {OverviewView} from './overview-view.js';
 import {PoliciesPane} from './policies-pane.js';
+import {WhatIfView} from './what-if-view.js';
 
-export type Mode = 'main' | 'detail' | 'overview' | 'help';
+export type Mode = 'main' | 'detail' | 'overview' | 'help' | 'whatif';
 
 export type ScreenProps = {
 	frame: Frame | undefined;
@@ -26,6 +27,7 @@ export type ScreenProps = {
 	focus: 'flows' | 'policies';
 	flowCursor: number | undefined;
 	policyCursor: number;
+	whatIfCursor: number;
 	prompt: Prompt | undefined;
 	notice: string | undefined;
 	detail: FlowDetail | undefined;
@@ -57,6 +59,16 @@ export function Screen(props: ScreenProps) {
 			<>
 				{header}
 				<OverviewView overview={frame?.overview} columns={layout.columns} rows={layout.bodyRows + 1} color={color} />
+				{footer}
+			</>
+		);
+	}
+
+	if (props.mode === 'whatif') {
+		return (
+			<>
+				{header}
+				<WhatIfView whatIf={frame?.whatIf} columns={layout.columns} rows={layout.bodyRows + 1} cursor={props.whatIfCursor} color={color} />
 				{footer}
 			</>
 		);

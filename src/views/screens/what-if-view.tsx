@@ -1,0 +1,66 @@
+import {Text} from 'ink';
+import {escapeForTerminal} from '../../flow/terminal-safe.js';
+import type {WhatIfSnapshot} from '../../store/frame.js';
+import {count, fit} from '../flow-text.js';
+
+/**
+The what-if view (w): connections whose verdict the candidate set would change, breaks first, with the
+flows behind each, the verdict after, and the policy that would decide. Enter opens the newest flow of
+the selected connection.
+*/
+export function WhatIfView({whatIf, columns, rows, cursor, color}: {whatIf: WhatIfSnapshot | undefined; columns: number; rows: number; cursor: number; color: boolean}) {
+	const lines: Array<{text: string; color?: string; inverse?: boolean}> = [];
+	if (!whatIf) {
+		lines.push(
+			{text: 'WHAT-IF (w or Esc to go back)'},
+			{text: ''},
+			{text: 'No what-if set. Start ztop with --what-if-apply FILE and/or --what-if-delete [KIND/][NS/]NAME,'},
+			{text: 'on top of --policies PATH|cluster, to see which connections would break or be fixed.'},
+		);
+	} else {
+		lines.push({
+			text: `WHAT-IF — ${count(whatIf.evaluated)} flows evaluated, ${count(whatIf.changedFlows)} would change: ${count(whatIf.breaks)} break, ${count(whatIf.fixes)} fixed (Enter: drill-down, Esc: back)`,
+		});
+		const widths = {change: 7, flows: 8, connection: Math.max(20, Math.floor((columns - 40) * 0.45)), direction: 8, after: 22};
+		const decided = Math.max(10, columns - widths.change - widths.flows - widths.connection - widths.direction - widths.after - 5);
+		lines.push({
+			text: [fit('CHANGE', widths.change), fit('FLOWS', widths.flows), fit('CONNECTION', widths.connection), fit('DIR', widths.direction), fit('AFTER', widths.after), fit('DECIDED BY', decided)].join(' '),
+			color: 'cyan',
+		});
+		if (whatIf.rows.length === 0) {
+			lines.push({text: 'No connection would change.'});
+		}
+
+		const visible = Math.max(1, rows - 2);
+		const first = Math.max(0, Math.min(cursor - visible + 1, whatIf.rows.length - visible));
+		for (const [offset, row] of whatIf.rows.slice(Math.max(0, first), Math.max(0, first) + visible).entries()) {
+			const index = Math.max(0, first) + offset;
+			const connection = `${row.source} → ${row.destination} ${row.port}`;
+			lines.push({
+				text: [
+					fit(row.change, widths.change),
+					count(row.flows).padStart(widths.flows - 1) + ' ',
+					fit(escapeForTerminal(connection), widths.connection),
+					fit(row.direction, widths.direction),
+					fit(row.after, widths.after),
+					fit(escapeForTerminal(row.decidedBy), decided),
+				].join(' '),
+				...(color ? {color: row.change === 'breaks' ? 'red' : 'green'} : {}),
+				inverse: index === cursor,
+			});
+		}
+	}
+
+	return (
+		<>
+			{Array.from({length: rows}, (_, index) => {
+				const line = lines[index];
+				return (
+					<Text key={index} wrap="truncate" inverse={line?.inverse ?? false} {...(line?.color ? {color: line.color} : {})}>
+						{fit(line?.text ?? '', columns)}
+					</Text>
+				);
+			})}
+		</>
+	);
+}
