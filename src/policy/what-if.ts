@@ -70,11 +70,11 @@ export function passage(evaluation: DirectionEvaluation): Passage {
 
 /** Breaks when any direction goes from allowed to denied; else fixes when any goes the other way. */
 export function changeBetween(before: Record<Direction, Passage>, after: Record<Direction, Passage>): Change | undefined {
-	if (directions.some(direction => before[direction] === 'allowed' && after[direction] === 'denied')) {
+	if ((before.ingress === 'allowed' && after.ingress === 'denied') || (before.egress === 'allowed' && after.egress === 'denied')) {
 		return 'breaks';
 	}
 
-	if (directions.some(direction => before[direction] === 'denied' && after[direction] === 'allowed')) {
+	if ((before.ingress === 'denied' && after.ingress === 'allowed') || (before.egress === 'denied' && after.egress === 'allowed')) {
 		return 'fixes';
 	}
 
@@ -165,37 +165,60 @@ export class ConnectionChanges {
 		this.changedFlows++;
 		for (const direction of directions) {
 			const was = before[direction];
-			const now = passage(after[direction]);
+			const evaluation = after[direction];
+			const now = passage(evaluation);
 			if (!was || !now || was === now) {
 				continue;
 			}
 
-			const row = {
-				change: (was === 'allowed' ? 'breaks' : 'fixes') as Change,
+			// A cheap key first (identities, port, the evaluation object, which the evaluator shares between
+			// flows of one kind); the row's words are built once per connection.
+			const peerIp = record.destinationIdentity < 256 || record.destinationPodName === '' ? record.destinationIp : '';
+			const quickKey = `${direction}|${was}|${objectKey(evaluation)}|${record.sourceIdentity}|${record.destinationIdentity}|${peerIp}|${record.destinationPort}|${record.protocol}`;
+			const existing = this.byKey.get(quickKey);
+			if (existing) {
+				existing.flows++;
+				existing.latestSequence = sequence;
+				continue;
+			}
+
+			this.byKey.set(quickKey, {
+				change: was === 'allowed' ? 'breaks' : 'fixes',
 				source: connectionEndpoint(record, 'source'),
 				destination: connectionEndpoint(record, 'destination'),
 				port: record.destinationPort === 0 ? record.protocol || '-' : `${record.destinationPort}/${record.protocol}`,
 				direction,
 				before: was,
-				after: verdictWords(after[direction]),
-				decidedBy: decidedBy(after[direction], direction),
-			};
-			const key = Object.values(row).join('\u0000');
-			const existing = this.byKey.get(key);
-			if (existing) {
-				existing.flows++;
-				existing.latestSequence = sequence;
-			} else {
-				this.byKey.set(key, {...row, flows: 1, latestSequence: sequence});
-			}
+				after: verdictWords(evaluation),
+				decidedBy: decidedBy(evaluation, direction),
+				flows: 1,
+				latestSequence: sequence,
+			});
 		}
 
 		return change;
 	}
 
+	/** Rows of one connection that differ only in flows of different kinds are merged for display. */
+	private merged(): ConnectionChange[] {
+		const byWords = new Map<string, ConnectionChange>();
+		for (const row of this.byKey.values()) {
+			const key = [row.change, row.source, row.destination, row.port, row.direction, row.before, row.after, row.decidedBy].join('\u0000');
+			const existing = byWords.get(key);
+			if (existing) {
+				existing.flows += row.flows;
+				existing.latestSequence = Math.max(existing.latestSequence, row.latestSequence);
+			} else {
+				byWords.set(key, {...row});
+			}
+		}
+
+		return [...byWords.values()];
+	}
+
 	/** Breaks first, then fixes; more flows first. */
 	rows(): ConnectionChange[] {
-		return [...this.byKey.values()].sort((a, b) => (a.change === b.change ? b.flows - a.flows : a.change === 'breaks' ? -1 : 1));
+		return this.merged().sort((a, b) => (a.change === b.change ? b.flows - a.flows : a.change === 'breaks' ? -1 : 1));
 	}
 
 	totals(): {breaks: number; fixes: number} {
@@ -203,6 +226,19 @@ export class ConnectionChanges {
 		const sum = (change: Change) => rows.filter(row => row.change === change).reduce((total, row) => total + row.flows, 0);
 		return {breaks: sum('breaks'), fixes: sum('fixes')};
 	}
+}
+
+const objectKeys = new WeakMap<object, number>();
+let nextObjectKey = 1;
+
+function objectKey(value: object): number {
+	let key = objectKeys.get(value);
+	if (key === undefined) {
+		key = nextObjectKey++;
+		objectKeys.set(value, key);
+	}
+
+	return key;
 }
 
 /** `shop/frontend` (namespace and workload, else pod), or the reserved identity, address and DNS name. */

@@ -22,14 +22,21 @@ export class WhatIfTracker {
 	readonly changes = new ConnectionChanges();
 	/** The tallies the candidate set would give the same flows. */
 	readonly afterTally = new PolicyTally();
+	// One input object and one accessor for every flow: the hot path allocates no closure per flow.
+	private currentSequence = -1;
+	private readonly input: {record: FlowRecord; fullFlow: () => Flow | undefined};
 
 	constructor(
 		readonly sets: WhatIfSets,
 		private readonly fullFlow: (sequence: number) => Flow | undefined,
-	) {}
+	) {
+		this.input = {record: undefined as unknown as FlowRecord, fullFlow: () => this.fullFlow(this.currentSequence)};
+	}
 
 	observe(record: FlowRecord, sequence: number): void {
-		const input = {record, fullFlow: () => this.fullFlow(sequence)};
+		const {input} = this;
+		input.record = record;
+		this.currentSequence = sequence;
 		const after = this.sets.candidate.evaluate(input);
 		const before = this.sets.baseline ? passages(this.sets.baseline.evaluate(input)) : observedPassages(record);
 		this.changes.add(record, before, after, sequence);
