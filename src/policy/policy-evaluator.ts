@@ -18,7 +18,7 @@ import {entityMatches} from './entities.js';
 import {dnsRuleMatches, fqdnPatternMatches, httpRuleMatches} from './l7-match.js';
 import {prefixContains} from './policy-parser.js';
 import {policyKey, type Direction, type EndpointSelectorMatcher, type EntryOrigin, type LoadedPolicy, type PolicyEntry, type PolicyName, type PolicyRule} from './policy-model.js';
-import {coveringPortKey, specificity, type FlowPort, type PortKey} from './port-match.js';
+import {coveringPortKey, portBits, specificity, type FlowPort, type PortKey} from './port-match.js';
 
 export type DirectionVerdict = 'allowed' | 'denied' | 'not-enforced' | 'not-local' | 'reply' | 'unknown';
 
@@ -67,7 +67,7 @@ type Candidate = {
 	redirect: boolean;
 };
 
-type KeyGroup = {candidates: Candidate[]; isWildcard: boolean; key: PortKey; redirect: boolean};
+type KeyGroup = {candidates: Candidate[]; isWildcard: boolean; isDeny: boolean; key: PortKey; redirect: boolean};
 
 const matchType = {none: 0, l3Only: 1, l3L4: 2, l4Only: 3, all: 4, l3Proto: 5, protoOnly: 6} as const;
 
@@ -246,29 +246,32 @@ export class PolicySet {
 
 		// Every selecting rule with this direction turned default deny off: Cilium adds an allow-all without labels.
 		if (selecting.every(rule => !rule[direction]!.defaultDeny)) {
-			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: true, key: {specificity: specificity.any, blockStart: 0, isRange: false}, redirect: false});
+			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: true, key: {specificity: specificity.any, blockStart: 0, isRange: false, filter: 'ANY/0'}, redirect: false});
 		}
 
 		// Host → local pod is always allowed in Kubernetes mode (allow-localhost-ingress), unless denied.
 		if (direction === 'ingress' && peer.labels.some(label => label.source === 'reserved' && label.key === 'host')) {
-			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: false, key: {specificity: specificity.any, blockStart: 0, isRange: false}, redirect: false});
+			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: false, key: {specificity: specificity.any, blockStart: 0, isRange: false, filter: 'ANY/0'}, redirect: false});
 		}
 
 		const by = uniquePolicies(candidates.filter(candidate => !candidate.isDeny && candidate.policy).map(candidate => candidate.policy!));
 		const base = {by, enforcedBy, enforcing, near};
-		const denies = candidates.filter(candidate => candidate.isDeny);
+		const winner = lookUp(realizedKeys(candidates), candidates);
 		let result: DirectionEvaluation;
-		if (denies.length > 0) {
-			const group = mostSpecific(denies.filter(candidate => !candidate.isWildcard)) ?? mostSpecific(denies.filter(candidate => candidate.isWildcard))!;
-			result = {...base, verdict: 'denied', reason: 'deny-rule', proxy: false, named: namesOf(group), matchType: keyMatchType(group), matched: origins(denies)};
+		if (!winner) {
+			result = {...base, verdict: 'denied', reason: 'default-deny', proxy: false, named: [], matchType: matchType.none, matched: []};
+		} else if (winner.isDeny) {
+			result = {
+				...base,
+				verdict: 'denied',
+				reason: 'deny-rule',
+				proxy: false,
+				named: namesOf(winner),
+				matchType: keyMatchType(winner),
+				matched: origins(candidates.filter(candidate => candidate.isDeny)),
+			};
 		} else {
-			const allows = candidates.filter(candidate => !candidate.isDeny);
-			const l3 = mostSpecific(allows.filter(candidate => !candidate.isWildcard));
-			const l4 = mostSpecific(allows.filter(candidate => candidate.isWildcard));
-			const winner = l3 && l4 ? (l3.redirect !== l4.redirect ? (l3.redirect ? l3 : l4) : l4.key.specificity > l3.key.specificity ? l4 : l3) : (l3 ?? l4);
-			result = winner
-				? {...base, verdict: 'allowed', proxy: winner.redirect, named: namesOf(winner), matchType: keyMatchType(winner), matched: origins(winner.candidates)}
-				: {...base, verdict: 'denied', reason: 'default-deny', proxy: false, named: [], matchType: matchType.none, matched: []};
+			result = {...base, verdict: 'allowed', proxy: winner.redirect, named: namesOf(winner), matchType: keyMatchType(winner), matched: origins(winner.candidates)};
 		}
 
 		// An entry ztop cannot read decides only if it could turn the answer: a deny against an allow, an allow against a denial.
@@ -372,6 +375,71 @@ function flowPortOf(input: EvaluationInput): FlowPort {
 	return {protocol: record.protocol, port: record.destinationPort};
 }
 
+/**
+The map keys Cilium would realize from the candidates (pkg/policy/l4.go toMapState, mapstate.go insert):
+1. On a port, an any-peer ("L4-only") rule covers the peer-specific rules of the same port: they get no
+   key, unless they redirect to the proxy and it does not (or it denies: then none survives).
+2. A deny covers every key under it: the allows and the narrower denies it covers are removed.
+*/
+function realizedKeys(candidates: readonly Candidate[]): Candidate[] {
+	const wildcards = new Map<string, {redirect: boolean; deny: boolean}>();
+	for (const candidate of candidates) {
+		if (candidate.isWildcard && candidate.entry && candidate.key.filter !== 'ANY/0' && !candidate.key.filter.endsWith('/0')) {
+			const filter = wildcards.get(candidate.key.filter) ?? {redirect: false, deny: false};
+			filter.deny ||= candidate.isDeny;
+			filter.redirect ||= candidate.redirect && !candidate.isDeny;
+			wildcards.set(candidate.key.filter, filter);
+		}
+	}
+
+	const kept = candidates.filter(candidate => {
+		const wildcard = candidate.isWildcard || !candidate.entry ? undefined : wildcards.get(candidate.key.filter);
+		if (!wildcard) {
+			return true;
+		}
+
+		return !wildcard.deny && (candidate.isDeny || (candidate.redirect && !wildcard.redirect));
+	});
+	const covers = (deny: Candidate, other: Candidate) =>
+		deny !== other && (deny.isWildcard || !other.isWildcard) && deny.key.specificity <= other.key.specificity;
+	const strictlyCovers = (deny: Candidate, other: Candidate) =>
+		covers(deny, other) && (deny.key.specificity < other.key.specificity || (deny.isWildcard && !other.isWildcard));
+	const denies = kept.filter(candidate => candidate.isDeny);
+	return kept.filter(candidate =>
+		candidate.isDeny ? !denies.some(deny => strictlyCovers(deny, candidate)) : !denies.some(deny => covers(deny, candidate)),
+	);
+}
+
+/**
+The datapath's choice (pkg/policy/mapstate.go Lookup): the most specific peer key and the most specific
+any-peer key that cover the flow; a deny among them wins (the peer key's first); else a proxy redirect
+beats a plain allow; else the any-peer key wins only if its port is strictly more specific.
+*/
+function lookUp(keys: readonly Candidate[], all: readonly Candidate[]): KeyGroup | undefined {
+	const l3 = mostSpecific(keys.filter(candidate => !candidate.isWildcard));
+	const l4 = mostSpecific(keys.filter(candidate => candidate.isWildcard));
+	const deny = l3?.isDeny ? l3 : l4?.isDeny ? l4 : undefined;
+	if (deny) {
+		// A deny and an allow of one selector on one port are one per-selector policy: it denies, with both
+		// rules (the allow's key itself was removed under the deny).
+		const denying = new Set(deny.candidates.map(candidate => selectorKey(candidate)));
+		const rules = all.filter(
+			candidate => candidate.isWildcard === deny.isWildcard && candidate.key.specificity === deny.key.specificity && denying.has(selectorKey(candidate)),
+		);
+		return {...deny, candidates: rules};
+	}
+
+	if (l3 && l4) {
+		if (l3.redirect !== l4.redirect) {
+			return l3.redirect ? l3 : l4;
+		}
+
+		return portBits(l4.key) > portBits(l3.key) ? l4 : l3;
+	}
+
+	return l3 ?? l4;
+}
+
 /** The candidates of the most specific key among `candidates`, merged as Cilium merges one key's rules. */
 function mostSpecific(candidates: readonly Candidate[]): KeyGroup | undefined {
 	let best: Candidate | undefined;
@@ -386,7 +454,32 @@ function mostSpecific(candidates: readonly Candidate[]): KeyGroup | undefined {
 	}
 
 	const same = candidates.filter(candidate => candidate.key.specificity === best.key.specificity && candidate.key.blockStart === best.key.blockStart);
-	return {candidates: same, isWildcard: best.isWildcard, key: best.key, redirect: same.some(candidate => candidate.redirect)};
+	const isDeny = same.some(candidate => candidate.isDeny);
+	if (isDeny) {
+		return {candidates: same.filter(candidate => candidate.isDeny), isWildcard: best.isWildcard, isDeny, key: best.key, redirect: false};
+	}
+
+	// One key from several selectors: a redirect entry outranks a plain one and keeps only its own rules;
+	// rules of one selector on one port merge first (a rule without L7 there rides along with the redirect).
+	const redirecting = new Set(same.filter(candidate => candidate.redirect).map(candidate => selectorKey(candidate)));
+	const group = redirecting.size > 0 ? same.filter(candidate => redirecting.has(selectorKey(candidate))) : same;
+	return {candidates: group, isWildcard: best.isWildcard, isDeny, key: best.key, redirect: redirecting.size > 0};
+}
+
+/** The peer selector and port filter of a candidate: Cilium's per-selector policy within an L4 filter. */
+function selectorKey(candidate: Candidate): string {
+	const {peer} = candidate.entry ?? {peer: {kind: 'wildcard' as const}};
+	const selector =
+		peer.kind === 'endpoints'
+			? peer.selectors.map(item => JSON.stringify(item.requirements)).join('|')
+			: peer.kind === 'entities'
+				? peer.entities.join(',')
+				: peer.kind === 'cidr'
+					? JSON.stringify(peer.cidrs)
+					: peer.kind === 'fqdn'
+						? JSON.stringify(peer.selectors)
+						: peer.kind;
+	return `${candidate.key.filter} ${peer.kind} ${selector}`;
 }
 
 function keyMatchType(group: KeyGroup): number {

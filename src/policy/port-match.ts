@@ -18,8 +18,17 @@ export type Specificity = number;
 
 export const specificity = {any: 0, protocolOnly: 1, exactPort: 17} as const;
 
-/** The key an entry's ports give the flow: its specificity, the port block and whether it is a block of several ports. */
-export type PortKey = {specificity: Specificity; blockStart: number; isRange: boolean; portRule?: PortRule};
+/**
+The key an entry's ports give the flow: its specificity, the port block and whether it is a block of
+several ports, and the L4 filter it belongs to (`TCP/80`, `TCP/8000-8100`, `UDP/0`; `ANY/0` without ports):
+Cilium merges the rules of one port of one direction into one filter.
+*/
+export type PortKey = {specificity: Specificity; blockStart: number; isRange: boolean; filter: string; portRule?: PortRule};
+
+/** Prefix bits of a key's port (0 for any port, 16 for one port): what the datapath compares between L3 and L4 keys. */
+export function portBits(key: PortKey): number {
+	return key.specificity <= specificity.protocolOnly ? 0 : key.specificity - 1;
+}
 
 const icmpProtocols: Record<string, IcmpMatch['family']> = {ICMPv4: 'IPv4', ICMPv6: 'IPv6'};
 
@@ -38,11 +47,13 @@ export function coveringPortKey(toPorts: readonly PortRule[] | undefined, icmps:
 			return {icmpUnknown: true};
 		}
 
-		return icmps.some(icmp => icmp.family === family && icmp.type === flow.icmpType) ? {key: {specificity: specificity.exactPort, blockStart: flow.icmpType, isRange: false}} : {};
+		return icmps.some(icmp => icmp.family === family && icmp.type === flow.icmpType)
+			? {key: {specificity: specificity.exactPort, blockStart: flow.icmpType, isRange: false, filter: `${flow.protocol}/${flow.icmpType}`}}
+			: {};
 	}
 
 	if (!toPorts) {
-		return {key: {specificity: specificity.any, blockStart: 0, isRange: false}};
+		return {key: {specificity: specificity.any, blockStart: 0, isRange: false, filter: 'ANY/0'}};
 	}
 
 	let best: PortKey | undefined;
@@ -60,7 +71,7 @@ export function coveringPortKey(toPorts: readonly PortRule[] | undefined, icmps:
 
 			const key = keyFor(port, flow.port);
 			if (key && (!best || key.specificity > best.specificity)) {
-				best = {...key, portRule};
+				best = {...key, filter: `${flow.protocol}/${port.port}${port.endPort ? `-${port.endPort}` : ''}`, portRule};
 			}
 		}
 	}
@@ -68,7 +79,7 @@ export function coveringPortKey(toPorts: readonly PortRule[] | undefined, icmps:
 	return {...(best ? {key: best} : {}), ...(named ? {named} : {})};
 }
 
-function keyFor(port: PortMatch, flowPort: number): Omit<PortKey, 'portRule'> | undefined {
+function keyFor(port: PortMatch, flowPort: number): Omit<PortKey, 'portRule' | 'filter'> | undefined {
 	if (port.port === 0) {
 		return {specificity: specificity.protocolOnly, blockStart: 0, isRange: false};
 	}
