@@ -5,11 +5,11 @@ and directories of YAML/JSON (a directory's *.yaml, *.yml and *.json files, not 
 cnp,ccnp,netpol -A -o json`, with --kube-context/--kubeconfig), `--policies demo` for the demo's current
 stage. Notes about the files go to `notice`, each through the one escaping function.
 */
-import {spawn} from 'node:child_process';
 import {readFileSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {formatPolicyMessage, loadPolicyText, mergePolicies, type PolicyLoad} from '../policy/policy-documents.js';
 import {policyKey, type LoadedPolicy} from '../policy/policy-model.js';
+import {KubectlError, runKubectl, unreachableAdvice} from '../stream/kubectl-command.js';
 import {RunError, UsageError} from './usage-error.js';
 
 type Flags = Record<string, unknown>;
@@ -58,32 +58,35 @@ export async function loadClusterPolicies(flags: Flags): Promise<PolicyLoad> {
 		...(typeof flags['kubeconfig'] === 'string' ? ['--kubeconfig', flags['kubeconfig']] : []),
 	];
 	const kinds = ['ciliumnetworkpolicies.cilium.io', 'ciliumclusterwidenetworkpolicies.cilium.io', 'networkpolicies.networking.k8s.io'];
-	const output = await runKubectl([...common, 'get', kinds.join(','), '--all-namespaces', '--output', 'json']);
+	const output = await runKubectl([...common, 'get', kinds.join(','), '--all-namespaces', '--output', 'json']).catch((error: unknown) => {
+		throw clusterReadError(error);
+	});
 	return loadPolicyText(output, 'cluster');
 }
 
-function runKubectl(arguments_: string[]): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn('kubectl', arguments_, {stdio: ['ignore', 'pipe', 'pipe']});
-		let output = '';
-		let errors = '';
-		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-		child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
-		child.on('error', (error: NodeJS.ErrnoException) =>
-			reject(new RunError(error.code === 'ENOENT' ? '--policies cluster needs kubectl, and it is not on PATH; or pass policy files: --policies DIR' : `cannot run kubectl: ${error.message}`)),
-		);
-		child.on('close', code => {
-			if (code === 0) {
-				resolve(output);
-			} else if (/doesn't have a resource type/.test(errors)) {
-				reject(new RunError(`the cluster has no Cilium policy CRDs (is Cilium installed?) [${errors.trim().split('\n')[0]}]`));
-			} else if (/connection refused|no such host|Unable to connect to the server|i\/o timeout/.test(errors)) {
-				reject(new RunError(`kubectl cannot reach the Kubernetes API server; check your kubeconfig, --kubeconfig or --kube-context. [${errors.trim().split('\n')[0]}]`));
-			} else {
-				reject(new RunError(`kubectl get of the cluster's policies failed (code ${code}): ${errors.trim() || output.trim()}`));
-			}
-		});
-	});
+/** kubectl's failure in --policies cluster's words. */
+function clusterReadError(error: unknown): unknown {
+	if (!(error instanceof KubectlError)) {
+		return error;
+	}
+
+	switch (error.failure) {
+		case 'missing': {
+			return new RunError('--policies cluster needs kubectl, and it is not on PATH; or pass policy files: --policies DIR');
+		}
+
+		case 'no-resource-type': {
+			return new RunError(`the cluster has no Cilium policy CRDs (is Cilium installed?) [${error.detail}]`);
+		}
+
+		case 'unreachable': {
+			return new RunError(unreachableAdvice(error.detail));
+		}
+
+		default: {
+			return new RunError(`cannot read the cluster's policies: ${error.message}`);
+		}
+	}
 }
 
 export type PolicySources = {

@@ -5,6 +5,7 @@
 process is ended when ztop ends.
 */
 import {spawn} from 'node:child_process';
+import {KubectlError, runKubectl, spawnFailure, unreachableAdvice} from './kubectl-command.js';
 
 export type PortForwardOptions = {
 	namespace: string;
@@ -37,7 +38,9 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
 		'--namespace',
 		options.namespace,
 	];
-	const servicePortText = await runKubectl([...common, 'get', 'service', 'hubble-relay', '--output', 'jsonpath={.spec.ports[0].port}'], options.namespace);
+	const servicePortText = await runKubectl([...common, 'get', 'service', 'hubble-relay', '--output', 'jsonpath={.spec.ports[0].port}']).catch((error: unknown) => {
+		throw portForwardError(error, options.namespace);
+	});
 	const servicePort = Number(servicePortText.trim());
 	if (!Number.isInteger(servicePort) || servicePort <= 0) {
 		throw new PortForwardError(`service hubble-relay in namespace ${options.namespace} has no port (kubectl printed ${JSON.stringify(servicePortText.trim())})`);
@@ -71,7 +74,7 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
 		child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
 		child.on('error', error => {
 			clearTimeout(timer);
-			reject(kubectlMissing(error));
+			reject(portForwardError(spawnFailure(error), options.namespace));
 		});
 		child.on('exit', code => {
 			clearTimeout(timer);
@@ -81,35 +84,29 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
 	return {address, servicePort, close};
 }
 
-function runKubectl(arguments_: string[], namespace: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn('kubectl', arguments_, {stdio: ['ignore', 'pipe', 'pipe']});
-		let output = '';
-		let errors = '';
-		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-		child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
-		child.on('error', error => reject(kubectlMissing(error)));
-		child.on('close', code => {
-			if (code === 0) {
-				resolve(output);
-			} else if (/NotFound|not found/.test(errors)) {
-				reject(
-					new PortForwardError(
-						`there is no hubble-relay service in namespace ${namespace}. Is Hubble Relay enabled (\`cilium hubble enable\`)? If it runs elsewhere, set --kube-namespace. [${errors.trim()}]`,
-					),
-				);
-			} else if (/connection refused|no such host|Unable to connect to the server|i\/o timeout/.test(errors)) {
-				const firstLine = errors.trim().split('\n')[0];
-				reject(new PortForwardError(`kubectl cannot reach the Kubernetes API server; check your kubeconfig, --kubeconfig or --kube-context. [${firstLine}]`));
-			} else {
-				reject(new PortForwardError(`kubectl failed (code ${code}): ${errors.trim() || output.trim()}`));
-			}
-		});
-	});
-}
+/** kubectl's failure in -P's words. */
+function portForwardError(error: unknown, namespace: string): unknown {
+	if (!(error instanceof KubectlError)) {
+		return error;
+	}
 
-function kubectlMissing(error: NodeJS.ErrnoException): PortForwardError {
-	return error.code === 'ENOENT'
-		? new PortForwardError('-P needs kubectl, and it is not on PATH. Install kubectl, or port-forward Hubble Relay yourself and pass --server.')
-		: new PortForwardError(`cannot run kubectl: ${error.message}`);
+	switch (error.failure) {
+		case 'missing': {
+			return new PortForwardError('-P needs kubectl, and it is not on PATH. Install kubectl, or port-forward Hubble Relay yourself and pass --server.');
+		}
+
+		case 'not-found': {
+			return new PortForwardError(
+				`there is no hubble-relay service in namespace ${namespace}. Is Hubble Relay enabled (\`cilium hubble enable\`)? If it runs elsewhere, set --kube-namespace. [${error.detail}]`,
+			);
+		}
+
+		case 'unreachable': {
+			return new PortForwardError(unreachableAdvice(error.detail));
+		}
+
+		default: {
+			return new PortForwardError(error.message);
+		}
+	}
 }

@@ -134,4 +134,16 @@ describe('hostile text from kubectl', () => {
 		expect(result.stderr).toContain('context is gone');
 		expectInert(result.stderr);
 	});
+
+	test("kubectl's error output while reading --policies cluster is quoted inertly", async () => {
+		const capture = path.join(directory, 'one-flow.json');
+		writeFileSync(capture, JSON.stringify(response(makeFlow())) + '\n');
+		const result = await runZtop(['--input-file', capture, '--policies', 'cluster', '-o', 'what-if-json'], {
+			environment: {PATH: `${fakeKubectlDirectory}:${process.env['PATH']}`, FAKE_KUBECTL_MODE: 'hostile'},
+		});
+		expect(result.exitCode).toBe(1);
+		expect(result.stderr).toContain("cannot read the cluster's policies");
+		expect(result.stderr).toContain('context is gone');
+		expectInert(result.stderr);
+	});
 });

@@ -3,9 +3,10 @@
 (shared/scenarios/policies) evaluated for the lab's connections, and the rollout's riskiest step —
 apply stage 5, delete allow-all — listed as what breaks.
 */
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {beforeAll, describe, expect, test} from 'vitest';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
 import {labStages} from '../helpers/lab-flows.js';
@@ -111,5 +112,42 @@ describe('-o what-if-json on the lab, stage by stage', () => {
 		const missing = await runZtop(['--input-file', capture, '--policies', stageDirectory(1), '--what-if-delete', 'no-such', '-o', 'what-if']);
 		expect(missing.exitCode).toBe(2);
 		expect(missing.stderr).toBe('ztop: --what-if-delete no-such: no such policy in the baseline (shop/allow-all)\n');
+	});
+});
+
+describe('--policies cluster through kubectl (a fake kubectl on PATH that serves the lab\'s stage 4)', () => {
+	const fakeKubectlDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fake-kubectl');
+	const environment = (extra: Record<string, string> = {}) => ({PATH: `${fakeKubectlDirectory}:${process.env['PATH']}`, FAKE_KUBECTL_POLICIES: stageDirectory(4), ...extra});
+
+	test('reads every policy kind in every namespace, with --kube-context, and answers as the same files do', async () => {
+		const log = path.join(mkdtempSync(path.join(tmpdir(), 'ztop-kubectl-')), 'calls.jsonl');
+		const arguments_ = ['--input-file', capture, '--what-if-apply', stageDirectory(5), '--what-if-delete', 'allow-all', '-o', 'what-if-json'];
+		const [fromCluster, fromFiles] = await Promise.all([
+			runZtop(['--policies', 'cluster', '--kube-context', 'lab', ...arguments_], {environment: environment({FAKE_KUBECTL_LOG: log})}),
+			runZtop(['--policies', stageDirectory(4), ...arguments_]),
+		]);
+		expect(fromCluster.exitCode).toBe(0);
+		expect(fromCluster.stdout).toBe(fromFiles.stdout);
+		expect(fromCluster.stdout).toContain('"change":"breaks"');
+		const calls = readFileSync(log, 'utf8').trim().split('\n').map(line => JSON.parse(line) as string[]);
+		expect(calls).toEqual([
+			['--context', 'lab', 'get', 'ciliumnetworkpolicies.cilium.io,ciliumclusterwidenetworkpolicies.cilium.io,networkpolicies.networking.k8s.io', '--all-namespaces', '--output', 'json'],
+		]);
+	});
+
+	test.each([
+		['no-crds', /^ztop: the cluster has no Cilium policy CRDs \(is Cilium installed\?\) \[error: the server doesn't have a resource type "ciliumnetworkpolicies"\]\n$/],
+		['unreachable', /^ztop: kubectl cannot reach the Kubernetes API server; check your kubeconfig, --kubeconfig or --kube-context\. \[E1130 .*connect: connection refused\]\n$/],
+	])('a cluster that cannot answer (%s) is explained, with exit code 1', async (mode, message) => {
+		const result = await runZtop(['--input-file', capture, '--policies', 'cluster', '-o', 'what-if-json'], {environment: environment({FAKE_KUBECTL_MODE: mode})});
+		expect(result.exitCode).toBe(1);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toMatch(message);
+	});
+
+	test('without kubectl on PATH, says so and offers policy files instead', async () => {
+		const result = await runZtop(['--input-file', capture, '--policies', 'cluster', '-o', 'what-if-json'], {environment: {PATH: mkdtempSync(path.join(tmpdir(), 'ztop-no-kubectl-'))}});
+		expect(result.exitCode).toBe(1);
+		expect(result.stderr).toBe('ztop: --policies cluster needs kubectl, and it is not on PATH; or pass policy files: --policies DIR\n');
 	});
 });
