@@ -45,6 +45,8 @@ and both sides of a connection with such names.
 */
 const policyNameWidth = 25;
 const bothSidesWidth = 'in '.length + policyNameWidth + ' · out '.length + policyNameWidth;
+/** Both sides with names up to 24 characters: what 120 columns can give. */
+const bothSidesMinimum = bothSidesWidth - 2;
 const summaryMinimum = 12;
 const endpointMaximum = 28;
 
@@ -61,7 +63,8 @@ function tierFor(columns: number): Tier {
 
 	const time = columns >= 180 ? 12 : 8;
 	const type = columns >= 180 ? 27 : 13;
-	return {time, type, verdict: 10, policyMinimum: 46, policyMaximum: bothSidesWidth, policyForm: 'both', endpointMinimum: 16};
+	// Both sides whole come before `namespace/pod`: at 120 an endpoint reads as its workload (`coredns:53`).
+	return {time, type, verdict: 10, policyMinimum: bothSidesMinimum, policyMaximum: bothSidesWidth, policyForm: 'both', endpointMinimum: 12};
 }
 
 /**

@@ -119,7 +119,8 @@ describe('ztop --demo in a real terminal', () => {
 	// The POLICIES column is what ztop is for: at 80 columns the deciding policy reads whole, from 120 both sides.
 	test.each([
 		[80, 24, /(?:pv:L3-L4 out|to-stack)\s+\S+\s+allow-frontend-egress\s*$/m],
-		[120, 40, /out allow-frontend-egress · in allow-frontend-l7\s*$|in allow-frontend-l7 · out allow-frontend-egress\s*$/m],
+		// The lab's longest pair, stage 3's frontend → backend.
+		[120, 40, /out allow-frontend-egress · in allow-frontend-to-backend\s*$|in allow-frontend-to-backend · out allow-frontend-egress\s*$/m],
 	])('at %i×%i flow rows name their policies in full', async (columns, rows, pattern) => {
 		const tmux = open(columns, rows);
 		tmux.start(['--demo', '--stage-seconds', '2']);

@@ -102,12 +102,15 @@ describe('flows-pane text', () => {
 		const separators = (widths.time > 0 ? 1 : 0) + ' → '.length + 3 + (widths.summary > 0 ? 1 : 0);
 		const total = widths.time + widths.source + widths.destination + widths.type + widths.verdict + widths.policies + widths.summary + separators;
 		expect(total).toBe(columns);
-		expect(widths.source).toBeGreaterThanOrEqual(13);
+		// Room for a workload and its port (`frontend:8080`) at the least.
+		expect(widths.source).toBeGreaterThanOrEqual(12);
 		// A 25-character policy name (allow-frontend-to-backend) reads whole; from 120 columns both sides of the connection do.
 		expect(widths.policies).toBeGreaterThanOrEqual('allow-frontend-to-backend'.length);
 		expect(policyForm).toBe(columns >= 120 ? 'both' : 'deciding');
 		if (policyForm === 'both') {
-			expect(widths.policies).toBeGreaterThanOrEqual('in allow-frontend-l7 · out allow-frontend-egress'.length - 3);
+			// Two names of 24 characters, and the lab's longest pair (stage 3's frontend → backend).
+			expect(widths.policies).toBeGreaterThanOrEqual(`in ${'a'.repeat(24)} · out ${'b'.repeat(24)}`.length);
+			expect(widths.policies).toBeGreaterThanOrEqual('in allow-frontend-to-backend · out allow-frontend-egress'.length);
 		}
 	});
 
