@@ -98,8 +98,10 @@ export const helpText = `
     --numeric               Print IP addresses instead of names (--no-ip-translation)
     --print-raw-filters     Print the allowlist and denylist FlowFilters, then exit
     -D, --debug             Also print informational node status events and the server's status;
-                            in the TUI, log each reconnect and its reason (shown after quitting,
-                            or at once when stderr is redirected: ztop -D 2>ztop.log)
+                            in the TUI, log each reconnect and its reason, and on quitting a
+                            session summary (flows received, frames drawn, terminal bytes, peak
+                            RSS); shown after quitting, or at once when stderr is redirected:
+                            ztop -D 2>ztop.log
 
   Tallies (-o tally, -o tally-json) count policy-verdict events per policy and direction:
   allowed (FORWARDED, REDIRECTED), denied (DROPPED), audited (AUDIT), and L7 denials charged to

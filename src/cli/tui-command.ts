@@ -107,8 +107,15 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 	const session = new TerminalSession(process.stdout, process.stdin, process.stderr);
 	session.enter();
 	controller.start();
+	const began = performance.now();
 	try {
-		await runTuiApp(controller, {stdout: process.stdout, stdin: process.stdin, stderr: process.stderr, fps});
+		const drawn = await runTuiApp(controller, {stdout: process.stdout, stdin: process.stdin, stderr: process.stderr, fps});
+		const seconds = (performance.now() - began) / 1000;
+		debug.log?.(
+			`session: ${seconds.toFixed(1)} s, received ${controller.store.received} flows, lost ${controller.store.lostEvents}, ` +
+				`drew ${drawn.frames} frames (${(drawn.frames / seconds).toFixed(1)}/s), wrote ${drawn.bytes} bytes to the terminal ` +
+				`(${Math.round(drawn.bytes / seconds)} B/s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+		);
 	} finally {
 		controller.stop();
 		session.close();

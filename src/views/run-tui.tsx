@@ -33,6 +33,26 @@ export function correctIncrementalCursor(stdout: NodeJS.WriteStream): NodeJS.Wri
 	});
 }
 
+/** What the TUI drew, for `--debug`'s session summary and the end-to-end benchmark. */
+export type TerminalStats = {frames: number; bytes: number};
+
+/** Counts what goes to the terminal: bytes per write, as the pseudo-terminal receives them. */
+function meteredTerminal(stdout: NodeJS.WriteStream, stats: TerminalStats): NodeJS.WriteStream {
+	return new Proxy(stdout, {
+		get(target, property) {
+			if (property === 'write') {
+				return (chunk: unknown, ...rest: unknown[]): boolean => {
+					stats.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Uint8Array).byteLength;
+					return (target.write as (...arguments_: unknown[]) => boolean)(chunk, ...rest);
+				};
+			}
+
+			const value: unknown = Reflect.get(target, property, target);
+			return typeof value === 'function' ? (value as (...arguments_: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+}
+
 export async function runTuiApp(
 	controller: TuiController,
 	terminal: {
@@ -45,15 +65,22 @@ export async function runTuiApp(
 		/** Ink's standard renderer instead (the benchmark's baseline: every frame repainted whole). */
 		repaintWholeFrames?: boolean;
 	},
-): Promise<void> {
-	await startTuiApp(controller, terminal).exited;
+): Promise<TerminalStats> {
+	const app = startTuiApp(controller, terminal);
+	await app.exited;
+	return app.stats;
 }
 
 /** Starts the TUI and returns a function that quits it (benchmarks drive it without keys). */
-export function startTuiApp(controller: TuiController, terminal: Parameters<typeof runTuiApp>[1]): {quit: () => void; exited: Promise<void>} {
+export function startTuiApp(
+	controller: TuiController,
+	terminal: Parameters<typeof runTuiApp>[1],
+): {quit: () => void; exited: Promise<void>; stats: TerminalStats} {
 	const isIncremental = terminal.repaintWholeFrames !== true;
+	const stats: TerminalStats = {frames: 0, bytes: 0};
+	const stdout = meteredTerminal(terminal.stdout, stats);
 	const instance = render(<App controller={controller} />, {
-		stdout: isIncremental ? correctIncrementalCursor(terminal.stdout) : terminal.stdout,
+		stdout: isIncremental ? correctIncrementalCursor(stdout) : stdout,
 		stdin: terminal.stdin,
 		stderr: terminal.stderr,
 		exitOnCtrlC: true,
@@ -62,7 +89,10 @@ export function startTuiApp(controller: TuiController, terminal: Parameters<type
 		// The frame clock already paces updates at --fps; Ink's own throttle at the same rate would beat
 		// against it and halve the frame rate, so it only caps bursts (key presses) here.
 		maxFps: Math.min(60, terminal.fps * 2),
-		...(terminal.onRender ? {onRender: ({renderTime}: {renderTime: number}) => terminal.onRender!(renderTime)} : {}),
+		onRender({renderTime}: {renderTime: number}) {
+			stats.frames++;
+			terminal.onRender?.(renderTime);
+		},
 	});
-	return {quit: () => instance.unmount(), exited: instance.waitUntilExit().then(() => undefined)};
+	return {quit: () => instance.unmount(), exited: instance.waitUntilExit().then(() => undefined), stats};
 }

@@ -143,6 +143,20 @@ describe('ztop --demo in a real terminal', () => {
 		expect(tmux.pane('#{cursor_flag}')).toBe('1');
 	}, 30_000);
 
+	test('--debug ends with a session summary once the screen is restored: flows received, frames drawn, terminal bytes', async () => {
+		const tmux = open(100, 30);
+		tmux.start(['--demo', '--debug']);
+		await tmux.waitFor(text => /FLOWS [\d,]+-[\d,]+ of [1-9]/.test(text), 'flows');
+		tmux.keys('q');
+		const screen = await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+		const summary = /session: [\d.]+ s, received (\d+) flows, lost \d+, drew (\d+) frames \([\d.]+\/s\), wrote (\d+) bytes to the terminal/.exec(screen.replaceAll('\n', ''));
+		expect(summary, screen).not.toBeNull();
+		expect(Number(summary![1])).toBeGreaterThan(0);
+		expect(Number(summary![2])).toBeGreaterThan(0);
+		// At least a whole 100×29 frame was written.
+		expect(Number(summary![3])).toBeGreaterThan(100 * 29);
+	}, 30_000);
+
 	test('an unreachable relay is shown as reconnecting, with the reason, until the user quits', async () => {
 		const tmux = open(120, 30);
 		tmux.start(['--server', '127.0.0.1:1']);

@@ -1,0 +1,303 @@
+/**
+ztop measured as the user runs it: the real CLI process fed over gRPC by a paced server in another process
+(bench/end-to-end/paced-server.ts, pre-encoded flows, next to no CPU of its own), at rising rates. Per rate
+and client it reports the client's CPU (% of one core, and µs per flow), flows received against flows sent,
+whether the server could keep its rate (a client that falls behind holds it back through HTTP/2 flow
+control), RSS, and for the TUI the frames drawn and the bytes written to its terminal. The clients:
+- floor: grpc-js receiving each message as bytes and counting it (bench/end-to-end/count-client.ts);
+- `ztop --server … -f -o compact`, its stdout read by this process;
+- the TUI, `ztop --server … --debug` in a tmux pane of 120×40 at the default 10 fps (its `--debug` session
+  summary gives flows received, frames and terminal bytes);
+- `hubble observe --server … -f -o compact`, when a hubble binary is given in HUBBLE or found on PATH.
+Figures are ratios against the floor and against `-o compact`, measured in the same run, so that they
+hold on any machine. The clients run on CPU 0 and the server on CPU 1 when `taskset` and two CPUs exist.
+
+Environment: ZTOP_BENCH_RATES (default 1000,5000,20000,50000), ZTOP_BENCH_SECONDS (measured seconds per
+run, default 30), ZTOP_BENCH_CLIENTS (default floor,compact,tui,hubble).
+*/
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
+import {availableParallelism, tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const rates = (process.env['ZTOP_BENCH_RATES'] ?? '1000,5000,20000,50000').split(',').map(Number);
+const seconds = Number(process.env['ZTOP_BENCH_SECONDS'] ?? 30);
+const warmUpSeconds = 3;
+const drainSeconds = 3;
+const clientNames = (process.env['ZTOP_BENCH_CLIENTS'] ?? 'floor,compact,tui,hubble').split(',');
+const scratch = mkdtempSync(path.join(tmpdir(), 'ztop-bench-'));
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim());
+const hasTaskset = availableParallelism() >= 2 && commandExists('taskset');
+
+function commandExists(name: string): boolean {
+	try {
+		execFileSync('sh', ['-c', `command -v ${name}`], {stdio: 'ignore'});
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const hubble = process.env['HUBBLE'] ?? (commandExists('hubble') ? 'hubble' : undefined);
+
+/** Bundles a benchmark process as the ztop CLI ships: no TypeScript loader in the measured process. */
+async function bundle(entry: string): Promise<string> {
+	const outfile = path.join(root, 'dist', `bench-${path.basename(entry, '.ts')}.mjs`);
+	await build({
+		entryPoints: [path.join(root, 'bench', 'end-to-end', entry)],
+		outfile,
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		logLevel: 'warning',
+		define: {'process.env.NODE_ENV': '"production"'},
+		banner: {js: "import {createRequire as __benchRequire} from 'node:module'; const require = __benchRequire(import.meta.url);"},
+	});
+	return outfile;
+}
+
+execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {stdio: 'inherit'});
+const serverBundle = await bundle('paced-server.ts');
+const clientBundle = await bundle('count-client.ts');
+const ztop = path.join(root, 'bin', 'ztop.js');
+
+const pinned = (cpu: number, command: string[]) => (hasTaskset ? ['taskset', '-c', String(cpu), ...command] : command);
+
+function cpuSeconds(pid: number): number {
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	// utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command name.
+	return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+function rssMegabytes(pid: number): number {
+	const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+	return match ? Number(match[1]) / 1024 : 0;
+}
+
+const sleep = (milliseconds: number) => new Promise(resolve => setTimeout(resolve, milliseconds));
+
+/** The first JSON line a child prints on stdout. */
+function nextJsonLine<T>(child: ChildProcess): Promise<T> {
+	return new Promise((resolve, reject) => {
+		let text = '';
+		const onData = (chunk: Buffer) => {
+			text += chunk.toString('utf8');
+			const newline = text.indexOf('\n');
+			if (newline !== -1) {
+				child.stdout!.off('data', onData);
+				resolve(JSON.parse(text.slice(0, newline)) as T);
+			}
+		};
+
+		child.stdout!.on('data', onData);
+		child.once('exit', code => reject(new Error(`exited (${code}) before printing`)));
+	});
+}
+
+type Run = {
+	client: string;
+	rate: number;
+	cpuPercent: number;
+	microsecondsPerFlow: number;
+	sent: number;
+	received: number;
+	keptRate: boolean;
+	rssMegabytes: number;
+	rssFirst: number;
+	framesPerSecond?: number;
+	terminalBytesPerSecond?: number;
+};
+
+type Client = {
+	pid: () => number;
+	/** Flows it received, once the server has stopped and it has drained. */
+	finish: () => Promise<{received: number; framesPerSecond?: number; terminalBytesPerSecond?: number}>;
+};
+
+function startFloor(address: string): Client {
+	const command = pinned(0, [process.execPath, clientBundle, address]);
+	const child = spawn(command[0]!, command.slice(1), {stdio: ['ignore', 'pipe', 'inherit']});
+	return {
+		pid: () => child.pid!,
+		async finish() {
+			const result = nextJsonLine<{received: number}>(child);
+			child.kill('SIGUSR2');
+			return result;
+		},
+	};
+}
+
+/** A headless client whose stdout lines are flows: `ztop -o compact` or `hubble observe -o compact`. */
+function startLines(command: string[]): Client {
+	const full = pinned(0, command);
+	const child = spawn(full[0]!, full.slice(1), {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+	let lines = 0;
+	let errors = '';
+	child.stdout.on('data', (chunk: Buffer) => {
+		for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) {
+			lines++;
+		}
+	});
+	child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+	return {
+		pid: () => child.pid!,
+		async finish() {
+			child.kill('SIGTERM');
+			await new Promise(resolve => child.once('exit', resolve));
+			if (errors.trim() !== '') {
+				process.stderr.write(`  (${path.basename(command[0]!)} said: ${errors.trim().split('\n')[0]})\n`);
+			}
+
+			return {received: lines};
+		},
+	};
+}
+
+let tmuxCount = 0;
+
+/** The TUI in a tmux pane of 120×40; its --debug summary goes to a file. */
+function startTui(address: string): Client {
+	const socket = `ztop-bench-${process.pid}-${tmuxCount++}`;
+	const log = path.join(scratch, `${socket}.log`);
+	const tmux = (...arguments_: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...arguments_], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+	const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+	const command = pinned(0, [process.execPath, ztop, '--server', address, '--debug']).map(quote).join(' ');
+	tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', `exec env -u CI TERM=xterm-256color ${command} 2>${quote(log)}`);
+	const pid = Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
+	return {
+		pid: () => pid,
+		async finish() {
+			tmux('send-keys', '-t', 'bench', 'q');
+			for (let waited = 0; waited < 100 && existsSync(`/proc/${pid}`); waited++) {
+				await sleep(100);
+			}
+
+			try {
+				tmux('kill-server');
+			} catch {
+				// The pane closed with ztop, and the server with it.
+			}
+
+			const summary = /session: ([\d.]+) s, received (\d+) flows, lost \d+, drew (\d+) frames \([\d.]+\/s\), wrote (\d+) bytes/.exec(readFileSync(log, 'utf8'));
+			if (!summary) {
+				throw new Error(`the TUI printed no session summary: ${readFileSync(log, 'utf8').slice(0, 500)}`);
+			}
+
+			const sessionSeconds = Number(summary[1]);
+			return {received: Number(summary[2]), framesPerSecond: Number(summary[3]) / sessionSeconds, terminalBytesPerSecond: Number(summary[4]) / sessionSeconds};
+		},
+	};
+}
+
+async function measure(clientName: string, rate: number): Promise<Run | undefined> {
+	const serverCommand = pinned(1, [process.execPath, serverBundle, String(rate)]);
+	const server = spawn(serverCommand[0]!, serverCommand.slice(1), {stdio: ['ignore', 'pipe', 'inherit']});
+	const {address} = await nextJsonLine<{address: string}>(server);
+	const clients: Record<string, () => Client | undefined> = {
+		floor: () => startFloor(address),
+		compact: () => startLines([process.execPath, ztop, '--server', address, '-f', '-o', 'compact']),
+		tui: () => startTui(address),
+		hubble: () => (hubble ? startLines([hubble, 'observe', '--server', address, '-f', '-o', 'compact']) : undefined),
+	};
+	const client = clients[clientName]?.();
+	if (!client) {
+		server.kill();
+		return undefined;
+	}
+
+	try {
+		await sleep(warmUpSeconds * 1000);
+		const pid = client.pid();
+		const cpuBefore = cpuSeconds(pid);
+		const rssFirst = rssMegabytes(pid);
+		let rssPeak = rssFirst;
+		for (let second = 0; second < seconds; second++) {
+			await sleep(1000);
+			rssPeak = Math.max(rssPeak, rssMegabytes(pid));
+		}
+
+		const cpu = cpuSeconds(pid) - cpuBefore;
+		const stopped = nextJsonLine<{sent: number; due: number; streams: number}>(server);
+		server.kill('SIGUSR2');
+		const {sent, due, streams} = await stopped;
+		await sleep(drainSeconds * 1000);
+		const result = await client.finish();
+		// The server paces each stream from its start; it kept its rate if it sent what the time asked for
+		// (one stream: a reconnect would have opened another).
+		const keptRate = streams === 1 && sent >= due * 0.98;
+		return {
+			client: clientName,
+			rate,
+			cpuPercent: (cpu / seconds) * 100,
+			microsecondsPerFlow: (cpu / (rate * seconds)) * 1e6,
+			sent,
+			received: result.received,
+			keptRate,
+			rssMegabytes: rssPeak,
+			rssFirst,
+			...(result.framesPerSecond === undefined ? {} : {framesPerSecond: result.framesPerSecond, terminalBytesPerSecond: result.terminalBytesPerSecond}),
+		};
+	} finally {
+		server.kill('SIGKILL');
+	}
+}
+
+const labels: Record<string, string> = {
+	floor: 'floor: grpc-js, count only',
+	compact: 'ztop -f -o compact',
+	tui: 'ztop TUI 120×40',
+	hubble: 'hubble observe -f -o compact',
+};
+
+console.log(
+	`End to end: ${seconds} s per run after ${warmUpSeconds} s of warm-up, ${availableParallelism()} CPUs${hasTaskset ? ', clients on CPU 0, server on CPU 1' : ''}${hubble ? `, hubble: ${hubble}` : ', no hubble binary (set HUBBLE)'}`,
+);
+console.log(
+	`  ${'client'.padEnd(30)} ${'rate/s'.padStart(7)} ${'CPU %'.padStart(6)} ${'µs/flow'.padStart(8)} ${'received/sent'.padStart(21)} ${'kept rate'.padStart(9)} ${'RSS MB'.padStart(13)} ${'fps'.padStart(5)} ${'term KB/s'.padStart(9)}`,
+);
+const runs: Run[] = [];
+for (const rate of rates) {
+	for (const clientName of clientNames) {
+		const run = await measure(clientName, rate);
+		if (!run) {
+			continue;
+		}
+
+		runs.push(run);
+		console.log(
+			`  ${labels[clientName]!.padEnd(30)} ${String(rate).padStart(7)} ${run.cpuPercent.toFixed(1).padStart(6)} ${run.microsecondsPerFlow.toFixed(1).padStart(8)} ${`${run.received}/${run.sent}`.padStart(21)} ${(run.keptRate ? 'yes' : 'NO').padStart(9)} ${`${run.rssFirst.toFixed(0)}→${run.rssMegabytes.toFixed(0)}`.padStart(13)} ${(run.framesPerSecond?.toFixed(1) ?? '').padStart(5)} ${(run.terminalBytesPerSecond === undefined ? '' : (run.terminalBytesPerSecond / 1024).toFixed(1)).padStart(9)}`,
+		);
+	}
+}
+
+const sustains = (run: Run) => run.keptRate && run.received === run.sent;
+console.log('Ratios (same run):');
+for (const rate of rates) {
+	const of = (name: string) => runs.find(run => run.rate === rate && run.client === name);
+	const tui = of('tui');
+	const compact = of('compact');
+	const floor = of('floor');
+	const hubbleRun = of('hubble');
+	const parts = [
+		tui && compact ? `TUI/compact CPU ${(tui.cpuPercent / compact.cpuPercent).toFixed(2)}×` : undefined,
+		tui && floor ? `TUI/floor ${(tui.cpuPercent / floor.cpuPercent).toFixed(2)}×` : undefined,
+		compact && floor ? `compact/floor ${(compact.cpuPercent / floor.cpuPercent).toFixed(2)}×` : undefined,
+		tui && hubbleRun ? `TUI/hubble ${(tui.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}× (target ≤ 1 at 5,000/s)` : undefined,
+		compact && hubbleRun ? `compact/hubble ${(compact.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}×` : undefined,
+	].filter(Boolean);
+	console.log(`  ${String(rate).padStart(6)}/s: ${parts.join(', ')}`);
+}
+
+for (const clientName of clientNames) {
+	const sustained = runs.filter(run => run.client === clientName && sustains(run)).map(run => run.rate);
+	const tried = runs.filter(run => run.client === clientName);
+	if (tried.length > 0) {
+		console.log(
+			`  ${labels[clientName]}: highest rate sustained for ${seconds} s without loss: ${sustained.length > 0 ? `${Math.max(...sustained).toLocaleString('en-US')} flows/s` : 'none of those tried'}${clientName === 'tui' ? ' (target ≥ 50,000)' : ''}`,
+		);
+	}
+}
