@@ -1,11 +1,10 @@
 /**
-What the TUI costs a terminal and a CPU (issue 5's targets), at 120×40 and the default 10 fps, with the
-real App, controller, store and Ink writing to a terminal that counts bytes:
-- an idle view (nothing arrives): ≤ 1 KB/s;
-- a 100 flows/s view, and a 5 000 flows/s follow view: ≤ 60 KB/s at 5 000 flows/s;
-- Ink's render time per frame: ≤ 15 ms; CPU per frame is reported too.
-Baseline, measured in the same run: the 5 000 flows/s view with Ink's standard renderer, which repaints
-every frame whole.
+What a TUI frame costs a terminal and a CPU, at 120×40 and the default 10 fps, with the real App,
+controller and store writing to a terminal that counts bytes, for an idle view, 100 flows/s and a
+5,000 flows/s follow view. Each case runs three times in the same process: with ztop's line renderer,
+with Ink's standard renderer drawing the same screens (the baseline), and with no UI at all (ingest and
+the frame clock only). A frame's CPU is the difference to the run without UI, divided by the frames
+drawn; targets: ≤ 0.2× Ink's per frame while following (issue 9), ≤ 1 KB/s idle, ≤ 60 KB/s following.
 Flows come from the zero-trust lab, decoded from real GetFlowsResponse bytes.
 */
 import {PassThrough, Writable} from 'node:stream';
@@ -60,9 +59,10 @@ const flows = feed
 		return {record: decodeFlowRecord(raw) as FlowRecord, raw};
 	});
 
-type Result = {bytesPerSecond: number; renderMilliseconds: number[]; cpuMillisecondsPerFrame: number; frames: number};
+type Mode = 'lines' | 'ink' | 'none';
+type Result = {bytesPerSecond: number; cpuMillisecondsPerSecond: number; frames: number};
 
-async function run(flowsPerSecond: number, repaintWholeFrames = false): Promise<Result> {
+async function run(flowsPerSecond: number, mode: Mode): Promise<Result> {
 	const terminal = new CountingTerminal();
 	const controller = new TuiControllerImpl({
 		capacity: 100_000,
@@ -80,16 +80,21 @@ async function run(flowsPerSecond: number, repaintWholeFrames = false): Promise<
 	}
 
 	controller.setStatus({label: 'bench', state: 'connected', reconnects: 0, nodes: {connected: 4, unavailable: 0, total: 4}});
-	const renderTimes: number[] = [];
+	let frames = 0;
 	controller.start();
-	const app = startTuiApp(controller, {
-		stdout: terminal as unknown as NodeJS.WriteStream,
-		stdin: fakeStdin(),
-		stderr: new CountingTerminal() as unknown as NodeJS.WriteStream,
-		fps,
-		onRender: milliseconds => renderTimes.push(milliseconds),
-		repaintWholeFrames,
-	});
+	// Without a UI the controller still builds frames on its clock, for a listener that only counts them.
+	const unsubscribe = mode === 'none' ? controller.onFrame(() => frames++) : undefined;
+	const app =
+		mode === 'none'
+			? undefined
+			: startTuiApp(controller, {
+					stdout: terminal as unknown as NodeJS.WriteStream,
+					stdin: fakeStdin(),
+					stderr: new CountingTerminal() as unknown as NodeJS.WriteStream,
+					fps,
+					onFrame: () => frames++,
+					drawWithInk: mode === 'ink',
+				});
 	// Arrivals in 10 ms batches, as a stream delivers them.
 	const perBatch = flowsPerSecond / 100;
 	let carry = 0;
@@ -103,44 +108,40 @@ async function run(flowsPerSecond: number, repaintWholeFrames = false): Promise<
 	// Warm up for a second, then measure.
 	await new Promise(resolve => setTimeout(resolve, 1000));
 	const bytesBefore = terminal.bytes;
-	const framesBefore = renderTimes.length;
+	const framesBefore = frames;
 	const cpuBefore = process.cpuUsage();
 	await new Promise(resolve => setTimeout(resolve, seconds * 1000));
 	const cpu = process.cpuUsage(cpuBefore);
-	const frames = renderTimes.length - framesBefore;
+	const framesDrawn = frames - framesBefore;
 	const bytes = terminal.bytes - bytesBefore;
 	clearInterval(feeder);
+	unsubscribe?.();
 	controller.stop();
-	app.quit();
-	await app.exited;
-	return {
-		bytesPerSecond: bytes / seconds,
-		renderMilliseconds: renderTimes.slice(framesBefore),
-		cpuMillisecondsPerFrame: frames === 0 ? 0 : (cpu.user + cpu.system) / 1000 / frames,
-		frames,
-	};
+	app?.quit();
+	await app?.exited;
+	return {bytesPerSecond: bytes / seconds, cpuMillisecondsPerSecond: (cpu.user + cpu.system) / 1000 / seconds, frames: framesDrawn};
 }
 
 const kilobytes = (value: number) => `${(value / 1024).toFixed(2)} KB/s`;
-const percentile = (values: number[], fraction: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * fraction))] ?? 0;
-console.log(`TUI rendering at ${columns}×${rows}, ${fps} fps, ${seconds} s per case (after 1 s of warm-up)`);
-const baseline = (await run(5000, true)).bytesPerSecond;
-console.log(`  baseline: 5,000 flows/s, whole frames repainted (Ink's standard renderer) ${kilobytes(baseline)}`);
-for (const [name, rate, target] of [
+console.log(`TUI frames at ${columns}×${rows}, ${fps} fps, ${seconds} s per run (after 1 s of warm-up)`);
+for (const [name, rate, byteTarget] of [
 	['idle view (no flows)', 0, 1024],
 	['100 flows/s', 100, undefined],
 	['5,000 flows/s, following the tail', 5000, 60 * 1024],
 ] as const) {
-	const result = await run(rate);
-	const p50 = percentile(result.renderMilliseconds, 0.5);
-	const p99 = percentile(result.renderMilliseconds, 0.99);
-	const verdict = target === undefined ? '' : `   target ≤ ${kilobytes(target)}: ${result.bytesPerSecond <= target ? 'met' : 'NOT met'}`;
-	console.log(
-		`  ${name.padEnd(34)} ${kilobytes(result.bytesPerSecond).padStart(12)} (${(result.bytesPerSecond / baseline).toFixed(3)}× baseline)${verdict}`,
-	);
-	console.log(
-		`    ${result.frames} frames; Ink render median ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (target ≤ 15 ms: ${p99 <= 15 ? 'met' : 'NOT met'}); CPU ${result.cpuMillisecondsPerFrame.toFixed(2)} ms per frame (ingest included)`,
-	);
+	const none = await run(rate, 'none');
+	const ink = await run(rate, 'ink');
+	const lines = await run(rate, 'lines');
+	const perFrame = (result: Result) => (result.frames === 0 ? 0 : ((result.cpuMillisecondsPerSecond - none.cpuMillisecondsPerSecond) * seconds) / result.frames);
+	const ratio = perFrame(ink) > 0 ? perFrame(lines) / perFrame(ink) : Number.NaN;
+	const byteVerdict = byteTarget === undefined ? '' : ` (target ≤ ${kilobytes(byteTarget)}: ${lines.bytesPerSecond <= byteTarget ? 'met' : 'NOT met'})`;
+	console.log(`  ${name}`);
+	console.log(`    without a UI: ${none.cpuMillisecondsPerSecond.toFixed(1)} ms CPU per second (ingest and frames built)`);
+	console.log(`    Ink's renderer: ${ink.frames} frames written, ${perFrame(ink).toFixed(2)} ms CPU per frame, ${kilobytes(ink.bytesPerSecond)}`);
+	console.log(`    line renderer:  ${lines.frames} frames written, ${perFrame(lines).toFixed(2)} ms CPU per frame, ${kilobytes(lines.bytesPerSecond)}${byteVerdict}`);
+	if (rate > 0) {
+		console.log(`    line renderer / Ink per frame: ${ratio.toFixed(3)}× (target ≤ 0.2: ${ratio <= 0.2 ? 'met' : 'NOT met'})`);
+	}
 }
 
 process.exit(0);

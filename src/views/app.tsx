@@ -1,18 +1,21 @@
 /**
 The one connected component: it owns the UI state (mode, focus, cursor, prompt, pause, mark), turns keys
-into actions through the keymap, tells the controller which view to build frames for, and draws the pure
-Screen with the latest Frame. Flows never reach React one by one: a new Frame arrives at most --fps
-times a second.
+into actions through the keymap, tells the controller which view to build frames for, and after each
+commit draws the pure screen (finished lines, src/views/screens/screen.ts) with the latest Frame through
+`draw`. Flows never reach React one by one: a new Frame arrives at most --fps times a second. Ink runs
+the component, the state and the keyboard; it draws nothing itself (see run-tui.tsx), unless
+`drawWithInk` asks for Ink's own renderer (the benchmark's baseline).
 */
-import {useApp, useInput, useStdout} from 'ink';
-import {useEffect, useMemo, useRef, useState} from 'react';
+import {Text, useApp, useInput, useStdout} from 'ink';
+import {useEffect, useLayoutEffect, useMemo, useRef, useState} from 'react';
 import type {Frame, ViewState} from '../store/frame.js';
 import type {FlowDetail} from './detail-lines.js';
 import {computeLayout} from './layout.js';
+import type {ScrollRegion} from './line-renderer.js';
 import {editPrompt} from './prompt-editing.js';
 import {actionOf, type Action, type KeyEvent} from './keymap.js';
 import {policyColumns} from './screens/policies-pane.js';
-import {Screen, type Mode} from './screens/screen.js';
+import {FlowRowCache, screenLines, type Mode} from './screens/screen.js';
 import type {Prompt} from './screens/footer.js';
 
 export type FilterProblem = {message: string; position: number};
@@ -58,7 +61,10 @@ function policyFilterText(row: {name: string; namespace: string; direction: stri
 	return `policy:${quote(`${row.namespace}/${row.name}`)}`;
 }
 
-export function App({controller}: {controller: TuiController}) {
+/** Draws a screen of finished lines (columns × rows is the terminal's size). */
+export type DrawScreen = (lines: readonly string[], columns: number, rows: number, scroll?: ScrollRegion) => void;
+
+export function App({controller, draw, drawWithInk = false}: {controller: TuiController; draw: DrawScreen; drawWithInk?: boolean}) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const [size, setSize] = useState({columns: stdout.columns || 80, rows: stdout.rows || 24});
@@ -403,21 +409,17 @@ export function App({controller}: {controller: TuiController}) {
 		}
 	});
 
-	return (
-		<Screen
-			frame={frame}
-			layout={layout}
-			color={controller.color}
-			mode={mode}
-			focus={focus}
-			flowCursor={flowCursor}
-			policyCursor={policyCursor}
-			whatIfCursor={whatIfCursor}
-			prompt={prompt}
-			notice={notice}
-			detail={detail}
-			showJson={showJson}
-			detailScroll={detailScroll}
-		/>
+	const rowCache = useRef<FlowRowCache | undefined>(undefined);
+	rowCache.current ??= new FlowRowCache();
+	const screen = screenLines(
+		{frame, layout, color: controller.color, mode, focus, flowCursor, policyCursor, whatIfCursor, prompt, notice, detail, showJson, detailScroll},
+		rowCache.current,
 	);
+	useLayoutEffect(() => {
+		if (!drawWithInk) {
+			draw(screen.lines, layout.columns, layout.rows, screen.scroll);
+		}
+	});
+
+	return drawWithInk ? screen.lines.map((text, index) => <Text key={index}>{text}</Text>) : null;
 }

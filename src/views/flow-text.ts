@@ -4,6 +4,7 @@ reserved identity and IP for the world), hubble's type names (`policy-verdict:L3
 `to-endpoint`, `http-request`, `Policy denied`), the verdict and the policies of the flow's connection.
 Every string that came from the network passes escapeForTerminal here, just before display.
 */
+import {displayWidth} from './terminal-text.js';
 import {dropReasonText} from '../flow/drop-reason.js';
 import {eventType, policyMatchTypeText, traceObservationPointText} from '../flow/event-type.js';
 import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
@@ -37,7 +38,7 @@ export function endpointText(record: FlowRecord, side: 'source' | 'destination',
 		// (ephemeral ports say least).
 		const byWorkload = escapeForTerminal(`${namespace}/${workload.name}`);
 		const workloadName = escapeForTerminal(workload.name);
-		return [full, byWorkload + suffix, byWorkload, workloadName + suffix].find(text => Array.from(text).length <= width) ?? workloadName;
+		return [full, byWorkload + suffix, byWorkload, workloadName + suffix].find(text => displayWidth(text) <= width) ?? workloadName;
 	}
 
 	const names = isSource ? record.sourceNames : record.destinationNames;
@@ -196,20 +197,6 @@ export function timeText(record: FlowRecord, withMilliseconds: boolean): string 
 	const date = new Date(record.timeSeconds * 1000);
 	const clock = date.toISOString().slice(11, 19);
 	return withMilliseconds ? `${clock}.${String(Math.floor(record.timeNanos / 1_000_000)).padStart(3, '0')}` : clock;
-}
-
-/** Pads or cuts to exactly `width` columns (an ellipsis marks a cut). Counts code points. */
-export function fit(text: string, width: number): string {
-	if (width <= 0) {
-		return '';
-	}
-
-	const characters = Array.from(text);
-	if (characters.length <= width) {
-		return text + ' '.repeat(width - characters.length);
-	}
-
-	return characters.slice(0, Math.max(0, width - 1)).join('') + '…';
 }
 
 /** Sparkline of counts with the eight block heights. */

@@ -4,7 +4,8 @@ import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
 import {flowTypeText} from '../../src/printer/flow-columns.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
 import {computeLayout} from '../../src/views/layout.js';
-import {attributionText, endpointText, fit, policyCellText, sparkline, typeText, typeTextFor} from '../../src/views/flow-text.js';
+import {attributionText, endpointText, policyCellText, sparkline, typeText, typeTextFor} from '../../src/views/flow-text.js';
+import {fit} from '../../src/views/terminal-text.js';
 import {makeFlow, makeHttpRequest, makePolicy, makePolicyVerdict, response, world} from '../fixtures/flows.js';
 import {captureLines, captureNames} from '../helpers/real-flows.js';
 

@@ -1,11 +1,11 @@
-import {Text} from 'ink';
 import {escapeForTerminal} from '../../flow/terminal-safe.js';
 import type {Count, OverviewSnapshot} from '../../store/overview.js';
-import {count, fit, sparkline} from '../flow-text.js';
+import {count, sparkline} from '../flow-text.js';
+import {fit, line, type Color} from '../terminal-text.js';
 
 /** The overview: the lab's Grafana panels as text — series as sparklines, distributions as bars. */
-export function OverviewView({overview, columns, rows, color}: {overview: OverviewSnapshot | undefined; columns: number; rows: number; color: boolean}) {
-	const lines: Array<{text: string; color?: string}> = [];
+export function overviewViewLines({overview, columns, rows, color}: {overview: OverviewSnapshot | undefined; columns: number; rows: number; color: boolean}): string[] {
+	const lines: Array<{text: string; color?: Color}> = [];
 	if (!overview) {
 		lines.push({text: 'No flows yet.'});
 	} else {
@@ -15,7 +15,7 @@ export function OverviewView({overview, columns, rows, color}: {overview: Overvi
 		lines.push({text: `forwarded ${overview.forwardedRate.toFixed(1)}/s   dropped ${overview.droppedRate.toFixed(1)}/s   (last 10 s)${overview.nodes ? `   nodes ${overview.nodes.connected}/${overview.nodes.total}` : ''}`});
 		lines.push({text: 'Flows by verdict, per second', color: 'cyan'});
 		for (const series of overview.verdictSeries) {
-			const tone = series.name === 'DROPPED' || series.name === 'ERROR' ? 'red' : series.name === 'FORWARDED' || series.name === 'REDIRECTED' ? 'green' : undefined;
+			const tone: Color | undefined = series.name === 'DROPPED' || series.name === 'ERROR' ? 'red' : series.name === 'FORWARDED' || series.name === 'REDIRECTED' ? 'green' : undefined;
 			lines.push({text: `  ${fit(series.name, labelWidth)}${sparkline(series.series.slice(-sparkWidth))}`, ...(tone ? {color: tone} : {})});
 		}
 
@@ -44,16 +44,8 @@ export function OverviewView({overview, columns, rows, color}: {overview: Overvi
 		bars('Lost events by source', overview.lostEvents);
 	}
 
-	return (
-		<>
-			{Array.from({length: rows}, (_, index) => {
-				const line = lines[index];
-				return (
-					<Text key={index} wrap="truncate" bold={index === 0} {...(color && line?.color ? {color: line.color} : {})}>
-						{fit(line?.text ?? '', columns)}
-					</Text>
-				);
-			})}
-		</>
-	);
+	return Array.from({length: rows}, (_, index) => {
+		const overviewLine = lines[index];
+		return line(overviewLine?.text ?? '', columns, {bold: index === 0, ...(color && overviewLine?.color ? {color: overviewLine.color} : {})});
+	});
 }

@@ -1,9 +1,9 @@
-import {Text} from 'ink';
 import {escapeForTerminal} from '../../flow/terminal-safe.js';
 import type {PolicyRow} from '../../store/frame.js';
+import {count, sparkline} from '../flow-text.js';
+import {fit, spans, type Style} from '../terminal-text.js';
 import type {PaneProps} from './pane-props.js';
-import {Pane} from './pane.js';
-import {count, fit, sparkline} from '../flow-text.js';
+import {paneLines} from './pane.js';
 
 const directionText = {INGRESS: 'ingress', EGRESS: 'egress', TRAFFIC_DIRECTION_UNKNOWN: '?'} as const;
 
@@ -18,7 +18,7 @@ export function policyColumns(columns: number): {name: number; namespace: number
 }
 
 /** Per policy and direction: allowed, denied, audited, L7-denied (total or since mark), and a rate sparkline. */
-export function PoliciesPane({frame, layout, isFocused, cursor, color}: PaneProps) {
+export function policiesPaneLines({frame, layout, isFocused, cursor, color}: PaneProps): string[] {
 	const widths = policyColumns(layout.columns);
 	const rows = frame?.policies ?? [];
 	const scope = frame?.sinceMark ? 'since mark' : 'since start';
@@ -33,41 +33,21 @@ export function PoliciesPane({frame, layout, isFocused, cursor, color}: PaneProp
 		['ALLOWED', 'DENIED', 'AUDITED', 'L7-DENY'].map(label => label.padStart(widths.number)).join(' ') +
 		' ' +
 		fit(frame?.whatIf ? 'WHAT-IF: counts after (w: list)' : `${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
-	return (
-		<Pane
-			heading={heading}
-			isFocused={isFocused}
-			color={color}
-			columns={layout.columns}
-			rows={rows}
-			height={layout.policyRows}
-			renderRow={(row, index) => (
-				<PolicyLine key={row.key} row={row} widths={widths} columns={layout.columns} isCursor={isFocused && cursor === index} color={color} />
-			)}
-		/>
-	);
+	return paneLines({
+		heading,
+		isFocused,
+		color,
+		columns: layout.columns,
+		rows,
+		height: layout.policyRows,
+		renderRow: (row, index) => policyLine(row, widths, layout.columns, isFocused && cursor === index, color),
+	});
 }
 
-function PolicyLine({
-	row,
-	widths,
-	columns,
-	isCursor,
-	color,
-}: {
-	row: PolicyRow;
-	widths: ReturnType<typeof policyColumns>;
-	columns: number;
-	isCursor: boolean;
-	color: boolean;
-}) {
+function policyLine(row: PolicyRow, widths: ReturnType<typeof policyColumns>, columns: number, isCursor: boolean, color: boolean): string {
 	const {allowed, denied, audited, l7Denied} = row.counts;
 	const number = (value: number) => count(value).padStart(widths.number);
 	const sparkWidth = widths.spark;
-	// Two sparklines side by side, allowed then denied, over the same seconds.
-	const half = Math.max(0, Math.floor((sparkWidth - 1) / 2));
-	const allowedSpark = fit(sparkline(row.allowedSeries.slice(-half)), half);
-	const deniedSpark = sparkline(row.deniedSeries.slice(-half));
 	const lead =
 		fit(escapeForTerminal(row.name), widths.name) +
 		' ' +
@@ -78,35 +58,31 @@ function PolicyLine({
 		number(allowed) +
 		' ';
 	const isDenied = denied + l7Denied > 0;
+	const plain: Style = {inverse: isCursor};
+	const deniedStyle: Style = {...plain, bold: isDenied, ...(color && isDenied ? {color: 'red' as const} : {})};
+	const middle = ' ' + number(audited) + ' ' + number(l7Denied) + ' ';
 	if (row.after) {
 		// With a what-if the rate column shows the candidate's counts instead: today's beside what they would be.
 		const after = row.after;
 		const changed = after.allowed !== allowed || after.denied + after.l7Denied !== denied + l7Denied;
-		const text = fit(`after: ${count(after.allowed)} allowed, ${count(after.denied + after.l7Denied)} denied`, sparkWidth);
-		return (
-			<Text wrap="truncate" inverse={isCursor}>
-				{fit(lead, Math.min(columns, lead.length))}
-				<Text {...(color && isDenied ? {color: 'red'} : {})} bold={isDenied}>
-					{number(denied)}
-				</Text>
-				{' ' + number(audited) + ' ' + number(l7Denied) + ' '}
-				<Text {...(color && changed ? {color: 'yellow'} : {})} bold={changed}>
-					{text}
-				</Text>
-			</Text>
-		);
+		const text = `after: ${count(after.allowed)} allowed, ${count(after.denied + after.l7Denied)} denied`;
+		return spans([[lead, plain], [number(denied), deniedStyle], [middle, plain], [fit(text, sparkWidth), {...plain, bold: changed, ...(color && changed ? {color: 'yellow' as const} : {})}]], columns, plain);
 	}
 
-	return (
-		<Text wrap="truncate" inverse={isCursor}>
-			{fit(lead, Math.min(columns, lead.length))}
-			<Text {...(color && isDenied ? {color: 'red'} : {})} bold={isDenied}>
-				{number(denied)}
-			</Text>
-			{' ' + number(audited) + ' ' + number(l7Denied) + ' '}
-			<Text {...(color ? {color: 'green'} : {})}>{allowedSpark}</Text>
-			{'│'}
-			<Text {...(color ? {color: 'red'} : {})}>{deniedSpark}</Text>
-		</Text>
+	// Two sparklines side by side, allowed then denied, over the same seconds.
+	const half = Math.max(0, Math.floor((sparkWidth - 1) / 2));
+	const allowedSpark = fit(sparkline(row.allowedSeries.slice(-half)), half);
+	const deniedSpark = sparkline(row.deniedSeries.slice(-half));
+	return spans(
+		[
+			[lead, plain],
+			[number(denied), deniedStyle],
+			[middle, plain],
+			[allowedSpark, {...plain, ...(color ? {color: 'green' as const} : {})}],
+			['│', plain],
+			[deniedSpark, {...plain, ...(color ? {color: 'red' as const} : {})}],
+		],
+		columns,
+		plain,
 	);
 }

@@ -1,7 +1,7 @@
-import {Text} from 'ink';
-import type {Frame} from '../../store/frame.js';
 import {escapeForTerminal} from '../../flow/terminal-safe.js';
-import {count, fit} from '../flow-text.js';
+import type {Frame} from '../../store/frame.js';
+import {count} from '../flow-text.js';
+import {fit, line} from '../terminal-text.js';
 
 const stateText: Record<string, string> = {
 	connecting: 'connecting…',
@@ -12,14 +12,9 @@ const stateText: Record<string, string> = {
 };
 
 /** Two lines: the source and its health, then the filter and the view's state. */
-export function Header({frame, columns, color}: {frame: Frame | undefined; columns: number; color: boolean}) {
+export function headerLines(frame: Frame | undefined, columns: number, color: boolean): string[] {
 	if (!frame) {
-		return (
-			<>
-				<Text wrap="truncate">{fit('ztop │ starting…', columns)}</Text>
-				<Text wrap="truncate">{fit('', columns)}</Text>
-			</>
-		);
+		return [line('ztop │ starting…', columns), line('', columns)];
 	}
 
 	const {source} = frame;
@@ -48,16 +43,7 @@ export function Header({frame, columns, color}: {frame: Frame | undefined; colum
 	const second = [filter, `${count(frame.matchCount)} shown`, view, mark, counts, frame.policyNote ? escapeForTerminal(frame.policyNote) : undefined, whatIf]
 		.filter(Boolean)
 		.join(' │ ');
-	return (
-		<>
-			<Text wrap="truncate" bold {...(color && isBad ? {color: 'red'} : {})}>
-				{fit(first, columns)}
-			</Text>
-			<Text wrap="truncate" {...(color && frame.paused ? {color: 'yellow'} : {})}>
-				{fit(second, columns)}
-			</Text>
-		</>
-	);
+	return [line(first, columns, {bold: true, ...(color && isBad ? {color: 'red' as const} : {})}), line(second, columns, color && frame.paused ? {color: 'yellow'} : undefined)];
 }
 
 export function formatAge(seconds: number): string {

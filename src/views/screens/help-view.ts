@@ -1,9 +1,8 @@
-import {Text} from 'ink';
 import {helpEntries} from '../keymap.js';
-import {fit} from '../flow-text.js';
+import {line} from '../terminal-text.js';
 
 /** `?`: every key and what it does, generated from the keymap. */
-export function HelpView({columns, rows}: {columns: number; rows: number}) {
+export function helpViewLines(columns: number, rows: number): string[] {
 	const lines = [
 		'KEYS (Esc or ? to go back)',
 		...helpEntries().map(entry => `  ${entry.keys.padEnd(12)} ${entry.description}`),
@@ -12,16 +11,8 @@ export function HelpView({columns, rows}: {columns: number; rows: number}) {
 		'  or short forms: from: to: (label, IP/CIDR or ns/pod) ns: pod: label: ip: port: verdict: (or allowed/denied)',
 		'  dir: type: proto: status: method: path: url: fqdn: node: reason: policy: dns: reply:, ! to negate;',
 		'  other words match pods, workloads, labels, policies, DNS names and URLs fuzzily.',
-		'TYPES are hubble\'s (pv: is policy-verdict: in narrow terminals). POLICIES (connection): the policies of',
-		'  the flow\'s connection on each side (in = ingress, out = egress), joined from its policy verdicts.',
+		"TYPES are hubble's (pv: is policy-verdict: in narrow terminals). POLICIES (connection): the policies of",
+		"  the flow's connection on each side (in = ingress, out = egress), joined from its policy verdicts.",
 	];
-	return (
-		<>
-			{Array.from({length: rows}, (_, index) => (
-				<Text key={index} wrap="truncate" bold={index === 0}>
-					{fit(lines[index] ?? '', columns)}
-				</Text>
-			))}
-		</>
-	);
+	return Array.from({length: rows}, (_, index) => line(lines[index] ?? '', columns, index === 0 ? {bold: true} : undefined));
 }

@@ -1,15 +1,15 @@
-import {Text} from 'ink';
 import {escapeForTerminal} from '../../flow/terminal-safe.js';
 import type {WhatIfSnapshot} from '../../store/frame.js';
-import {count, fit} from '../flow-text.js';
+import {count} from '../flow-text.js';
+import {fit, line, type Color} from '../terminal-text.js';
 
 /**
 The what-if view (w): connections whose verdict the candidate set would change, breaks first, with the
 flows behind each, the verdict after, and the policy that would decide. Enter opens the newest flow of
 the selected connection.
 */
-export function WhatIfView({whatIf, columns, rows, cursor, color}: {whatIf: WhatIfSnapshot | undefined; columns: number; rows: number; cursor: number; color: boolean}) {
-	const lines: Array<{text: string; color?: string; inverse?: boolean}> = [];
+export function whatIfViewLines({whatIf, columns, rows, cursor, color}: {whatIf: WhatIfSnapshot | undefined; columns: number; rows: number; cursor: number; color: boolean}): string[] {
+	const lines: Array<{text: string; color?: Color; inverse?: boolean}> = [];
 	if (!whatIf) {
 		lines.push(
 			{text: 'WHAT-IF (w or Esc to go back)'},
@@ -25,7 +25,7 @@ export function WhatIfView({whatIf, columns, rows, cursor, color}: {whatIf: What
 		const decided = Math.max(10, columns - widths.change - widths.flows - widths.connection - widths.direction - widths.after - 5);
 		lines.push({
 			text: [fit('CHANGE', widths.change), fit('FLOWS', widths.flows), fit('CONNECTION', widths.connection), fit('DIR', widths.direction), fit('AFTER', widths.after), fit('DECIDED BY', decided)].join(' '),
-			color: 'cyan',
+			color: 'cyan' as const,
 		});
 		if (whatIf.rows.length === 0) {
 			lines.push({text: 'No connection would change.'});
@@ -45,22 +45,14 @@ export function WhatIfView({whatIf, columns, rows, cursor, color}: {whatIf: What
 					fit(row.after, widths.after),
 					fit(escapeForTerminal(row.decidedBy), decided),
 				].join(' '),
-				...(color ? {color: row.change === 'breaks' ? 'red' : 'green'} : {}),
+				...(color ? {color: row.change === 'breaks' ? ('red' as const) : ('green' as const)} : {}),
 				inverse: index === cursor,
 			});
 		}
 	}
 
-	return (
-		<>
-			{Array.from({length: rows}, (_, index) => {
-				const line = lines[index];
-				return (
-					<Text key={index} wrap="truncate" inverse={line?.inverse ?? false} {...(line?.color ? {color: line.color} : {})}>
-						{fit(line?.text ?? '', columns)}
-					</Text>
-				);
-			})}
-		</>
-	);
+	return Array.from({length: rows}, (_, index) => {
+		const whatIfLine = lines[index];
+		return line(whatIfLine?.text ?? '', columns, {inverse: whatIfLine?.inverse ?? false, ...(color && whatIfLine?.color ? {color: whatIfLine.color} : {})});
+	});
 }

@@ -1,0 +1,82 @@
+/**
+The whole screen as a pure function of its props: the App owns the state, this only lays it out, as
+finished lines of exactly the terminal's width (styled with SGR codes), layout.height of them. The
+renderer writes the ones that changed.
+*/
+import type {Frame} from '../../store/frame.js';
+import type {FlowDetail} from '../detail-lines.js';
+import type {Layout} from '../layout.js';
+import {minimumColumns, minimumRows} from '../layout.js';
+import type {ScrollRegion} from '../line-renderer.js';
+import {line} from '../terminal-text.js';
+import {detailViewLines} from './detail-view.js';
+import {FlowRowCache, flowsPaneLines} from './flows-pane.js';
+import {footerLine, promptLine, type Prompt} from './footer.js';
+import {headerLines} from './header.js';
+import {helpViewLines} from './help-view.js';
+import {overviewViewLines} from './overview-view.js';
+import {policiesPaneLines} from './policies-pane.js';
+import {whatIfViewLines} from './what-if-view.js';
+
+export type Mode = 'main' | 'detail' | 'overview' | 'help' | 'whatif';
+
+export type ScreenProps = {
+	frame: Frame | undefined;
+	layout: Layout;
+	color: boolean;
+	mode: Mode;
+	focus: 'flows' | 'policies';
+	flowCursor: number | undefined;
+	policyCursor: number;
+	whatIfCursor: number;
+	prompt: Prompt | undefined;
+	notice: string | undefined;
+	detail: FlowDetail | undefined;
+	showJson: boolean;
+	detailScroll: number;
+};
+
+/** A screen: its lines, and the region of flow rows that scrolls while following. */
+export type ScreenLines = {lines: string[]; scroll?: ScrollRegion};
+
+/** The screen's lines; `rowCache` keeps finished flow rows from one frame to the next. */
+export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): ScreenLines {
+	const {layout, frame, color} = props;
+	const {columns} = layout;
+	if (layout.isTooSmall) {
+		const message = `Terminal too small: ztop needs ${minimumColumns}×${minimumRows}, this one is ${layout.columns}×${layout.rows}. Enlarge it, or q to quit.`;
+		return {lines: [line(message, Math.max(1, columns))]};
+	}
+
+	const header = headerLines(frame, columns, color);
+	const footer = footerLine(columns, props.prompt, props.notice, color);
+	const bodyRows = layout.bodyRows + 1;
+	if (props.mode === 'help') {
+		return {lines: [...header, ...helpViewLines(columns, bodyRows), footer]};
+	}
+
+	if (props.mode === 'overview') {
+		return {lines: [...header, ...overviewViewLines({overview: frame?.overview, columns, rows: bodyRows, color}), footer]};
+	}
+
+	if (props.mode === 'whatif') {
+		return {lines: [...header, ...whatIfViewLines({whatIf: frame?.whatIf, columns, rows: bodyRows, cursor: props.whatIfCursor, color}), footer]};
+	}
+
+	if (props.mode === 'detail' && props.detail) {
+		return {lines: [...header, ...detailViewLines({detail: props.detail, showJson: props.showJson, scroll: props.detailScroll, columns, rows: bodyRows, color}), footer]};
+	}
+
+	// While the prompt is open it takes the flows pane's last row, so the screen keeps its height.
+	const flowsLayout = props.prompt ? {...layout, flowRows: layout.flowRows - 1} : layout;
+	const above = [...header, ...(props.prompt ? [promptLine(columns, props.prompt)] : [])];
+	const flows = flowsPaneLines({frame, layout: flowsLayout, isFocused: props.focus === 'flows', cursor: props.flowCursor, color}, rowCache);
+	// The flow rows (below the pane's title) scroll up as new flows arrive.
+	const scroll = flowsLayout.flowRows > 1 ? {top: above.length + 1, bottom: above.length + flowsLayout.flowRows} : undefined;
+	return {
+		lines: [...above, ...flows, ...policiesPaneLines({frame, layout, isFocused: props.focus === 'policies', cursor: props.policyCursor, color}), footer],
+		...(scroll ? {scroll} : {}),
+	};
+}
+
+export {FlowRowCache};
