@@ -6,11 +6,13 @@ on each side. Hubble only puts `*_allowed_by` on policy-verdict events, which is
 
 A connection is its protocol and both endpoints' address and port, in either order (a reply belongs to
 the request's connection). Flows point at one shared, mutable attribution per connection, so a verdict
-seen after a flow still shows on it. The table of connections is a bounded LRU; a flow keeps its
-connection's attribution even after the table forgets it.
+seen after a flow still shows on it. The table of connections is bounded (src/flow/recent-map.ts: a
+verdict makes a connection recent, the least recent are forgotten); a flow keeps its connection's
+attribution even after the table forgets it.
 */
 import {eventType} from '../flow/event-type.js';
 import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
+import {RecentMap} from '../flow/recent-map.js';
 
 export type DirectionAttribution = {
 	/** flow.Verdict number of the latest policy verdict for this side. */
@@ -40,9 +42,11 @@ export function connectionKey(record: FlowRecord): string | undefined {
 }
 
 export class ConnectionAttributions {
-	private readonly connections = new Map<string, ConnectionAttribution>();
+	private readonly connections: RecentMap<string, ConnectionAttribution>;
 
-	constructor(private readonly capacity = defaultConnectionMemory) {}
+	constructor(capacity = defaultConnectionMemory) {
+		this.connections = new RecentMap(capacity);
+	}
 
 	get size(): number {
 		return this.connections.size;
@@ -58,16 +62,13 @@ export class ConnectionAttributions {
 			return undefined;
 		}
 
-		let attribution = this.connections.get(key);
 		const isVerdict =
 			record.eventType === eventType.policyVerdict &&
 			(record.trafficDirection === direction.ingress || record.trafficDirection === direction.egress);
+		// A verdict makes the connection recent; a plain lookup only reads.
+		let attribution = isVerdict ? this.connections.get(key) : this.connections.peek(key);
 		if (attribution === undefined) {
 			attribution = {};
-			this.remember(key, attribution);
-		} else if (isVerdict) {
-			// Refresh the LRU position only on verdicts: a plain lookup stays a single map read.
-			this.connections.delete(key);
 			this.connections.set(key, attribution);
 		}
 
@@ -90,12 +91,5 @@ export class ConnectionAttributions {
 		}
 
 		return attribution;
-	}
-
-	private remember(key: string, attribution: ConnectionAttribution): void {
-		this.connections.set(key, attribution);
-		if (this.connections.size > this.capacity) {
-			this.connections.delete(this.connections.keys().next().value!);
-		}
 	}
 }

@@ -11,6 +11,7 @@ baseline for "what did my last curl do?") and a per-second history of the last 5
 import {dropReasonNames} from '../flow/drop-reason.js';
 import {eventType} from '../flow/event-type.js';
 import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
+import {RecentMap} from '../flow/recent-map.js';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
 import {SecondHistory} from './second-history.js';
@@ -61,7 +62,7 @@ const zeroCounts = (): TallyCounts => ({allowed: 0, denied: 0, audited: 0, l7Den
 export class PolicyTally {
 	private readonly rowsByKey = new Map<string, LiveTallyRow>();
 	// Connection key → policies of its latest REDIRECTED verdict; insertion order makes it an LRU.
-	private readonly redirects = new Map<string, readonly PolicyRecord[]>();
+	private readonly redirects = new RecentMap<string, readonly PolicyRecord[]>(redirectMemory);
 	private readonly lists = new RecordLists();
 	private flowCount = 0;
 	private policyVerdictCount = 0;
@@ -171,17 +172,12 @@ export class PolicyTally {
 	private addL7Drop(record: FlowRecord): void {
 		const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
 		const policies =
-			this.redirects.get(connectionKey(record, direction, false)) ?? this.redirects.get(connectionKey(record, direction, true)) ?? [];
+			this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true)) ?? [];
 		this.credit(record, direction, policies, unattributedName, 'l7Denied');
 	}
 
 	private rememberRedirect(record: FlowRecord, direction: TallyDirection, policies: readonly PolicyRecord[]): void {
-		const key = connectionKey(record, direction, false);
-		this.redirects.delete(key);
-		this.redirects.set(key, policies);
-		if (this.redirects.size > redirectMemory) {
-			this.redirects.delete(this.redirects.keys().next().value!);
-		}
+		this.redirects.set(connectionKey(record, direction, false), policies);
 	}
 
 	private credit(

@@ -9,6 +9,7 @@ import {createHash} from 'node:crypto';
 import type {ServiceError} from '@grpc/grpc-js';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import type {FlowRecord, LostEventsRecord, NodeStatusRecord} from '../flow/flow-record.js';
+import {RecentMap} from '../flow/recent-map.js';
 import {compareInstants, formatTimestamp, parseTimestamp, type Instant} from '../flow/timestamp.js';
 import {decodeFlowRecord} from './flow-record-decoder.js';
 import {decodeFlowsResponse, describeCallError, statusCode, statusName, type FlowCall, type ObserverClient} from './observer-client.js';
@@ -58,13 +59,15 @@ export class FlowSubscription {
 	private lastFlowTime: {text: string; instant: Instant} | undefined;
 	private hasConnected = false;
 	private isStopped = false;
-	private readonly seen = new Map<string, true>();
+	private readonly seen: RecentMap<string, true>;
 
 	constructor(
 		private readonly client: ObserverClient,
 		private readonly request: CanonicalMessage,
 		private readonly options: SubscriptionOptions,
-	) {}
+	) {
+		this.seen = new RecentMap(options.dedupeCapacity ?? 131_072);
+	}
 
 	start(): void {
 		this.connect();
@@ -190,10 +193,6 @@ export class FlowSubscription {
 		}
 
 		this.seen.set(key, true);
-		if (this.seen.size > (this.options.dedupeCapacity ?? 131_072)) {
-			this.seen.delete(this.seen.keys().next().value!);
-		}
-
 		return false;
 	}
 
