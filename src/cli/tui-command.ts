@@ -19,6 +19,7 @@ import {FlowSubscription} from '../stream/flow-subscription.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
 import {decodeFlowsResponse, ObserverClient} from '../stream/observer-client.js';
 import {ServerStatusPoller} from '../stream/server-status-poller.js';
+import {flowPartFields, joinFlowResponse, splitFlowResponse} from '../stream/flow-bytes.js';
 import {runTuiApp} from '../views/run-tui.js';
 import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
 import {diagnostic} from './diagnostics.js';
@@ -69,6 +70,13 @@ function debugLogger(flags: Flags, stderr: NodeJS.WriteStream): {log?: (message:
 	};
 }
 
+/** Where the memory is now: resident, JavaScript heap, and outside it (raw flows in slabs, buffers). */
+function memoryText(): string {
+	const memory = process.memoryUsage();
+	const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
+	return `now RSS ${megabytes(memory.rss)} MB (heap ${megabytes(memory.heapUsed)}/${megabytes(memory.heapTotal)} MB, array buffers ${megabytes(memory.arrayBuffers)} MB)`;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -89,6 +97,8 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		jsonLine: isCapture ? raw => decoder.decode(raw) : raw => JSON.stringify(decodeFlowsResponse(raw)),
 		writeTerminal: text => process.stdout.write(text),
 		exportDirectory: process.cwd(),
+		// gRPC flows keep their endpoints and policy lists once, shared (captures keep their lines whole).
+		...(isCapture ? {} : {rawSplitter: {partCount: flowPartFields.length, split: splitFlowResponse, join: joinFlowResponse}}),
 	});
 	const debug = debugLogger(settings.flags, process.stderr);
 	// Policy notes (skipped kinds, unknown fields, rejected policies) are printed once the screen is restored.
@@ -114,7 +124,7 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		debug.log?.(
 			`session: ${seconds.toFixed(1)} s, received ${controller.store.received} flows, lost ${controller.store.lostEvents}, ` +
 				`drew ${drawn.frames} frames (${(drawn.frames / seconds).toFixed(1)}/s), wrote ${drawn.bytes} bytes to the terminal ` +
-				`(${Math.round(drawn.bytes / seconds)} B/s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+				`(${Math.round(drawn.bytes / seconds)} B/s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, ${memoryText()}`,
 		);
 	} finally {
 		controller.stop();

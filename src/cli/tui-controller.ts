@@ -12,6 +12,7 @@ import type {PolicySet} from '../policy/policy-evaluator.js';
 import {FlowStore} from '../store/flow-store.js';
 import {FrameClock, RateMeter} from '../store/frame-clock.js';
 import {buildFrame, type Frame, type PausedSelection, type SourceStatus, type ViewState} from '../store/frame.js';
+import type {RawSplitter} from '../store/flow-ring.js';
 import type {FilterProblem, TuiController} from '../views/app.js';
 import type {FlowDetail} from '../views/detail-lines.js';
 
@@ -27,6 +28,8 @@ export type TuiControllerOptions = {
 	writeTerminal: (text: string) => void;
 	/** Where exports go (the working directory). */
 	exportDirectory: string;
+	/** Keeps what repeats in raw flows once (gRPC bytes). */
+	rawSplitter?: RawSplitter;
 	now?: () => number;
 };
 
@@ -64,7 +67,7 @@ export class TuiControllerImpl implements TuiController {
 	reloadPolicies: (() => Promise<string>) | undefined;
 
 	constructor(private readonly options: TuiControllerOptions) {
-		this.store = new FlowStore({capacity: options.capacity, decodeFlow: options.decodeFlow});
+		this.store = new FlowStore({capacity: options.capacity, decodeFlow: options.decodeFlow, ...(options.rawSplitter ? {rawSplitter: options.rawSplitter} : {})});
 		this.color = options.color;
 		this.now = options.now ?? Date.now;
 		this.clock = new FrameClock({

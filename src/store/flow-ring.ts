@@ -7,10 +7,21 @@ lazy drill-down.
 Slots are columns, not objects: numbers in typed arrays, strings and shared lists (interned by the
 decoder) as references. A FlowRecord object costs about 400 bytes on a 64-bit heap; its columns cost
 about 250 (40 in typed arrays, 26 references), and the garbage collector traces one array per column
-instead of 100 000 objects.
+instead of 100 000 objects. Raw bytes are copied into slabs (byte-slabs.ts): a slot keeps where they are.
+With a RawSplitter (gRPC flows), what repeats from flow to flow — endpoints, policy lists — is kept once
+(part-interner.ts) and the slab holds only the rest: about a third of a flow's bytes.
 get() builds the record on demand: the UI asks for the few dozen rows it shows.
 */
 import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
+import {ByteSlabs} from './byte-slabs.js';
+import {PartInterner} from './part-interner.js';
+
+/** Splits raw flows into a residual and parts that repeat, and joins them again (src/stream/flow-bytes.ts). */
+export type RawSplitter = {
+	partCount: number;
+	split(raw: Uint8Array): {residual: Uint8Array; parts: ReadonlyArray<Uint8Array | undefined>} | undefined;
+	join(residual: Uint8Array, parts: ReadonlyArray<Uint8Array | undefined>): Uint8Array;
+};
 
 export type Evicted = {sequence: number; record: FlowRecord};
 
@@ -61,10 +72,21 @@ export class FlowRing {
 	private readonly ingressAllowedBy: References<readonly PolicyRecord[]>;
 	private readonly egressDeniedBy: References<readonly PolicyRecord[]>;
 	private readonly ingressDeniedBy: References<readonly PolicyRecord[]>;
-	private readonly raws: References<Uint8Array>;
+	// Where a slot's raw bytes are in the slabs; rawLength is the length + 1 (0: no raw bytes).
+	private readonly rawSlab: Uint32Array;
+	private readonly rawOffset: Uint32Array;
+	private readonly rawLength: Uint32Array;
+	private readonly slabs = new ByteSlabs();
+	// Per part of a split raw flow, the slot's part numbers (0: none, or not split).
+	private readonly partIds: Uint32Array[];
+	private readonly interner = new PartInterner();
+	private readonly splitter: RawSplitter | undefined;
 	private nextSequence = 0;
 
-	constructor(readonly capacity = 100_000) {
+	constructor(
+		readonly capacity = 100_000,
+		splitter?: RawSplitter,
+	) {
 		if (!Number.isInteger(capacity) || capacity < 1) {
 			throw new RangeError(`ring capacity must be a positive whole number, got ${capacity}`);
 		}
@@ -111,7 +133,16 @@ export class FlowRing {
 		this.ingressAllowedBy = references();
 		this.egressDeniedBy = references();
 		this.ingressDeniedBy = references();
-		this.raws = references();
+		this.rawSlab = new Uint32Array(capacity);
+		this.rawOffset = new Uint32Array(capacity);
+		this.rawLength = new Uint32Array(capacity);
+		this.splitter = splitter;
+		this.partIds = Array.from({length: splitter?.partCount ?? 0}, () => new Uint32Array(capacity));
+	}
+
+	/** Bytes the raw flows take: slabs and shared parts. */
+	get rawBytes(): number {
+		return this.slabs.heldBytes + this.interner.heldBytes;
 	}
 
 	/** The oldest sequence number still held (equal to `end` when empty). */
@@ -174,7 +205,33 @@ export class FlowRing {
 		this.ingressAllowedBy[slot] = record.ingressAllowedBy;
 		this.egressDeniedBy[slot] = record.egressDeniedBy;
 		this.ingressDeniedBy[slot] = record.ingressDeniedBy;
-		this.raws[slot] = raw;
+		for (const ids of this.partIds) {
+			this.interner.release(ids[slot]!);
+			ids[slot] = 0;
+		}
+
+		if (raw) {
+			const split = this.splitter?.split(raw);
+			if (split) {
+				for (const [index, part] of split.parts.entries()) {
+					if (part) {
+						// Endpoints by identity (replicas share it); a policy list by which list it is.
+						const key = index === 0 ? record.sourceIdentity : index === 1 ? record.destinationIdentity : -index;
+						this.partIds[index]![slot] = this.interner.intern(key, part);
+					}
+				}
+			}
+
+			const stored = split?.residual ?? raw;
+			const location = this.slabs.append(sequence, stored);
+			this.rawSlab[slot] = location.slab;
+			this.rawOffset[slot] = location.offset;
+			this.rawLength[slot] = stored.length + 1;
+		} else {
+			this.rawLength[slot] = 0;
+		}
+
+		this.slabs.release(this.start);
 		return evicted ? {sequence, evicted} : {sequence};
 	}
 
@@ -183,8 +240,27 @@ export class FlowRing {
 		return this.holds(sequence) ? this.read(sequence % this.capacity) : undefined;
 	}
 
+	/** The raw bytes of a held flow: possibly a view valid until the next push (decode it at once). */
 	raw(sequence: number): Uint8Array | undefined {
-		return this.holds(sequence) ? this.raws[sequence % this.capacity] : undefined;
+		if (!this.holds(sequence)) {
+			return undefined;
+		}
+
+		const slot = sequence % this.capacity;
+		const length = this.rawLength[slot]!;
+		if (length === 0) {
+			return undefined;
+		}
+
+		const stored = this.slabs.view(this.rawSlab[slot]!, this.rawOffset[slot]!, length - 1);
+		if (!this.splitter || this.partIds.every(ids => ids[slot] === 0)) {
+			return stored;
+		}
+
+		return this.splitter.join(
+			stored,
+			this.partIds.map(ids => this.interner.get(ids[slot]!)),
+		);
 	}
 
 	/** A port straight from its column (index scans read ports without building records). */

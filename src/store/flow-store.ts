@@ -9,7 +9,7 @@ import type {Flow} from '../flow/flow.js';
 import type {FilterQuery} from '../filters/filter-query.js';
 import {ConnectionAttributions, type ConnectionAttribution} from './connection-attribution.js';
 import {FlowIndexes, maximumOffset, portKey, type DimensionName, type IndexKey} from './flow-indexes.js';
-import {FlowRing} from './flow-ring.js';
+import {FlowRing, type RawSplitter} from './flow-ring.js';
 import {StoreQuery} from './flow-query.js';
 import {fuzzyTextResolver} from './fuzzy-vocabulary.js';
 import {Overview} from './overview.js';
@@ -26,6 +26,8 @@ export type FlowStoreOptions = {
 	indexOffsetLimit?: number;
 	/** Connections remembered for attribution. */
 	connectionMemory?: number;
+	/** Keeps what repeats in raw flows once (gRPC flows: src/stream/flow-bytes.ts). */
+	rawSplitter?: RawSplitter;
 };
 
 export const emptyQuery: FilterQuery = {allowlist: [], denylist: []};
@@ -49,7 +51,7 @@ export class FlowStore {
 	private whatIfTracker: WhatIfTracker | undefined;
 
 	constructor(options: FlowStoreOptions = {}) {
-		this.ring = new FlowRing(options.capacity ?? 100_000);
+		this.ring = new FlowRing(options.capacity ?? 100_000, options.rawSplitter);
 		this.indexOffsetLimit = options.indexOffsetLimit ?? maximumOffset;
 		if (this.indexOffsetLimit < this.ring.capacity * 2) {
 			throw new RangeError('the index offset limit must be at least twice the ring capacity');
