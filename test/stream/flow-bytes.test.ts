@@ -41,7 +41,7 @@ describe('flow bytes split and joined', () => {
 		}
 
 		expect(withPolicies).toBeGreaterThan(0);
-	});
+	}, 60_000);
 
 	test('the same pod gives byte-identical endpoint parts in different flows', () => {
 		const byPod = new Map<string, Set<string>>();
@@ -95,5 +95,5 @@ describe('flow bytes split and joined', () => {
 			{numRuns: 2000},
 		);
 		expect(compared).toBeGreaterThan(100);
-	});
+	}, 60_000);
 });

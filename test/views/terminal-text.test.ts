@@ -48,7 +48,7 @@ describe('terminal text', () => {
 			}),
 			{numRuns: 2000},
 		);
-	});
+	}, 60_000);
 
 	test('styled pieces join to one line of the width, the padding in the fill style', () => {
 		const line = spans([['ab', {bold: true}], ['cdefgh', {color: 'green'}]], 5, {inverse: true});
