@@ -78,31 +78,35 @@ export const dimensions = [
 	{name: 'destinationWorkloads', key: record => nonEmpty(record.destinationWorkloads)},
 	{name: 'sourceNames', key: record => nonEmpty(record.sourceNames)},
 	{name: 'destinationNames', key: record => nonEmpty(record.destinationNames)},
-	{name: 'sourceCluster', key: record => record.sourceClusterName},
-	{name: 'destinationCluster', key: record => record.destinationClusterName},
-	{name: 'sourceIdentity', key: record => record.sourceIdentity},
-	{name: 'destinationIdentity', key: record => record.destinationIdentity},
-	{name: 'verdict', key: record => record.verdict},
+	{name: 'sourceCluster', key: record => record.sourceClusterName, isScanned: true},
+	{name: 'destinationCluster', key: record => record.destinationClusterName, isScanned: true},
+	{name: 'sourceIdentity', key: record => record.sourceIdentity, isScanned: true},
+	{name: 'destinationIdentity', key: record => record.destinationIdentity, isScanned: true},
+	{name: 'verdict', key: record => record.verdict, isScanned: true},
 	// Hubble's drop reason filter only looks at dropped flows.
-	{name: 'dropReason', key: record => (record.verdict === verdictDropped ? record.dropReason : undefined)},
-	{name: 'eventType', key: record => eventTypeKey(record.eventType, record.eventSubType)},
-	{name: 'trafficDirection', key: record => record.trafficDirection},
+	{name: 'dropReason', key: record => (record.verdict === verdictDropped ? record.dropReason : undefined), isScanned: true},
+	{name: 'eventType', key: record => eventTypeKey(record.eventType, record.eventSubType), isScanned: true},
+	{name: 'trafficDirection', key: record => record.trafficDirection, isScanned: true},
 	// Hubble's reply filter: an unknown is_reply counts as false on a drop and matches nothing otherwise.
 	{
 		name: 'reply',
 		key: record => (record.isReply === -1 ? (record.verdict === verdictDropped ? 0 : undefined) : record.isReply),
+		isScanned: true,
 	},
-	{name: 'l4Protocol', key: record => nonEmpty(record.protocol)},
-	{name: 'l7Protocol', key: record => nonEmpty(record.l7Protocol)},
+	{name: 'l4Protocol', key: record => nonEmpty(record.protocol), isScanned: true},
+	{name: 'l7Protocol', key: record => nonEmpty(record.l7Protocol), isScanned: true},
 	// Ports are scanned from the ring's columns instead (FlowStore.scan): ephemeral ports make one key per
-	// connection, and a posting list per connection costs more memory than the scan costs time.
+	// connection, and a posting list per connection costs more memory than the scan costs time. The same
+	// goes for every dimension marked scanned: a few keys (verdicts, directions, clusters, nodes…) whose
+	// lists would each hold a large share of the ring, 4 bytes and an append per flow for a filter that a
+	// scan of the ring answers in milliseconds.
 	{name: 'sourcePort', key: record => portKey(record.protocol, record.sourcePort), isScanned: true},
 	{name: 'destinationPort', key: record => portKey(record.protocol, record.destinationPort), isScanned: true},
-	{name: 'httpStatus', key: record => (record.httpCode === 0 ? undefined : record.httpCode)},
-	{name: 'httpMethod', key: record => (record.httpMethod === '' ? undefined : record.httpMethod.toLowerCase())},
+	{name: 'httpStatus', key: record => (record.httpCode === 0 ? undefined : record.httpCode), isScanned: true},
+	{name: 'httpMethod', key: record => (record.httpMethod === '' ? undefined : record.httpMethod.toLowerCase()), isScanned: true},
 	{name: 'httpUrl', key: record => nonEmpty(record.httpUrl)},
 	{name: 'dnsQuery', key: record => nonEmpty(record.dnsQuery)},
-	{name: 'nodeName', key: record => nonEmpty(record.nodeName)},
+	{name: 'nodeName', key: record => nonEmpty(record.nodeName), isScanned: true},
 	{name: 'policy', keys: policyKeys},
 ] as const satisfies readonly Dimension[];
 

@@ -8,7 +8,7 @@ import type {FlowRecord, LostEventsRecord} from '../flow/flow-record.js';
 import type {Flow} from '../flow/flow.js';
 import type {FilterQuery} from '../filters/filter-query.js';
 import {ConnectionAttributions, type ConnectionAttribution} from './connection-attribution.js';
-import {FlowIndexes, maximumOffset, portKey, type DimensionName, type IndexKey} from './flow-indexes.js';
+import {FlowIndexes, maximumOffset, portKey, recordKeys, type DimensionName, type IndexKey} from './flow-indexes.js';
 import {FlowRing, type RawSplitter} from './flow-ring.js';
 import {StoreQuery} from './flow-query.js';
 import {fuzzyTextResolver} from './fuzzy-vocabulary.js';
@@ -224,19 +224,23 @@ export class FlowStore {
 		this.result = result;
 	}
 
-	/** Resolves a scanned dimension (ports) from the ring's columns; answers index offsets. */
+	/** Resolves a scanned dimension from the ring (ports straight from their columns); answers index offsets. */
 	private scan(dimension: DimensionName, accepts: (key: IndexKey) => boolean, start: number, end: number): Uint32Array {
-		if (dimension !== 'sourcePort' && dimension !== 'destinationPort') {
-			throw new Error(`${dimension} is not a scanned dimension`);
-		}
-
-		const side = dimension === 'sourcePort' ? 'source' : 'destination';
 		const offsets = new Uint32Array(end - start);
 		let count = 0;
-		for (let sequence = start; sequence < end; sequence++) {
-			const key = portKey(this.ring.protocolOf(sequence), this.ring.port(sequence, side));
-			if (key !== undefined && accepts(key)) {
-				offsets[count++] = sequence - this.indexes.base;
+		if (dimension === 'sourcePort' || dimension === 'destinationPort') {
+			const side = dimension === 'sourcePort' ? 'source' : 'destination';
+			for (let sequence = start; sequence < end; sequence++) {
+				const key = portKey(this.ring.protocolOf(sequence), this.ring.port(sequence, side));
+				if (key !== undefined && accepts(key)) {
+					offsets[count++] = sequence - this.indexes.base;
+				}
+			}
+		} else {
+			for (let sequence = start; sequence < end; sequence++) {
+				if (recordKeys(dimension, this.ring.get(sequence)!).some(key => accepts(key))) {
+					offsets[count++] = sequence - this.indexes.base;
+				}
 			}
 		}
 
