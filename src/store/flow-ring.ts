@@ -15,6 +15,10 @@ get() builds the record on demand: the UI asks for the few dozen rows it shows.
 import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
 import {ByteSlabs} from './byte-slabs.js';
 import {PartInterner} from './part-interner.js';
+import {SharedTuples} from './shared-tuples.js';
+
+type EndpointTuple = readonly [podName: string, namespace: string, clusterName: string, labels: readonly string[], workloads: readonly WorkloadRecord[]];
+type PolicyTuple = readonly [egressAllowedBy: readonly PolicyRecord[], ingressAllowedBy: readonly PolicyRecord[], egressDeniedBy: readonly PolicyRecord[], ingressDeniedBy: readonly PolicyRecord[]];
 
 /** Splits raw flows into a residual and parts that repeat, and joins them again (src/stream/flow-bytes.ts). */
 export type RawSplitter = {
@@ -48,30 +52,22 @@ export class FlowRing {
 	private readonly httpCode: Uint16Array;
 	// References (interned strings and shared lists: one pointer each).
 	private readonly nodeName: References<string>;
+	// An endpoint's namespace, pod, cluster, labels and workloads, and the four policy lists: shared tuples.
+	private readonly sourceEndpoint: References<EndpointTuple>;
+	private readonly destinationEndpoint: References<EndpointTuple>;
+	private readonly policies: References<PolicyTuple>;
+	private readonly endpointTuples = new SharedTuples<EndpointTuple>();
+	private readonly policyTuples = new SharedTuples<PolicyTuple>();
 	private readonly uuid: References<string>;
 	private readonly sourceIp: References<string>;
 	private readonly destinationIp: References<string>;
 	private readonly protocol: References<string>;
-	private readonly sourceNamespace: References<string>;
-	private readonly sourcePodName: References<string>;
-	private readonly sourceClusterName: References<string>;
-	private readonly destinationNamespace: References<string>;
-	private readonly destinationPodName: References<string>;
-	private readonly destinationClusterName: References<string>;
-	private readonly sourceLabels: References<readonly string[]>;
-	private readonly destinationLabels: References<readonly string[]>;
-	private readonly sourceWorkloads: References<readonly WorkloadRecord[]>;
-	private readonly destinationWorkloads: References<readonly WorkloadRecord[]>;
 	private readonly sourceNames: References<readonly string[]>;
 	private readonly destinationNames: References<readonly string[]>;
 	private readonly l7Protocol: References<string>;
 	private readonly httpMethod: References<string>;
 	private readonly httpUrl: References<string>;
 	private readonly dnsQuery: References<string>;
-	private readonly egressAllowedBy: References<readonly PolicyRecord[]>;
-	private readonly ingressAllowedBy: References<readonly PolicyRecord[]>;
-	private readonly egressDeniedBy: References<readonly PolicyRecord[]>;
-	private readonly ingressDeniedBy: References<readonly PolicyRecord[]>;
 	// Where a slot's raw bytes are in the slabs; rawLength is the length + 1 (0: no raw bytes).
 	private readonly rawSlab: Uint32Array;
 	private readonly rawOffset: Uint32Array;
@@ -109,30 +105,19 @@ export class FlowRing {
 		this.httpCode = new Uint16Array(capacity);
 		const references = <Item>(): References<Item> => Array.from<Item | undefined>({length: capacity});
 		this.nodeName = references();
+		this.sourceEndpoint = references();
+		this.destinationEndpoint = references();
+		this.policies = references();
 		this.uuid = references();
 		this.sourceIp = references();
 		this.destinationIp = references();
 		this.protocol = references();
-		this.sourceNamespace = references();
-		this.sourcePodName = references();
-		this.sourceClusterName = references();
-		this.destinationNamespace = references();
-		this.destinationPodName = references();
-		this.destinationClusterName = references();
-		this.sourceLabels = references();
-		this.destinationLabels = references();
-		this.sourceWorkloads = references();
-		this.destinationWorkloads = references();
 		this.sourceNames = references();
 		this.destinationNames = references();
 		this.l7Protocol = references();
 		this.httpMethod = references();
 		this.httpUrl = references();
 		this.dnsQuery = references();
-		this.egressAllowedBy = references();
-		this.ingressAllowedBy = references();
-		this.egressDeniedBy = references();
-		this.ingressDeniedBy = references();
 		this.rawSlab = new Uint32Array(capacity);
 		this.rawOffset = new Uint32Array(capacity);
 		this.rawLength = new Uint32Array(capacity);
@@ -181,30 +166,32 @@ export class FlowRing {
 		this.l7Type[slot] = record.l7Type;
 		this.httpCode[slot] = record.httpCode;
 		this.nodeName[slot] = record.nodeName;
+		this.sourceEndpoint[slot] = this.endpointTuples.share(record.sourcePodName || record.sourceLabels, [
+			record.sourcePodName,
+			record.sourceNamespace,
+			record.sourceClusterName,
+			record.sourceLabels,
+			record.sourceWorkloads,
+		]);
+		this.destinationEndpoint[slot] = this.endpointTuples.share(record.destinationPodName || record.destinationLabels, [
+			record.destinationPodName,
+			record.destinationNamespace,
+			record.destinationClusterName,
+			record.destinationLabels,
+			record.destinationWorkloads,
+		]);
+		const policyLists: PolicyTuple = [record.egressAllowedBy, record.ingressAllowedBy, record.egressDeniedBy, record.ingressDeniedBy];
+		this.policies[slot] = this.policyTuples.share(policyLists.find(list => list.length > 0) ?? policyLists[0], policyLists);
 		this.uuid[slot] = record.uuid;
 		this.sourceIp[slot] = record.sourceIp;
 		this.destinationIp[slot] = record.destinationIp;
 		this.protocol[slot] = record.protocol;
-		this.sourceNamespace[slot] = record.sourceNamespace;
-		this.sourcePodName[slot] = record.sourcePodName;
-		this.sourceClusterName[slot] = record.sourceClusterName;
-		this.destinationNamespace[slot] = record.destinationNamespace;
-		this.destinationPodName[slot] = record.destinationPodName;
-		this.destinationClusterName[slot] = record.destinationClusterName;
-		this.sourceLabels[slot] = record.sourceLabels;
-		this.destinationLabels[slot] = record.destinationLabels;
-		this.sourceWorkloads[slot] = record.sourceWorkloads;
-		this.destinationWorkloads[slot] = record.destinationWorkloads;
 		this.sourceNames[slot] = record.sourceNames;
 		this.destinationNames[slot] = record.destinationNames;
 		this.l7Protocol[slot] = record.l7Protocol;
 		this.httpMethod[slot] = record.httpMethod;
 		this.httpUrl[slot] = record.httpUrl;
 		this.dnsQuery[slot] = record.dnsQuery;
-		this.egressAllowedBy[slot] = record.egressAllowedBy;
-		this.ingressAllowedBy[slot] = record.ingressAllowedBy;
-		this.egressDeniedBy[slot] = record.egressDeniedBy;
-		this.ingressDeniedBy[slot] = record.ingressDeniedBy;
 		for (const ids of this.partIds) {
 			this.interner.release(ids[slot]!);
 			ids[slot] = 0;
@@ -279,7 +266,24 @@ export class FlowRing {
 	}
 
 	private read(slot: number): FlowRecord {
+		const [sourcePodName, sourceNamespace, sourceClusterName, sourceLabels, sourceWorkloads] = this.sourceEndpoint[slot]!;
+		const [destinationPodName, destinationNamespace, destinationClusterName, destinationLabels, destinationWorkloads] = this.destinationEndpoint[slot]!;
+		const [egressAllowedBy, ingressAllowedBy, egressDeniedBy, ingressDeniedBy] = this.policies[slot]!;
 		return {
+			sourceNamespace,
+			sourcePodName,
+			sourceClusterName,
+			sourceLabels,
+			sourceWorkloads,
+			destinationNamespace,
+			destinationPodName,
+			destinationClusterName,
+			destinationLabels,
+			destinationWorkloads,
+			egressAllowedBy,
+			ingressAllowedBy,
+			egressDeniedBy,
+			ingressDeniedBy,
 			kind: 'flow',
 			timeSeconds: this.timeSeconds[slot]!,
 			timeNanos: this.timeNanos[slot]!,
@@ -298,18 +302,8 @@ export class FlowRing {
 			protocol: this.protocol[slot]!,
 			sourcePort: this.sourcePort[slot]!,
 			destinationPort: this.destinationPort[slot]!,
-			sourceNamespace: this.sourceNamespace[slot]!,
-			sourcePodName: this.sourcePodName[slot]!,
 			sourceIdentity: this.sourceIdentity[slot]!,
-			sourceClusterName: this.sourceClusterName[slot]!,
-			destinationNamespace: this.destinationNamespace[slot]!,
-			destinationPodName: this.destinationPodName[slot]!,
 			destinationIdentity: this.destinationIdentity[slot]!,
-			destinationClusterName: this.destinationClusterName[slot]!,
-			sourceLabels: this.sourceLabels[slot]!,
-			destinationLabels: this.destinationLabels[slot]!,
-			sourceWorkloads: this.sourceWorkloads[slot]!,
-			destinationWorkloads: this.destinationWorkloads[slot]!,
 			sourceNames: this.sourceNames[slot]!,
 			destinationNames: this.destinationNames[slot]!,
 			l7Type: this.l7Type[slot]!,
@@ -318,10 +312,6 @@ export class FlowRing {
 			httpMethod: this.httpMethod[slot]!,
 			httpUrl: this.httpUrl[slot]!,
 			dnsQuery: this.dnsQuery[slot]!,
-			egressAllowedBy: this.egressAllowedBy[slot]!,
-			ingressAllowedBy: this.ingressAllowedBy[slot]!,
-			egressDeniedBy: this.egressDeniedBy[slot]!,
-			ingressDeniedBy: this.ingressDeniedBy[slot]!,
 		};
 	}
 }

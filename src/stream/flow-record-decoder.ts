@@ -118,8 +118,32 @@ function newRecord(): FlowRecord {
 // Most flows name no policy: share one empty list instead of allocating four per flow.
 const noPolicies: readonly PolicyRecord[] = Object.freeze([]);
 
-function withPolicy(list: readonly PolicyRecord[], policy: PolicyRecord): readonly PolicyRecord[] {
-	return list === noPolicies ? [policy] : [...list, policy];
+/**
+Policies repeat in every verdict they take: one shared record per (name, namespace, kind), with its
+one-policy list (nearly every verdict names one policy), so a policy verdict allocates nothing to keep.
+*/
+const sharedPolicies = new Map<string, Array<{policy: PolicyRecord; alone: readonly PolicyRecord[]}>>();
+
+function sharedPolicy(policy: PolicyRecord): {policy: PolicyRecord; alone: readonly PolicyRecord[]} {
+	const candidates = sharedPolicies.get(policy.name);
+	const found = candidates?.find(candidate => candidate.policy.namespace === policy.namespace && candidate.policy.kind === policy.kind);
+	if (found) {
+		return found;
+	}
+
+	if (sharedPolicies.size >= 65_536) {
+		sharedPolicies.clear();
+	}
+
+	const frozen = Object.freeze({...policy});
+	const entry = {policy: frozen, alone: Object.freeze([frozen])};
+	sharedPolicies.set(policy.name, [...(candidates ?? []), entry]);
+	return entry;
+}
+
+function withPolicy(list: readonly PolicyRecord[], read: PolicyRecord): readonly PolicyRecord[] {
+	const {policy, alone} = sharedPolicy(read);
+	return list === noPolicies ? alone : [...list, policy];
 }
 
 export function decodeFlowRecord(bytes: Uint8Array): DecodedResponse {

@@ -54,6 +54,10 @@ export class ObserverClient {
 			// Relay and agents enforce a 5 min keepalive minimum (hubble-api.md §6.6): ping no more often.
 			'grpc.keepalive_time_ms': 300_000,
 			'grpc.keepalive_timeout_ms': 20_000,
+			// HTTP/2's default 64 KiB window lets a busy relay send about 1.5 ms of a 50,000 flows/s stream
+			// before it must wait for this process: a garbage collection or a frame would hold it back every
+			// time. 8 MiB covers ~200 ms at that rate (grpc-go's clients grow theirs up to 16 MiB).
+			'grpc-node.flow_control_window': 8 * 1024 * 1024,
 		};
 		if (options.tls?.serverName) {
 			channelOptions['grpc.ssl_target_name_override'] = options.tls.serverName;
