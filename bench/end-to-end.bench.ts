@@ -12,8 +12,12 @@ control), RSS, and for the TUI the frames drawn and the bytes written to its ter
 Figures are ratios against the floor and against `-o compact`, measured in the same run, so that they
 hold on any machine. The clients run on CPU 0 and the server on CPU 1 when `taskset` and two CPUs exist.
 
+Then the other side: `ztop demo-relay --rate R` serving the floor client, its CPU and the rate delivered,
+beside the paced server's CPU for the same rate (a responder that only writes pre-encoded bytes).
+
 Environment: ZTOP_BENCH_RATES (default 1000,5000,20000,50000), ZTOP_BENCH_SECONDS (measured seconds per
-run, default 30), ZTOP_BENCH_CLIENTS (default floor,compact,tui,hubble).
+run, default 30), ZTOP_BENCH_CLIENTS (default floor,compact,tui,hubble), ZTOP_BENCH_RELAY_RATES (default
+5000,20000; empty for none).
 */
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
@@ -116,6 +120,8 @@ type Client = {
 	pid: () => number;
 	/** Flows it received, once the server has stopped and it has drained. */
 	finish: () => Promise<{received: number; framesPerSecond?: number; terminalBytesPerSecond?: number}>;
+	/** Flows received so far, where the client can tell without stopping. */
+	count?: () => Promise<number>;
 };
 
 function startFloor(address: string): Client {
@@ -127,6 +133,11 @@ function startFloor(address: string): Client {
 			const result = nextJsonLine<{received: number}>(child);
 			child.kill('SIGUSR2');
 			return result;
+		},
+		async count() {
+			const result = nextJsonLine<{received: number}>(child);
+			child.kill('SIGUSR1');
+			return (await result).received;
 		},
 	};
 }
@@ -298,6 +309,52 @@ for (const clientName of clientNames) {
 	if (tried.length > 0) {
 		console.log(
 			`  ${labels[clientName]}: highest rate sustained for ${seconds} s without loss: ${sustained.length > 0 ? `${Math.max(...sustained).toLocaleString('en-US')} flows/s` : 'none of those tried'}${clientName === 'tui' ? ' (target ≥ 50,000)' : ''}`,
+		);
+	}
+}
+
+/** A server process's CPU while the floor client follows it for `seconds`, and what the client received. */
+async function measureServer(server: ChildProcess, address: string, rate: number): Promise<{cpuPercent: number; deliveredRate: number}> {
+	const client = startFloor(address);
+	try {
+		await sleep(warmUpSeconds * 1000);
+		const cpuBefore = cpuSeconds(server.pid!);
+		const receivedBefore = await client.count!();
+		const measuredFrom = performance.now();
+		await sleep(seconds * 1000);
+		const cpu = cpuSeconds(server.pid!) - cpuBefore;
+		const elapsedSeconds = (performance.now() - measuredFrom) / 1000;
+		const received = (await client.finish()).received - receivedBefore;
+		return {cpuPercent: (cpu / elapsedSeconds) * 100, deliveredRate: Math.min(rate, received / elapsedSeconds)};
+	} finally {
+		server.kill('SIGKILL');
+	}
+}
+
+const relayRates = (process.env['ZTOP_BENCH_RELAY_RATES'] ?? '5000,20000').split(',').filter(Boolean).map(Number);
+if (relayRates.length > 0) {
+	console.log(`Demo relay, followed by the floor client for ${seconds} s (after ${warmUpSeconds} s), relay on CPU 1:`);
+	for (const rate of relayRates) {
+		const relayCommand = pinned(1, [process.execPath, ztop, 'demo-relay', '--rate', String(rate), '--listen', '127.0.0.1:0']);
+		const relay = spawn(relayCommand[0]!, relayCommand.slice(1), {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+		const relayAddress = await new Promise<string>((resolve, reject) => {
+			let said = '';
+			relay.stderr!.on('data', (chunk: Buffer) => {
+				said += chunk.toString('utf8');
+				const match = / on (\S+:\d+)/.exec(said);
+				if (match) {
+					resolve(match[1]!);
+				}
+			});
+			relay.once('exit', () => reject(new Error(`ztop demo-relay exited: ${said}`)));
+		});
+		const demo = await measureServer(relay, relayAddress, rate);
+		const pacedCommand = pinned(1, [process.execPath, serverBundle, String(rate)]);
+		const paced = spawn(pacedCommand[0]!, pacedCommand.slice(1), {stdio: ['ignore', 'pipe', 'inherit']});
+		const {address: pacedAddress} = await nextJsonLine<{address: string}>(paced);
+		const baseline = await measureServer(paced, pacedAddress, rate);
+		console.log(
+			`  --rate ${String(rate).padStart(6)}: demo relay ${demo.cpuPercent.toFixed(1)}% of a core delivering ${Math.round(demo.deliveredRate).toLocaleString('en-US')}/s${rate === 20_000 ? ' (target: the rate at ≤ 50%)' : ''}; paced server ${baseline.cpuPercent.toFixed(1)}% (${(demo.cpuPercent / baseline.cpuPercent).toFixed(1)}×)`,
 		);
 	}
 }

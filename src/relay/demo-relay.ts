@@ -10,6 +10,7 @@ import {FlowHistory, responseTime} from './flow-history.js';
 import type {FlowSource} from './flow-source.js';
 import {ScenarioFeed} from './scenario-feed.js';
 import type {Scenario} from './scenario.js';
+import {ResponseEncoder} from './response-encoder.js';
 import {StreamOutbox} from './stream-outbox.js';
 
 /** GetFlowsRequest in the canonical shape (proto field names). */
@@ -23,9 +24,12 @@ export type FlowsRequest = {
 	until?: string;
 };
 
-/** Where a GetFlows stream writes; `send` returns false when the client is not keeping up. */
+/**
+Where a GetFlows stream writes; `send` returns false when the client is not keeping up. `bytes`, when
+given, are the response already encoded (the same for every stream that sends it).
+*/
 export type FlowStream = {
-	send(response: GetFlowsResponse): boolean;
+	send(response: GetFlowsResponse, bytes?: Uint8Array): boolean;
 	end(): void;
 	/** Called when a previously full stream can take more. */
 	onDrain(listener: () => void): void;
@@ -65,6 +69,18 @@ export class DemoRelay {
 	readonly history: FlowHistory;
 	readonly source: FlowSource;
 	private readonly subscribers = new Set<Subscriber>();
+	readonly encoder = new ResponseEncoder();
+	/** Each response's bytes, encoded when a stream first sends it and shared by every other. */
+	private readonly encoded = new WeakMap<GetFlowsResponse, Uint8Array>();
+	private readonly bytesOf = (response: GetFlowsResponse): Uint8Array => {
+		let bytes = this.encoded.get(response);
+		if (!bytes) {
+			bytes = this.encoder.encode(response);
+			this.encoded.set(response, bytes);
+		}
+
+		return bytes;
+	};
 	private readonly now: () => number;
 	private readonly startedAt: number;
 	private timer: ReturnType<typeof setInterval> | undefined;
@@ -85,6 +101,7 @@ export class DemoRelay {
 						stageSeconds: options.stageSeconds,
 						lostEvery: options.lostEvery,
 						startMilliseconds: this.startedAt - (options.backfillSeconds ?? options.stageSeconds * source.stages.length) * 1000,
+						firstFlowMilliseconds: this.startedAt - backfillWorthKeeping(options.historyPerNode * source.nodes.length, options.rate),
 					})
 				: source;
 		this.tick();
@@ -136,7 +153,7 @@ export class DemoRelay {
 			: this.history.read({predicate, number: number === 0 && !request.first ? 0 : number, first: request.first === true, ...(since ? {since} : {}), ...(until ? {until} : {})});
 		if (!request.follow) {
 			for (const response of history) {
-				stream.send(response);
+				stream.send(response, this.bytesOf(response));
 			}
 
 			stream.end();
@@ -144,7 +161,7 @@ export class DemoRelay {
 		}
 
 		// History and live flows leave at the client's pace; it may lag by a whole history before it loses any.
-		const outbox = new StreamOutbox(stream, Math.max(history.length, this.options.historyPerNode * this.source.nodes.length), this.now);
+		const outbox = new StreamOutbox(stream, Math.max(history.length, this.options.historyPerNode * this.source.nodes.length), this.now, this.bytesOf);
 		for (const response of history) {
 			outbox.push(response);
 		}
@@ -200,6 +217,14 @@ export class DemoRelay {
 
 		return {namespaces: [...namespaces.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, namespace]) => namespace)};
 	}
+}
+
+/**
+How far back (milliseconds) backfilled flows can still be in the history: twice the time the rate takes
+to fill every node's ring, as flows are not spread evenly over the nodes.
+*/
+function backfillWorthKeeping(historyCapacity: number, rate: number): number {
+	return Math.ceil((2 * historyCapacity * 1000) / Math.max(rate, 1));
 }
 
 function isNotAfter(response: GetFlowsResponse, until: NonNullable<ReturnType<typeof parseTimestamp>>): boolean {

@@ -18,6 +18,13 @@ export type ScenarioFeedOptions = {
 	startMilliseconds: number;
 	/** Emit a lost_events response after every N flows (0: never). */
 	lostEvery: number;
+	/**
+	No flows before this moment (milliseconds since the epoch): the story still starts at
+	`startMilliseconds`, so stages keep their times, but rounds earlier than this are not made. A relay
+	backfilling more than its history holds would otherwise build millions of flows only to drop them
+	(at --rate 20000, a 150 s backfill is 3 million flows and took longer than a client waits to connect).
+	*/
+	firstFlowMilliseconds?: number;
 };
 
 export class ScenarioFeed implements FlowSource {
@@ -34,7 +41,7 @@ export class ScenarioFeed implements FlowSource {
 		private readonly options: ScenarioFeedOptions,
 	) {
 		this.random = new SeededRandom(options.seed);
-		this.nextRoundMilliseconds = options.startMilliseconds;
+		this.nextRoundMilliseconds = Math.max(options.startMilliseconds, options.firstFlowMilliseconds ?? options.startMilliseconds);
 		this.name = scenario.name;
 		this.description = scenario.description;
 		this.nodes = scenario.nodes;

@@ -19,6 +19,8 @@ export class StreamOutbox {
 		private readonly stream: FlowStream,
 		private readonly capacity: number,
 		private readonly now: () => number,
+		/** The bytes a response goes out as (encoded once, shared by every stream). */
+		private readonly bytesOf: (response: GetFlowsResponse) => Uint8Array,
 	) {
 		stream.onDrain(() => {
 			this.isBlocked = false;
@@ -28,7 +30,7 @@ export class StreamOutbox {
 
 	push(response: GetFlowsResponse): void {
 		if (!this.isBlocked && this.head === this.pending.length) {
-			this.isBlocked = !this.stream.send(response);
+			this.isBlocked = !this.stream.send(response, this.bytesOf(response));
 			return;
 		}
 
@@ -51,7 +53,8 @@ export class StreamOutbox {
 		}
 
 		while (!this.isBlocked && this.head < this.pending.length) {
-			this.isBlocked = !this.stream.send(this.pending[this.head++]!);
+			const response = this.pending[this.head++]!;
+			this.isBlocked = !this.stream.send(response, this.bytesOf(response));
 		}
 
 		this.compact();

@@ -12,7 +12,8 @@ import {hubbleSchema} from './hubble-schema.js';
 import type {CanonicalMessage} from './protojson.js';
 
 export type FlowStreamSink = {
-	send(response: GetFlowsResponse): boolean;
+	/** `bytes`, when given, are the response already encoded; they go to the wire as they are. */
+	send(response: GetFlowsResponse, bytes?: Uint8Array): boolean;
 	end(): void;
 	onDrain(listener: () => void): void;
 	onClose(listener: () => void): void;
@@ -82,6 +83,8 @@ export async function startObserverServer(
 
 	const flowsRequest = codec('observer.GetFlowsRequest');
 	const flowsResponse = codec('observer.GetFlowsResponse');
+	const serializeFlowsResponse = (message: CanonicalMessage | Uint8Array) =>
+		message instanceof Uint8Array ? Buffer.from(message.buffer, message.byteOffset, message.byteLength) : flowsResponse.serialize(message);
 	const service: grpc.ServiceDefinition = {
 		GetFlows: {
 			path: '/observer.Observer/GetFlows',
@@ -89,7 +92,7 @@ export async function startObserverServer(
 			responseStream: true,
 			requestSerialize: flowsRequest.serialize,
 			requestDeserialize: flowsRequest.deserialize,
-			responseSerialize: flowsResponse.serialize,
+			responseSerialize: serializeFlowsResponse,
 			responseDeserialize: flowsResponse.deserialize,
 		},
 		ServerStatus: unary('ServerStatus', 'observer.ServerStatusRequest', 'observer.ServerStatusResponse'),
@@ -98,9 +101,11 @@ export async function startObserverServer(
 	};
 
 	const server = new grpc.Server();
-	const openCalls = new Set<grpc.ServerWritableStream<CanonicalMessage, CanonicalMessage>>();
+	// A GetFlows response goes out as a message or as bytes already encoded (serializeFlowsResponse).
+	type FlowsCall = grpc.ServerWritableStream<CanonicalMessage, CanonicalMessage | Uint8Array>;
+	const openCalls = new Set<FlowsCall>();
 	server.addService(service, {
-		GetFlows(call: grpc.ServerWritableStream<CanonicalMessage, CanonicalMessage>) {
+		GetFlows(call: FlowsCall) {
 			openCalls.add(call);
 			const closeListeners: Array<() => void> = [];
 			let isClosed = false;
@@ -119,14 +124,14 @@ export async function startObserverServer(
 			call.on('error', close);
 			try {
 				implementation.getFlows(call.request, {
-					send(response) {
+					send(response, bytes) {
 						if (isClosed) {
 							return false;
 						}
 
 						// write() turns false past Node's small object high-water mark (16); a client is only
 						// "not keeping up" once far more than that is waiting.
-						call.write(response);
+						call.write(bytes ?? response);
 						return call.writableLength < maximumQueuedResponses;
 					},
 					end() {

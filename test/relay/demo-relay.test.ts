@@ -150,6 +150,20 @@ describe('GetFlows on the demo relay', () => {
 		expect(stream.sent.length).toBe(21);
 	});
 
+	test('a fast relay makes only the backfill its history can hold, and its stages keep their times', () => {
+		const now = start;
+		const rate = 20_000;
+		const historyPerNode = 100;
+		const capacity = historyPerNode * zeroTrustScenario.nodes.length;
+		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, rate, historyPerNode, now: () => now});
+		// A whole cycle of stages back (5 × 30 s at 20,000/s) would be 3 million flows.
+		expect(relay.history.seenFlows).toBeLessThan(3 * capacity);
+		expect(relay.history.flowCount).toBe(capacity);
+		const slow = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, rate: 20, historyPerNode, now: () => now});
+		expect(relay.stage()).toEqual(slow.stage());
+		expect(relay.stage()!.index).toBe(1);
+	});
+
 	test('first with follow is refused, as by Hubble', () => {
 		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, backfillSeconds: 0});
 		expect(() => collect(relay, {first: true, follow: true})).toThrow(RequestError);

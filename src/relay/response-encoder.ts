@@ -1,0 +1,140 @@
+/**
+The demo relay's encoder: a GetFlowsResponse to its protobuf bytes, once per shape. Demo flows repeat the
+same few dozen shapes (a connection's verdicts, traces, requests) and differ only in time, uuid and ports,
+so each shape is encoded once with sentinel values in those fields, the sentinels' byte offsets are
+noted, and every later flow of the shape is a copy of those bytes with its own values written in place.
+Encoding through protobufjs from the canonical shape cost most of the relay's time per flow.
+
+Values written in place must keep the sentinel's width: a time's seconds take 5 bytes until 2038; its
+nanoseconds and the ports are written as padded varints of the sentinel's width (5 and 3 bytes), which
+every protobuf decoder reads as the plain value (the encoding spec allows non-minimal varints; protobufjs
+and Go's protowire accept them). A shape whose sentinels cannot be found exactly once each is encoded
+the slow way every time.
+*/
+import type {GetFlowsResponse} from '../flow/flow.js';
+import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
+import {RecentMap} from '../flow/recent-map.js';
+import {encodeMessage} from '../stream/binary-codec.js';
+import {hubbleSchema} from '../stream/hubble-schema.js';
+
+const sentinelSeconds = 1_799_999_999;
+const sentinelNanos = 999_999_999;
+const sentinelTime = formatTimestamp({seconds: sentinelSeconds, nanos: sentinelNanos});
+const sentinelUuid = 'ffffffff-ffff-4fff-bfff-ffffffffffff';
+const sentinelSourcePort = 65_535;
+const sentinelDestinationPort = 65_534;
+
+type Template = {
+	bytes: Uint8Array;
+	/** Offsets of each timestamp's seconds varint (the nanos varint follows its tag right after). */
+	times: number[];
+	uuid: number;
+	sourcePort: number;
+	destinationPort: number;
+};
+
+/** Varint bytes of `value`, padded with continuation bytes to `width`. */
+function writePaddedVarint(target: Uint8Array, at: number, value: number, width: number): void {
+	let rest = value;
+	for (let index = 0; index < width; index++) {
+		const low = rest % 128;
+		rest = Math.floor(rest / 128);
+		target[at + index] = index === width - 1 ? low : low | 0x80;
+	}
+}
+
+function varint(value: number): number[] {
+	const bytes: number[] = [];
+	let rest = value;
+	while (rest >= 0x80) {
+		bytes.push((rest % 0x80) | 0x80);
+		rest = Math.floor(rest / 0x80);
+	}
+
+	bytes.push(rest);
+	return bytes;
+}
+
+function occurrences(haystack: Uint8Array, needle: readonly number[]): number[] {
+	const found: number[] = [];
+	const buffer = Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength);
+	const pattern = Buffer.from(needle);
+	for (let at = buffer.indexOf(pattern); at !== -1; at = buffer.indexOf(pattern, at + 1)) {
+		found.push(at);
+	}
+
+	return found;
+}
+
+// A Timestamp's body: seconds (field 1) and nanos (field 2), both sentinels at their widest.
+const timePattern = [0x08, ...varint(sentinelSeconds), 0x10, ...varint(sentinelNanos)];
+const sourcePortPattern = [0x08, ...varint(sentinelSourcePort)];
+const destinationPortPattern = [0x10, ...varint(sentinelDestinationPort)];
+const uuidPattern = [...Buffer.from(sentinelUuid, 'latin1')];
+
+type Ports = {source_port?: number; destination_port?: number};
+
+export class ResponseEncoder {
+	private readonly type = hubbleSchema().getFlowsResponse;
+	private readonly templates = new RecentMap<string, Template | null>(4096);
+	/** Flows encoded from a template, and the slow way (shapes seen first, or not patchable). */
+	fromTemplate = 0;
+	encodedWhole = 0;
+
+	encode(response: GetFlowsResponse): Uint8Array {
+		const flow = response.flow;
+		const layer4 = flow?.l4?.TCP ?? flow?.l4?.UDP;
+		if (!flow || !layer4 || flow.time === undefined || response.time !== flow.time || flow.uuid?.length !== sentinelUuid.length) {
+			this.encodedWhole++;
+			return encodeMessage(this.type, response);
+		}
+
+		const ports = layer4 as Ports;
+		const sentinel: GetFlowsResponse = {...response, time: sentinelTime, flow: {...flow, time: sentinelTime, uuid: sentinelUuid, l4: this.sentinelLayer4(flow.l4!)}};
+		const key = JSON.stringify(sentinel);
+		let template = this.templates.get(key);
+		if (template === undefined) {
+			template = this.compile(sentinel);
+			this.templates.set(key, template);
+		}
+
+		const time = parseTimestamp(flow.time);
+		if (!template || !time || time.seconds < 2 ** 28 || time.seconds >= 2 ** 35) {
+			this.encodedWhole++;
+			return encodeMessage(this.type, response);
+		}
+
+		// A copy: the template may be a Buffer, whose slice() is a view of it.
+		const bytes = new Uint8Array(template.bytes);
+		for (const at of template.times) {
+			writePaddedVarint(bytes, at, time.seconds, 5);
+			writePaddedVarint(bytes, at + 6, time.nanos, 5);
+		}
+
+		bytes.set(Buffer.from(flow.uuid, 'latin1'), template.uuid);
+		writePaddedVarint(bytes, template.sourcePort, ports.source_port ?? 0, 3);
+		writePaddedVarint(bytes, template.destinationPort, ports.destination_port ?? 0, 3);
+		this.fromTemplate++;
+		return bytes;
+	}
+
+	private sentinelLayer4(l4: NonNullable<NonNullable<GetFlowsResponse['flow']>['l4']>): typeof l4 {
+		const ports = {source_port: sentinelSourcePort, destination_port: sentinelDestinationPort};
+		return l4.TCP ? {...l4, TCP: {...l4.TCP, ...ports}} : {...l4, UDP: {...l4.UDP, ...ports}};
+	}
+
+	/** The shape's bytes and where its sentinels are; null when they are not each found exactly once. */
+	private compile(sentinel: GetFlowsResponse): Template | null {
+		const bytes = encodeMessage(this.type, sentinel);
+		const times = occurrences(bytes, timePattern);
+		const uuid = occurrences(bytes, uuidPattern);
+		const sourcePort = occurrences(bytes, sourcePortPattern);
+		const destinationPort = occurrences(bytes, destinationPortPattern);
+		if (times.length !== 2 || uuid.length !== 1 || sourcePort.length !== 1 || destinationPort.length !== 1) {
+			return null;
+		}
+
+		// Offsets of the values themselves, after each field's tag byte.
+		return {bytes, times: times.map(at => at + 1), uuid: uuid[0]!, sourcePort: sourcePort[0]! + 1, destinationPort: destinationPort[0]! + 1};
+	}
+}
