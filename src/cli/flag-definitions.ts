@@ -64,6 +64,7 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	policies: {type: 'string', isMultiple: true},
 	whatIfApply: {type: 'string', isMultiple: true},
 	whatIfDelete: {type: 'string', isMultiple: true},
+	suggestKind: {type: 'string'},
 	// The TUI
 	buffer: {type: 'number', range: wholeNumber(100, 10_000_000)},
 	fps: {type: 'number', range: wholeNumber(1, 60)},

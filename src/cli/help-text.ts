@@ -7,6 +7,8 @@ export const helpText = `
     $ ztop [filters] [--server ADDR | -P | --demo [SCENARIO] | --input-file FILE|-] [-o FORMAT]
       On a terminal ztop opens its TUI (? there lists the keys); with -o, or when stdout or
       stdin is not a terminal, it prints flows like hubble observe.
+    $ ztop suggest [filters] [--policies PATH|cluster] [--suggest-kind cnp|netpol] [source]
+      Prints the smallest policy that admits the denied flows that pass the filters.
     $ ztop demo-relay [--listen 127.0.0.1:4245] [--scenario zero-trust|starwars]   (ztop demo-relay --help)
 
   Examples
@@ -83,11 +85,21 @@ export const helpText = `
                             --policies, or with what Hubble observed when only one set is given
     Policies Cilium would reject are reported with its reason and ignored, as the agent does.
 
+  Suggest (ztop suggest; in the TUI, s on a flow)
+    A CiliumNetworkPolicy (or NetworkPolicy with --suggest-kind netpol) per pod and direction that
+    admits exactly the denied connections: the pod and its peers by stable labels (app, k8s-app, …),
+    world by DNS name (toFQDNs, with the DNS rule it needs) or /32, ports, and an HTTP rule for a
+    request the proxy denied. Denied means by --policies (with --what-if-*) when given, else as
+    Hubble observed. It is evaluated before it is printed: the targets turn allowed, and every other
+    flow it changes is listed; a flow a deny rule blocks is named with that rule instead.
+      $ ztop suggest --input-file flows.json --policies ./policies -n shop --verdict DROPPED
+
   TUI
     --buffer N              Flows kept for listing and filtering (default 100000; tallies count all)
     --fps N                 Frames per second (default 10; lower it on slow links)
     Keys: ↑↓ j k, PgUp PgDn, g G, Tab, Enter, Esc, / filter, Space pause, m mark, t totals/mark,
-    v verdicts, o overview, J JSON, e export, c copy (OSC 52), ? help, q quit.
+    v verdicts, o overview, J JSON, e export, c copy (OSC 52), s S suggest (then e write, c copy,
+    a add to what-if), w what-if, ? help, q quit.
     The / filter takes hubble flags verbatim or from: to: ns: verdict: policy: port: dir: type: …
 
   Input and output

@@ -20,7 +20,7 @@ process.on('warning', warning => {
 
 const argv = process.argv.slice(2);
 try {
-	process.exitCode = argv[0] === 'demo-relay' ? await runDemoRelay(argv.slice(1)) : await runObserve(argv);
+	process.exitCode = argv[0] === 'demo-relay' ? await runDemoRelay(argv.slice(1)) : argv[0] === 'suggest' ? await runObserve(argv.slice(1), 'suggest') : await runObserve(argv);
 } catch (error) {
 	if (error instanceof UsageError || error instanceof FilterError) {
 		process.stderr.write(diagnostic(error.message));

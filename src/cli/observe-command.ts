@@ -28,7 +28,7 @@ import {parseCommandLine} from './parse-flags.js';
 import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
 import {helpText} from './help-text.js';
 import {BufferedSink} from './output-sink.js';
-import {createOutputTarget, outputFormats, type OutputTarget, type WhatIfSets} from './output-target.js';
+import {createOutputTarget, outputFormats, type OutputTarget, type SuggestOptions, type WhatIfSets} from './output-target.js';
 import {readPolicySources} from './policy-sources.js';
 import {runTui, tuiNumbers} from './tui-command.js';
 import {RunError, UsageError} from './usage-error.js';
@@ -58,7 +58,7 @@ function joinStdinValue(argv: string[]): string[] {
 	);
 }
 
-export async function runObserve(rawArgv: string[]): Promise<number> {
+export async function runObserve(rawArgv: string[], command: 'observe' | 'suggest' = 'observe'): Promise<number> {
 	const argv = joinStdinValue(rawArgv);
 	const cli = parseCommandLine(helpText, argv, flagDefinitions);
 	const flags = cli.flags;
@@ -74,7 +74,13 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 		return 0;
 	}
 
-	const format = outputFormats[String(flags['output'])];
+	const isSuggest = command === 'suggest';
+	checkSuggestKind(flags);
+	if (isSuggest) {
+		checkSuggestFlags(argv, flags);
+	}
+
+	const format = isSuggest ? 'suggest' : outputFormats[String(flags['output'])];
 	if (!format) {
 		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally, tally-json, what-if or what-if-json`);
 	}
@@ -99,7 +105,7 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 		throw new UsageError('--input-file reads a capture; it cannot be combined with --server, --port-forward or --demo');
 	}
 
-	if (wantsTui(argv, inputFile)) {
+	if (!isSuggest && wantsTui(argv, inputFile)) {
 		if (process.env['TERM'] === 'dumb') {
 			process.stderr.write(diagnostic('TERM=dumb cannot show the TUI; printing flows instead (-o compact)'));
 		} else {
@@ -118,9 +124,15 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 		}
 	}
 
+	if (!isSuggest && flags['suggestKind'] !== undefined) {
+		throw new UsageError('--suggest-kind goes with ztop suggest, or with the TUI (its s key)');
+	}
+
 	const sink = new BufferedSink(process.stdout, process.stderr);
-	const whatIf = isWhatIf || hasPolicyFlags ? await whatIfSets(flags, text => sink.stderr(diagnostic(`policies: ${text}`))) : undefined;
-	if (hasPolicyFlags && !isWhatIf) {
+	const notice = (text: string) => sink.stderr(diagnostic(`policies: ${text}`));
+	const suggest = isSuggest ? await suggestOptions(flags, notice) : undefined;
+	const whatIf = !isSuggest && (isWhatIf || hasPolicyFlags) ? await whatIfSets(flags, notice) : undefined;
+	if (hasPolicyFlags && !isWhatIf && !isSuggest) {
 		sink.stderr(diagnostic(`--policies and --what-if-* only change -o what-if, -o what-if-json and the TUI; -o ${String(flags['output'])} prints flows as hubble does`));
 	}
 
@@ -132,18 +144,54 @@ export async function runObserve(rawArgv: string[]): Promise<number> {
 			ipTranslation: flags['ipTranslation'] !== false && flags['numeric'] !== true,
 			debug: flags['debug'] === true,
 			...(whatIf ? {whatIf} : {}),
+			...(suggest ? {suggest} : {}),
 		},
 		sink,
 	);
 	if (inputFile !== undefined) {
 		await readCaptureFile(inputFile, {...captureSelection(flags, lists), isStopped: () => sink.isClosed}, output, sink);
 	} else {
-		await streamLive(flags, lists, demoScenario, output, sink);
+		await streamLive(flags, lists, demoScenario, output, sink, !isSuggest);
 	}
 
 	output.finish();
 	await sink.flush();
 	return 0;
+}
+
+function checkSuggestFlags(argv: string[], flags: Flags): void {
+	if (argv.some(token => token === '--output' || token.startsWith('--output=') || /^-o/.test(token))) {
+		throw new UsageError('ztop suggest prints policy YAML; -o does not apply to it');
+	}
+
+	if (flags['follow'] === true) {
+		throw new UsageError('ztop suggest reads the flows, then prints one suggestion: it cannot --follow; use --last N or --since TIME');
+	}
+}
+
+function checkSuggestKind(flags: Flags): void {
+	const kind = flags['suggestKind'];
+	if (kind !== undefined && kind !== 'cnp' && kind !== 'netpol') {
+		throw new UsageError(`invalid --suggest-kind value ${JSON.stringify(kind)}: use cnp (CiliumNetworkPolicy, the default) or netpol (NetworkPolicy)`);
+	}
+}
+
+/**
+The policies a suggestion builds on: --policies with any --what-if-* applied (the set being edited). Without
+--policies, "denied" is what Hubble observed.
+*/
+async function suggestOptions(flags: Flags, notice: (text: string) => void): Promise<SuggestOptions> {
+	const sources = await readPolicySources(flags, notice);
+	const kind = flags['suggestKind'] === 'netpol' ? 'netpol' : 'cnp';
+	if (!sources.baseline && !sources.hasWhatIf) {
+		return {kind};
+	}
+
+	try {
+		return {kind, baseline: candidatePolicies(sources.baseline ?? [], sources.apply, sources.deletions)};
+	} catch (error) {
+		throw error instanceof WhatIfError ? new UsageError(error.message) : error;
+	}
 }
 
 /** The candidate set (baseline with --what-if-* applied) and the baseline, when --policies gives one. */
@@ -172,8 +220,8 @@ Live flows over gRPC. Like `hubble observe` against a server: the last 20 flows 
 --last/--first/--since/--all/--follow say otherwise; filters go to the server as whitelist/blacklist.
 `--demo` starts the demo relay in-process on an ephemeral loopback port and follows it.
 */
-async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string | undefined, output: OutputTarget, sink: BufferedSink): Promise<void> {
-	const isFollowing = flags['follow'] === true || (demoScenario !== undefined && !hasSelector(flags));
+async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string | undefined, output: OutputTarget, sink: BufferedSink, canFollow: boolean): Promise<void> {
+	const isFollowing = canFollow && (flags['follow'] === true || (demoScenario !== undefined && !hasSelector(flags)));
 	const {connection, cleanUp} = await openLiveConnection(flags, demoScenario, text => sink.stderr(diagnostic(text)));
 	const request = flowsRequest(flags, lists, isFollowing);
 	const client = new ObserverClient(connection);

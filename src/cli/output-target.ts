@@ -6,12 +6,15 @@ import {formatTallyTable} from '../printer/tally-table.js';
 import {dropReasonNames} from '../flow/drop-reason.js';
 import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
 import type {PolicySet} from '../policy/policy-evaluator.js';
+import type {LoadedPolicy} from '../policy/policy-model.js';
+import {suggestPolicies, type HeldFlow, type SuggestKind} from '../policy/suggest.js';
+import {escapeForTerminal} from '../flow/terminal-safe.js';
 import {ConnectionChanges, observedPassages, passages} from '../policy/what-if.js';
 import {formatWhatIfTable, whatIfJsonLine} from '../printer/what-if-printer.js';
 import {PolicyTally} from '../store/policy-tally.js';
 import type {BufferedSink} from './output-sink.js';
 
-export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json';
+export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json' | 'suggest';
 
 export const outputFormats: Record<string, HeadlessFormat> = {
 	compact: 'compact',
@@ -32,6 +35,9 @@ The policy sets of `-o what-if` and `-o what-if-json`: the candidate, and the ba
 */
 export type WhatIfSets = {candidate: PolicySet; baseline?: PolicySet};
 
+/** What `ztop suggest` needs: the policies in force (if known) and the kind of policy to write. */
+export type SuggestOptions = {baseline?: LoadedPolicy[]; kind: SuggestKind};
+
 export type OutputTarget = {
 	write(response: GetFlowsResponse): void;
 	/** Prints what is held back until the end: the table layout, the tallies. */
@@ -40,9 +46,13 @@ export type OutputTarget = {
 
 export function createOutputTarget(
 	format: HeadlessFormat,
-	options: {colors: Colors; showNodeName: boolean; ipTranslation: boolean; debug: boolean; whatIf?: WhatIfSets},
+	options: {colors: Colors; showNodeName: boolean; ipTranslation: boolean; debug: boolean; whatIf?: WhatIfSets; suggest?: SuggestOptions},
 	sink: BufferedSink,
 ): OutputTarget {
+	if (format === 'suggest') {
+		return suggestTarget(options.suggest!, sink);
+	}
+
 	if (format === 'what-if' || format === 'what-if-json') {
 		return whatIfTarget(format, options.whatIf!, sink);
 	}
@@ -84,6 +94,25 @@ function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink
 			if (format === 'what-if') {
 				sink.stdout(formatWhatIfTable(changes));
 			}
+		},
+	};
+}
+
+/** `ztop suggest`: every flow that passes the filters is held; at the end, the YAML for the denied ones. */
+function suggestTarget(options: SuggestOptions, sink: BufferedSink): OutputTarget {
+	const lists = new RecordLists();
+	const held: HeldFlow[] = [];
+	return {
+		write(response) {
+			const record = toFlowRecord(response, lists, dropReasonNames);
+			if (record) {
+				held.push({record, fullFlow: () => response.flow});
+			}
+		},
+		finish() {
+			const result = suggestPolicies({flows: held, held, kind: options.kind, ...(options.baseline ? {baseline: options.baseline} : {})});
+			// The YAML is built from validated labels and escaped patterns; every line passes the one escape anyway.
+			sink.stdout(result.yaml.split('\n').map(line => escapeForTerminal(line)).join('\n'));
 		},
 	};
 }

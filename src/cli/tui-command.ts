@@ -97,6 +97,7 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		jsonLine: isCapture ? raw => decoder.decode(raw) : raw => JSON.stringify(decodeFlowsResponse(raw)),
 		writeTerminal: text => process.stdout.write(text),
 		exportDirectory: process.cwd(),
+		...(settings.flags['suggestKind'] === 'netpol' ? {suggestKind: 'netpol' as const} : {}),
 		// gRPC flows keep their endpoints and policy lists once, shared (captures keep their lines whole).
 		...(isCapture ? {} : {rawSplitter: {partCount: flowPartFields.length, split: splitFlowResponse, join: joinFlowResponse}}),
 	});

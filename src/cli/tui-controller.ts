@@ -8,7 +8,12 @@ import path from 'node:path';
 import type {Flow} from '../flow/flow.js';
 import {FilterError} from '../filters/filter-error.js';
 import {FilterSyntaxError, parseFilterText} from '../filters/filter-language.js';
-import type {PolicySet} from '../policy/policy-evaluator.js';
+import {PolicySet} from '../policy/policy-evaluator.js';
+import type {LoadedPolicy} from '../policy/policy-model.js';
+import {loadPolicyText} from '../policy/policy-documents.js';
+import {otherChangesText, suggestPolicies, type HeldFlow, type SuggestKind, type SuggestionResult} from '../policy/suggest.js';
+import {candidatePolicies} from '../policy/what-if.js';
+import type {SuggestionView} from '../views/screens/suggest-view.js';
 import {FlowStore} from '../store/flow-store.js';
 import {FrameClock, RateMeter} from '../store/frame-clock.js';
 import {buildFrame, type Frame, type PausedSelection, type SourceStatus, type ViewState} from '../store/frame.js';
@@ -30,8 +35,13 @@ export type TuiControllerOptions = {
 	exportDirectory: string;
 	/** Keeps what repeats in raw flows once (gRPC bytes). */
 	rawSplitter?: RawSplitter;
+	/** The kind of policy `s` suggests (--suggest-kind). */
+	suggestKind?: SuggestKind;
 	now?: () => number;
 };
+
+/** Denied flows a suggestion looks at, at most (the newest): a policy for more is not read by anyone. */
+const maximumSuggestionFlows = 20_000;
 
 /**
 The policies the TUI evaluates: `baseline` (--policies), and `candidate` with a what-if (--what-if-*).
@@ -63,6 +73,10 @@ export class TuiControllerImpl implements TuiController {
 	private readonly now: () => number;
 	private statusVersion = 0;
 	private policies: TuiPolicies | undefined;
+	/** The policies --policies gave, as read, and the suggestions added to the what-if set since (a). */
+	private loadedPolicies: {baseline?: LoadedPolicy[]; candidate?: LoadedPolicy[]} = {};
+	private readonly added: LoadedPolicy[] = [];
+	private lastSuggestion: SuggestionResult | undefined;
 	/** Reads the policies again (R); set when ztop has policies to read. */
 	reloadPolicies: (() => Promise<string>) | undefined;
 
@@ -97,7 +111,14 @@ export class TuiControllerImpl implements TuiController {
 	from the flows the ring holds on.
 	*/
 	setPolicies(policies: TuiPolicies | undefined): void {
-		this.policies = policies;
+		this.loadedPolicies = {
+			...(policies?.baseline ? {baseline: [...policies.baseline.policies]} : {}),
+			...(policies?.candidate ? {candidate: [...policies.candidate.policies]} : {}),
+		};
+		// Suggestions added with `a` stay in the what-if set when the policies are read again.
+		const edited = this.added.length > 0 ? candidatePolicies(this.loadedPolicies.candidate ?? this.loadedPolicies.baseline ?? [], this.added, []) : undefined;
+		this.policies = edited ? {...policies, candidate: new PolicySet(edited), note: `${policies?.note ?? 'policies: 0'} + ${this.added.length} suggested`} : policies;
+		policies = this.policies;
 		this.store.setWhatIf(policies?.candidate ? {candidate: policies.candidate, ...(policies.baseline ? {baseline: policies.baseline} : {})} : undefined);
 		this.statusVersion++;
 		this.refresh();
@@ -214,6 +235,87 @@ export class TuiControllerImpl implements TuiController {
 		// OSC 52: the terminal (or tmux, or the SSH client's terminal) puts it on the clipboard.
 		this.options.writeTerminal(`\u001B]52;c;${Buffer.from(line).toString('base64')}\u0007`);
 		return `copied flow #${sequence} as JSON (${line.length} bytes) through OSC 52`;
+	}
+
+	suggest(sequences: readonly number[] | undefined): SuggestionView {
+		const chosen = sequences ?? [...(this.paused?.sequences ?? this.store.matches())];
+		const held = (sequence: number): HeldFlow | undefined => {
+			const record = this.store.record(sequence);
+			return record ? {record, fullFlow: () => this.store.flow(sequence)} : undefined;
+		};
+
+		const flows = chosen.slice(-maximumSuggestionFlows).flatMap(sequence => held(sequence) ?? []);
+		const {start, end} = this.store.heldRange();
+		const all: HeldFlow[] = [];
+		for (let sequence = start; sequence < end; sequence++) {
+			const flow = held(sequence);
+			if (flow) {
+				all.push(flow);
+			}
+		}
+
+		// The set being edited: the what-if candidate (with what was added), else the policies in force.
+		const baseline = this.policies?.candidate ? [...this.policies.candidate.policies] : this.loadedPolicies.baseline;
+		const kind = this.options.suggestKind ?? 'cnp';
+		const result = suggestPolicies({flows, held: all, kind, ...(baseline ? {baseline} : {})});
+		this.lastSuggestion = result;
+		const targets = result.policies.reduce((total, policy) => total + policy.targets.length, 0);
+		const verdict =
+			result.policies.length === 0
+				? `Nothing to suggest: ${result.blocked.length > 0 ? `${result.blocked.length} blocked by a deny rule` : result.unsupported.length > 0 ? `${result.unsupported.length} that no ${kind === 'cnp' ? 'CiliumNetworkPolicy' : 'NetworkPolicy'} can name` : 'no denied flow among them'} (see below)`
+				: result.notAdmitted.length > 0
+					? `NOT PROVEN: with it applied, ${result.notAdmitted.length} of ${targets} connections stay denied (${result.notAdmitted[0]!.verdict})`
+					: `Evaluated ${baseline ? 'on top of the policies' : 'against what Hubble observed'} over ${all.length} held flows: admits ${targets === 1 ? 'the denied connection' : `all ${targets} denied connections`}; ${otherChangesText(result)}`;
+		return {
+			subject: sequences?.length === 1 ? `flow #${sequences[0]}` : `${flows.length} flows of the view`,
+			yaml: result.yaml,
+			verdict,
+			isProven: result.policies.length > 0 && result.notAdmitted.length === 0,
+			hasPolicies: result.policies.length > 0,
+		};
+	}
+
+	writeSuggestion(): string {
+		if (!this.lastSuggestion?.policies.length) {
+			return 'no suggestion to write';
+		}
+
+		const stamp = new Date(this.now()).toISOString().replaceAll(/[:.]/g, '-');
+		const file = path.join(this.options.exportDirectory, `ztop-suggestion-${stamp}.yaml`);
+		try {
+			writeFileSync(file, this.lastSuggestion.yaml);
+		} catch (error) {
+			return `writing the suggestion failed: ${(error as Error).message}`;
+		}
+
+		return `wrote ${this.lastSuggestion.policies.length} polic${this.lastSuggestion.policies.length === 1 ? 'y' : 'ies'} to ${file} (kubectl apply -f ${path.basename(file)})`;
+	}
+
+	copySuggestion(): string {
+		if (!this.lastSuggestion?.policies.length) {
+			return 'no suggestion to copy';
+		}
+
+		this.options.writeTerminal(`\u001B]52;c;${Buffer.from(this.lastSuggestion.yaml).toString('base64')}\u0007`);
+		return `copied the suggestion (${this.lastSuggestion.yaml.length} bytes) through OSC 52`;
+	}
+
+	addSuggestion(): string {
+		if (!this.lastSuggestion?.policies.length) {
+			return 'no suggestion to add';
+		}
+
+		const load = loadPolicyText(this.lastSuggestion.yaml, 'suggestion');
+		this.added.push(...load.policies);
+		this.lastSuggestion = undefined;
+		const tui = this.policies;
+		// Re-derive the set with the addition; the baseline (what is in force) stays as it was.
+		this.setPolicies({
+			...(this.loadedPolicies.baseline ? {baseline: new PolicySet(this.loadedPolicies.baseline)} : {}),
+			...(this.loadedPolicies.candidate ? {candidate: new PolicySet(this.loadedPolicies.candidate)} : {}),
+			note: tui?.note.replace(/ \+ \d+ suggested$/, '') ?? 'policies: 0',
+		});
+		return `added ${load.policies.map(policy => policy.name.name).join(', ')} to the what-if set (w: what it changes)`;
 	}
 
 	private snapshot(): PausedSelection {

@@ -715,11 +715,13 @@ function parseHttpRule(value: unknown, path: string, report: Report): HttpRule {
 
 /**
 An RE2 pattern as a JavaScript RegExp that must match the whole value (Envoy's safe_regex_match). RE2 and
-JavaScript agree on the syntax policies use; a pattern JavaScript cannot read is undefined.
+JavaScript agree on the syntax policies use, except RE2's `\x{1F600}` code points, JavaScript's `\u{1F600}`
+(translated here); a pattern JavaScript cannot read is undefined.
 */
 export function compileRegex(pattern: string): RegExp | undefined {
+	const translated = pattern.replaceAll(/(?<!\\)((?:\\\\)*)\\x\{([\da-fA-F]{1,6})\}/g, (_match, backslashes: string, hex: string) => `${backslashes}\\u{${hex}}`);
 	try {
-		return new RegExp(`^(?:${pattern})$`, 'u');
+		return new RegExp(`^(?:${translated})$`, 'u');
 	} catch {
 		try {
 			return new RegExp(`^(?:${pattern})$`);

@@ -183,6 +183,11 @@ export class FlowStore {
 		return index >= 0 && index < offsets.length ? this.indexes.base + offsets[index]! : undefined;
 	}
 
+	/** The sequences of every flow held now, oldest first: [start, end). */
+	heldRange(): {start: number; end: number} {
+		return {start: this.ring.start, end: this.ring.end};
+	}
+
 	record(sequence: number): FlowRecord | undefined {
 		return this.ring.get(sequence);
 	}

@@ -17,6 +17,7 @@ import {actionOf, type Action, type KeyEvent} from './keymap.js';
 import {policyColumns} from './screens/policies-pane.js';
 import {FlowRowCache, screenLines, type Mode} from './screens/screen.js';
 import type {Prompt} from './screens/footer.js';
+import type {SuggestionView} from './screens/suggest-view.js';
 
 export type FilterProblem = {message: string; position: number};
 
@@ -37,6 +38,14 @@ export type TuiController = {
 	exportView(): string;
 	/** Copies a flow's JSON to the clipboard (OSC 52); returns what to tell the user. */
 	copy(sequence: number): string;
+	/** A suggestion for the denied flows among these (the view's flows when undefined). */
+	suggest(sequences: readonly number[] | undefined): SuggestionView;
+	/** Writes the last suggestion to a file; returns what to tell the user. */
+	writeSuggestion(): string;
+	/** Copies the last suggestion through OSC 52; returns what to tell the user. */
+	copySuggestion(): string;
+	/** Adds the last suggestion to the what-if set; returns what to tell the user. */
+	addSuggestion(): string;
 	/** Reads --policies again (R), when there are any; resolves to what to tell the user. */
 	reloadPolicies?: (() => Promise<string>) | undefined;
 };
@@ -84,6 +93,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 	const [detail, setDetail] = useState<FlowDetail | undefined>();
 	const [showJson, setShowJson] = useState(false);
 	const [detailScroll, setDetailScroll] = useState(0);
+	const [suggestion, setSuggestion] = useState<SuggestionView | undefined>();
 	const noticeTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 
 	// The policies pane takes only the rows it has; the flows pane gets the rest.
@@ -189,6 +199,55 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 				break;
 			}
 
+			case 'suggest':
+			case 'suggestView': {
+				if (mode !== 'main' && mode !== 'detail') {
+					break;
+				}
+
+				let sequences: number[] | undefined;
+				if (action === 'suggestView') {
+					sequences = undefined;
+				} else if (mode === 'detail' && detail) {
+					sequences = [detail.sequence];
+				} else if (focus === 'policies') {
+					// The row's flows: filtered as Enter would, then the whole view.
+					const row = frame?.policies[policyCursor];
+					if (!row) {
+						break;
+					}
+
+					const problem = apply(policyFilterText(row), verdictQuick);
+					if (problem) {
+						say(`cannot select this row's flows: ${problem.message}`);
+						break;
+					}
+
+					sequences = undefined;
+				} else {
+					const row = flowCursor === undefined ? undefined : rows[flowCursor];
+					if (!row) {
+						say('no flow selected');
+						break;
+					}
+
+					sequences = [row.sequence];
+				}
+
+				setSuggestion(controller.suggest(sequences));
+				setDetailScroll(0);
+				setMode('suggest');
+				break;
+			}
+
+			case 'addSuggestion': {
+				if (mode === 'suggest') {
+					say(controller.addSuggestion());
+				}
+
+				break;
+			}
+
 			case 'whatIf': {
 				setMode(mode === 'whatif' ? 'main' : 'whatif');
 				setWhatIfCursor(0);
@@ -217,7 +276,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			case 'pageUp':
 			case 'pageDown': {
 				const step = {up: -1, down: 1, pageUp: -Math.max(1, flowRows - 1), pageDown: Math.max(1, flowRows - 1)}[action];
-				if (mode === 'detail') {
+				if (mode === 'detail' || mode === 'suggest') {
 					setDetailScroll(scroll => Math.max(0, scroll + step));
 				} else if (mode === 'whatif') {
 					setWhatIfCursor(cursor => Math.max(0, Math.min((frame?.whatIf?.rows.length ?? 1) - 1, cursor + step)));
@@ -327,11 +386,16 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			}
 
 			case 'export': {
-				say(controller.exportView());
+				say(mode === 'suggest' ? controller.writeSuggestion() : controller.exportView());
 				break;
 			}
 
 			case 'copy': {
+				if (mode === 'suggest') {
+					say(controller.copySuggestion());
+					break;
+				}
+
 				const sequence = mode === 'detail' ? detail?.sequence : flowCursor === undefined ? undefined : rows[flowCursor]?.sequence;
 				say(sequence === undefined ? 'no flow selected' : controller.copy(sequence));
 				break;
@@ -412,7 +476,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 	const rowCache = useRef<FlowRowCache | undefined>(undefined);
 	rowCache.current ??= new FlowRowCache();
 	const screen = screenLines(
-		{frame, layout, color: controller.color, mode, focus, flowCursor, policyCursor, whatIfCursor, prompt, notice, detail, showJson, detailScroll},
+		{frame, layout, color: controller.color, mode, focus, flowCursor, policyCursor, whatIfCursor, prompt, notice, detail, showJson, detailScroll, suggestion},
 		rowCache.current,
 	);
 	useLayoutEffect(() => {

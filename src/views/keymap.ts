@@ -20,6 +20,9 @@ export type Action =
 	| 'cycleVerdict'
 	| 'overview'
 	| 'whatIf'
+	| 'suggest'
+	| 'suggestView'
+	| 'addSuggestion'
 	| 'reloadPolicies'
 	| 'json'
 	| 'export'
@@ -62,10 +65,13 @@ export const keymap: readonly KeyBinding[] = [
 	{action: 'cycleVerdict', keys: 'v', characters: ['v'], description: 'verdicts shown: all, allowed, denied', footer: 'v verdict'},
 	{action: 'overview', keys: 'o', characters: ['o'], description: 'overview (rates, drop reasons, ports, L7, lost events)', footer: 'o overview'},
 	{action: 'whatIf', keys: 'w', characters: ['w'], description: 'what-if: connections the --what-if-* policies would break or fix; the drill-down shows the rule behind every verdict'},
+	{action: 'suggest', keys: 's', characters: ['s'], description: 'suggest a policy admitting the selected denied flow (policies pane: its row\'s flows)', helpGroup: 'suggest'},
+	{action: 'suggestView', keys: 'S', characters: ['S'], description: 'for all the view\'s flows', helpGroup: 'suggest'},
+	{action: 'addSuggestion', keys: 'a', characters: ['a'], description: 'in it: e write, c copy, a add to what-if', helpGroup: 'suggest'},
 	{action: 'reloadPolicies', keys: 'R', characters: ['R'], description: 'read --policies again (with --policies cluster, also every 30 s)'},
 	{action: 'json', keys: 'J', characters: ['J'], description: 'in a drill-down: show the full flow JSON'},
-	{action: 'export', keys: 'e', characters: ['e'], description: 'export the flows of the view to a jsonpb file (hubble observe --input-file reads it)'},
-	{action: 'copy', keys: 'c', characters: ['c'], description: 'copy the selected flow\'s JSON to the clipboard (OSC 52: works over SSH and tmux)'},
+	{action: 'export', keys: 'e', characters: ['e'], description: 'export the view\'s flows to a jsonpb file (hubble observe --input-file reads it)', helpGroup: 'share'},
+	{action: 'copy', keys: 'c', characters: ['c'], description: 'copy the selected flow\'s JSON (OSC 52: works over SSH and tmux)', helpGroup: 'share'},
 	{action: 'help', keys: '?', characters: ['?'], description: 'this help', footer: '? help'},
 	{action: 'quit', keys: 'q Ctrl-C', characters: ['q'], ctrl: 'c', description: 'quit', footer: 'q quit'},
 ];

@@ -12,6 +12,8 @@ import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
 import {makeFlow, makeHttpRequest, response, world} from '../fixtures/flows.js';
+import {labStages} from '../helpers/lab-flows.js';
+import {runZtop} from '../helpers/run-ztop.js';
 import {projectRoot} from '../helpers/run-ztop.js';
 import {TmuxTerminal} from '../helpers/tmux-terminal.js';
 
@@ -268,6 +270,44 @@ describe('policies in a real terminal', () => {
 		// The lab's default-deny.yaml is reported once the screen is back.
 		expect(tmux.screen().replaceAll('\n', '')).toContain('shop/default-deny is rejected by Cilium');
 	}, 60_000);
+});
+
+describe('suggestions in a real terminal', () => {
+	test('s on a denied flow → e writes the policy; it loads, and applied on stage 5 it fixes and breaks nothing', async () => {
+		const directory = mkdtempSync(path.join(tmpdir(), 'ztop-tui-suggest-'));
+		const capture = path.join(directory, 'lab.json');
+		writeFileSync(capture, labStages().flat().filter(item => item.flow).map(item => JSON.stringify(item) + '\n').join(''));
+		const stage5 = path.join(projectRoot, 'test', 'fixtures', 'policies', 'zero-trust', 'stage5');
+		const tmux = open(120, 40);
+		tmux.start(['--input-file', capture, '--policies', stage5], directory);
+		await tmux.waitFor(text => text.includes('end of input'), 'the capture');
+		// v twice: denied flows only; the cursor is on the newest.
+		tmux.keys('v', 'v');
+		await tmux.waitFor(text => text.includes('verdicts: denied'), 'denied flows');
+		tmux.keys('s');
+		const view = await tmux.waitFor(text => text.includes('SUGGESTION for flow #'), 'the suggestion');
+		// The other frontend pod's flows to the same place are admitted too (one selector for both); nothing is denied.
+		expect(view).toMatch(/over [\d,]+ held flows: admits the denied connection; (changes no other held flow|also allows \d+ and denies 0 other)/);
+		expect(view).toContain('kind: CiliumNetworkPolicy');
+		tmux.keys('e');
+		await tmux.waitFor(text => text.includes('wrote 1 policy to'), 'the file written');
+		const written = readdirSync(directory).filter(name => name.startsWith('ztop-suggestion-'));
+		expect(written).toHaveLength(1);
+		const file = path.join(directory, written[0]!);
+		// a: into the what-if set; the header counts it, and w shows it fixes without breaking.
+		tmux.keys('a');
+		await tmux.waitFor(text => text.includes('+ 1 suggested'), 'the suggestion added');
+		tmux.keys('Escape', 'w');
+		await tmux.waitFor(text => /would change: 0 break, [1-9][\d,]* fixed/.test(text), 'the what-if view');
+		tmux.keys('q');
+		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+
+		const applied = await runZtop(['--input-file', capture, '--policies', stage5, '--what-if-apply', file, '-o', 'what-if-json']);
+		expect(applied.exitCode).toBe(0);
+		const changes = applied.stdout.trim().split('\n').map(line => (JSON.parse(line) as {change: string | null}).change);
+		expect(changes.filter(change => change === 'fixes').length).toBeGreaterThan(0);
+		expect(changes).not.toContain('breaks');
+	}, 90_000);
 });
 
 describe('captures in a real terminal', () => {

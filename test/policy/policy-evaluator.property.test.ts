@@ -8,105 +8,13 @@ The evaluator's algebra over random policy sets and random flows of the lab (run
 */
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import type {Endpoint, Flow} from '../../src/flow/flow.js';
 import {parseLabel, parseLabelSelector, matchesLabelSelector} from '../../src/filters/label-selector.js';
 import {selectorText, toMatcher, type ExtendedRequirement} from '../../src/policy/endpoint-selector.js';
-import {loadPolicyText} from '../../src/policy/policy-documents.js';
 import {PolicySet} from '../../src/policy/policy-evaluator.js';
-import {directions, policyKey, type LoadedPolicy} from '../../src/policy/policy-model.js';
+import {directions, policyKey} from '../../src/policy/policy-model.js';
 import {passage} from '../../src/policy/what-if.js';
-import {backend, frontend, kubeDns, makeFlow, world} from '../fixtures/flows.js';
+import {allowSetArbitrary, flowArbitrary, load, policyArbitrary, policyYaml} from '../helpers/policy-arbitraries.js';
 import {evaluationInput} from '../helpers/lab-policies.js';
-
-const host: Endpoint = {identity: 1, labels: ['reserved:host']};
-const otherFrontend: Endpoint = {identity: 31_000, namespace: 'other', pod_name: 'frontend-x', labels: ['k8s:app=frontend', 'k8s:io.kubernetes.pod.namespace=other']};
-const endpoints: Array<[Endpoint, string]> = [
-	[frontend, '10.0.1.10'],
-	[backend, '10.0.2.20'],
-	[kubeDns, '10.0.3.10'],
-	[otherFrontend, '10.0.4.40'],
-	[world, '1.1.1.1'],
-	[host, '192.168.0.1'],
-];
-
-const flowArbitrary: fc.Arbitrary<Flow> = fc
-	.record({
-		source: fc.constantFrom(...endpoints),
-		destination: fc.constantFrom(...endpoints),
-		port: fc.constantFrom(53, 80, 8080, 8050),
-		protocol: fc.constantFrom('TCP', 'UDP'),
-		request: fc.option(fc.constantFrom(['GET', '/a'], ['POST', '/a'], ['GET', '/b']), {nil: undefined}),
-	})
-	.map(({source, destination, port, protocol, request}) =>
-		makeFlow({
-			source: source[0],
-			destination: destination[0],
-			IP: {source: source[1], destination: destination[1], ipVersion: 'IPv4'},
-			l4: protocol === 'TCP' ? {TCP: {source_port: 40_000, destination_port: port}} : {UDP: {source_port: 40_000, destination_port: port}},
-			...(request && protocol === 'TCP'
-				? {Type: 'L7' as const, event_type: {type: 129}, l7: {type: 'REQUEST' as const, http: {method: request[0], url: `http://x${request[1]}`}}}
-				: {}),
-		}),
-	);
-
-const subjects = ['{}', '{matchLabels: {app: frontend}}', '{matchLabels: {app: backend}}'];
-const peers = [
-	'toEndpoints: [{matchLabels: {app: backend}}]',
-	'toEndpoints: [{}]',
-	'toEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: kube-system}}]',
-	'toEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: other}}]',
-	'toEntities: [world]',
-	'toEntities: [cluster]',
-	'toEntities: [host]',
-	'toEntities: [all]',
-	'toCIDR: [1.1.1.0/24]',
-	'toCIDRSet: [{cidr: 0.0.0.0/0, except: [1.1.1.0/24]}]',
-	'',
-];
-const ports = ['', 'toPorts: [{ports: [{port: "80", protocol: TCP}]}]', 'toPorts: [{ports: [{port: "53", protocol: ANY}]}]', 'toPorts: [{ports: [{port: "8000", endPort: 8100, protocol: TCP}]}]', 'toPorts: [{ports: [{port: "0", protocol: UDP}]}]'];
-const l7 = 'toPorts: [{ports: [{port: "80", protocol: TCP}], rules: {http: [{method: GET, path: /a}]}}]';
-
-type EntrySpec = {peer: string; ports: string; isL7: boolean; direction: 'ingress' | 'egress'};
-
-const entryArbitrary: fc.Arbitrary<EntrySpec> = fc.record({
-	peer: fc.constantFrom(...peers),
-	ports: fc.constantFrom(...ports),
-	isL7: fc.boolean(),
-	direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
-});
-
-/** An entry as YAML; ingress entries use the from* names of the same peers. */
-function entryYaml(entry: EntrySpec, isDeny: boolean): string {
-	const toPorts = entry.isL7 && !isDeny ? l7 : entry.ports;
-	const peer = entry.direction === 'ingress' ? entry.peer.replace(/^to/, 'from') : entry.peer;
-	const parts = [peer, toPorts].filter(Boolean);
-	return parts.length === 0 ? '{}' : `{${parts.join(', ')}}`;
-}
-
-function policyYaml(name: string, subject: string, entries: EntrySpec[], isDeny: boolean): string {
-	const sections = new Map<string, string[]>();
-	for (const entry of entries) {
-		const field = `${entry.direction}${isDeny ? 'Deny' : ''}`;
-		sections.set(field, [...(sections.get(field) ?? []), entryYaml(entry, isDeny)]);
-	}
-
-	const body = [...sections.entries()].map(([field, items]) => `  ${field}: [${items.join(', ')}]`).join('\n');
-	return `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  endpointSelector: ${subject}\n${body}\n---\n`;
-}
-
-const policyArbitrary = () =>
-	fc.record({subject: fc.constantFrom(...subjects), entries: fc.array(entryArbitrary, {minLength: 1, maxLength: 3})});
-
-function load(yaml: string): LoadedPolicy[] {
-	const policies = loadPolicyText(yaml, 'random.yaml').policies;
-	for (const policy of policies) {
-		expect(policy.rejected, yaml).toBeUndefined();
-	}
-
-	return policies;
-}
-
-const allowSetArbitrary = fc.array(policyArbitrary(), {minLength: 1, maxLength: 4}).map(items => load(items.map((item, index) => policyYaml(`allow-${index}`, item.subject, item.entries, false)).join('')));
 
 describe('the evaluator\'s algebra (property)', () => {
 	test('a deny added never allows; an allow added never denies an endpoint that was already enforced', () => {

@@ -16,9 +16,10 @@ import {headerLines} from './header.js';
 import {helpViewLines} from './help-view.js';
 import {overviewViewLines} from './overview-view.js';
 import {policiesPaneLines} from './policies-pane.js';
+import {suggestViewLines, type SuggestionView} from './suggest-view.js';
 import {whatIfViewLines} from './what-if-view.js';
 
-export type Mode = 'main' | 'detail' | 'overview' | 'help' | 'whatif';
+export type Mode = 'main' | 'detail' | 'overview' | 'help' | 'whatif' | 'suggest';
 
 export type ScreenProps = {
 	frame: Frame | undefined;
@@ -34,6 +35,7 @@ export type ScreenProps = {
 	detail: FlowDetail | undefined;
 	showJson: boolean;
 	detailScroll: number;
+	suggestion?: SuggestionView | undefined;
 };
 
 /** A screen: its lines, and the region of flow rows that scrolls while following. */
@@ -61,6 +63,10 @@ export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): Screen
 
 	if (props.mode === 'whatif') {
 		return {lines: [...header, ...whatIfViewLines({whatIf: frame?.whatIf, columns, rows: bodyRows, cursor: props.whatIfCursor, color}), footer]};
+	}
+
+	if (props.mode === 'suggest' && props.suggestion) {
+		return {lines: [...header, ...suggestViewLines({suggestion: props.suggestion, columns, rows: bodyRows, scroll: props.detailScroll, color}), footer]};
 	}
 
 	if (props.mode === 'detail' && props.detail) {
