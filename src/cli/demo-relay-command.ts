@@ -131,10 +131,26 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 		throw new RunError(`cannot listen on ${flags.listen}: ${error.message}`);
 	});
 	process.stderr.write(diagnostic(`serving ${source.name} (${source.description}) on ${relay.address}`, 'ztop demo-relay'));
+	// Say so when this machine cannot make flows at --rate (the relay skips what it cannot make).
+	let skipped = 0;
+	let seen = relay.relay.history.seenFlows;
+	const slowWatch = setInterval(() => {
+		const now = relay.relay.source.skippedMilliseconds ?? 0;
+		const made = relay.relay.history.seenFlows - seen;
+		seen = relay.relay.history.seenFlows;
+		const rate = flags.rate ?? defaultDemoRelayOptions.rate;
+		if (now > skipped && made < rate * 10 * 0.95) {
+			process.stderr.write(diagnostic(`cannot make ${rate} flows/s on this machine: made ${Math.round(made / 10).toLocaleString('en-US')}/s in the last 10 s and skipped the rest`, 'ztop demo-relay'));
+		}
+
+		skipped = now;
+	}, 10_000);
+	slowWatch.unref();
 	await new Promise<void>(resolve => {
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);
 	});
+	clearInterval(slowWatch);
 	await relay.stop();
 	return 0;
 }

@@ -107,9 +107,13 @@ export class DemoRelay {
 		this.tick();
 	}
 
-	/** Advances the source every `intervalMilliseconds` until stop(). */
+	/**
+	Advances the source every `intervalMilliseconds` until stop(). A relay asked for more than it can make
+	falls behind by at most a few ticks and skips the rest (`source.skippedMilliseconds`), so that every tick
+	stays short and its clients are served.
+	*/
 	start(intervalMilliseconds = 100): void {
-		this.timer ??= setInterval(() => this.tick(), intervalMilliseconds);
+		this.timer ??= setInterval(() => this.tick(5 * intervalMilliseconds), intervalMilliseconds);
 		this.timer.unref?.();
 	}
 
@@ -118,9 +122,9 @@ export class DemoRelay {
 		this.timer = undefined;
 	}
 
-	/** Produces every flow due by now: into the history and to every following stream. */
-	tick(): void {
-		for (const response of this.source.until(this.now())) {
+	/** Produces every flow due by now (or within `maximumLagMilliseconds` of now): into the history and to every following stream. */
+	tick(maximumLagMilliseconds?: number): void {
+		for (const response of this.source.until(this.now(), maximumLagMilliseconds)) {
 			this.history.add(response);
 			for (const subscriber of this.subscribers) {
 				subscriber.deliver(response);

@@ -24,6 +24,7 @@ export class ReplaySource implements FlowSource {
 	private hasServedHistory = false;
 	private next = 0;
 	private nextMilliseconds: number;
+	skippedMilliseconds = 0;
 	private readonly random: SeededRandom;
 
 	constructor(
@@ -36,7 +37,7 @@ export class ReplaySource implements FlowSource {
 		this.random = new SeededRandom(options.seed);
 	}
 
-	until(milliseconds: number): GetFlowsResponse[] {
+	until(milliseconds: number, maximumLagMilliseconds?: number): GetFlowsResponse[] {
 		if (!this.hasServedHistory) {
 			this.hasServedHistory = true;
 			return [...this.capture];
@@ -48,6 +49,11 @@ export class ReplaySource implements FlowSource {
 		}
 
 		const spacing = 1000 / this.options.rate;
+		if (maximumLagMilliseconds !== undefined && milliseconds - this.nextMilliseconds > maximumLagMilliseconds) {
+			this.skippedMilliseconds += milliseconds - maximumLagMilliseconds - this.nextMilliseconds;
+			this.nextMilliseconds = milliseconds - maximumLagMilliseconds;
+		}
+
 		while (this.nextMilliseconds <= milliseconds) {
 			if (this.next >= this.capture.length) {
 				if (!this.options.loop) {

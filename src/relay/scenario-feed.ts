@@ -34,6 +34,7 @@ export class ScenarioFeed implements FlowSource {
 	private readonly random: SeededRandom;
 	private nextRoundMilliseconds: number;
 	private nextPort = 32_768;
+	skippedMilliseconds = 0;
 	private flowCount = 0;
 
 	constructor(
@@ -59,7 +60,12 @@ export class ScenarioFeed implements FlowSource {
 	}
 
 	/** Every response whose round starts at or before `milliseconds`, in time order. */
-	until(milliseconds: number): GetFlowsResponse[] {
+	until(milliseconds: number, maximumLagMilliseconds?: number): GetFlowsResponse[] {
+		if (maximumLagMilliseconds !== undefined && milliseconds - this.nextRoundMilliseconds > maximumLagMilliseconds) {
+			this.skippedMilliseconds += milliseconds - maximumLagMilliseconds - this.nextRoundMilliseconds;
+			this.nextRoundMilliseconds = milliseconds - maximumLagMilliseconds;
+		}
+
 		const responses: GetFlowsResponse[] = [];
 		while (this.nextRoundMilliseconds <= milliseconds) {
 			const roundStart = this.nextRoundMilliseconds;

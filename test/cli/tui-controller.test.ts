@@ -3,6 +3,9 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {TuiControllerImpl} from '../../src/cli/tui-controller.js';
+import {loadPolicyText} from '../../src/policy/policy-documents.js';
+import {PolicySet} from '../../src/policy/policy-evaluator.js';
+import {loadPolicyFiles} from '../helpers/lab-policies.js';
 import type {Frame, ViewState} from '../../src/store/frame.js';
 import {decodeFullFlow} from '../../src/stream/flow-record-decoder.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
@@ -134,5 +137,36 @@ describe('the TUI controller', () => {
 		const copied = JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')) as {flow: {uuid: string}};
 		expect(copied.flow.uuid).toBe(controller.store.record(sequence)!.uuid);
 		expect(controller.copy(-1)).toContain('no longer in the buffer');
+	});
+
+	test('a suggestion for the view: copied through OSC 52, written, and added to the what-if set', () => {
+		const terminal: string[] = [];
+		const directory = mkdtempSync(path.join(tmpdir(), 'ztop-controller-suggest-'));
+		const {controller, latest} = controllerWithLab(terminal, directory);
+		pushResponses(controller.store, stages[4]!);
+		const baseline = loadPolicyFiles('zero-trust/stage5').policies;
+		controller.setPolicies({baseline: new PolicySet(baseline), note: 'policies: 4'});
+		expect(controller.addSuggestion()).toBe('no suggestion to add');
+		// The (default deny) rows' flows: the view filtered to denied policy verdicts, as the App does for the row.
+		expect(controller.applyFilter('type:policy-verdict verdict:denied')).toBeUndefined();
+		const suggestion = controller.suggest(undefined);
+		expect(suggestion.isProven).toBe(true);
+		expect(suggestion.verdict).toMatch(/admits all \d+ denied connections; changes no other held flow/);
+		expect(controller.copySuggestion()).toMatch(/^copied the suggestion/);
+		const osc = terminal.at(-1)!;
+		expect(osc.startsWith('\u001B]52;c;')).toBe(true);
+		expect(Buffer.from(osc.slice(7, -1), 'base64').toString('utf8')).toBe(suggestion.yaml);
+		const written = controller.writeSuggestion();
+		const file = /to (\S+\.yaml)/.exec(written)![1]!;
+		expect(loadPolicyText(readFileSync(file, 'utf8'), file).policies.length).toBeGreaterThan(0);
+		expect(controller.addSuggestion()).toMatch(/^added ztop-allow-/);
+		// The what-if now compares the baseline with the suggestion added: it only fixes.
+		const whatIf = latest().whatIf!;
+		expect(whatIf.fixes).toBeGreaterThan(0);
+		expect(whatIf.breaks).toBe(0);
+		expect(latest().policyNote).toContain('+ 1 suggested');
+		// Read again (R): the addition stays.
+		controller.setPolicies({baseline: new PolicySet(baseline), note: 'policies: 4'});
+		expect(latest().whatIf!.fixes).toBe(whatIf.fixes);
 	});
 });

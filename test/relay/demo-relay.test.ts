@@ -164,6 +164,21 @@ describe('GetFlows on the demo relay', () => {
 		expect(relay.stage()!.index).toBe(1);
 	});
 
+	test('a source behind by more than the allowed lag skips ahead and counts what it skipped', () => {
+		const source = feed();
+		const first = source.until(start + 1000);
+		expect(source.skippedMilliseconds).toBe(0);
+		// 10 s later with at most 500 ms of lag: only the last half second is made.
+		const late = source.until(start + 11_000, 500);
+		expect(source.skippedMilliseconds).toBeGreaterThan(9000);
+		const times = late.map(response => Date.parse(response.time!));
+		expect(Math.min(...times)).toBeGreaterThanOrEqual(start + 10_500);
+		expect(late.length).toBeLessThan(first.length);
+		// Without a limit nothing is skipped.
+		const all = feed().until(start + 11_000);
+		expect(all.length).toBeGreaterThan(10 * first.length * 0.9);
+	});
+
 	test('first with follow is refused, as by Hubble', () => {
 		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, backfillSeconds: 0});
 		expect(() => collect(relay, {first: true, follow: true})).toThrow(RequestError);
