@@ -12,8 +12,25 @@ const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
 const minimumSeconds = -62_135_596_800;
 const maximumSeconds = 253_402_300_799;
 
+/**
+The last few timestamps formatted: a flow's time is formatted twice (the response's and the flow's) and
+then read back to follow the stream's position, at every flow of a busy relay; each is found here by
+its text or its value without another Date or regex.
+*/
+const recentSize = 4;
+const recentTexts: string[] = Array.from({length: recentSize}, () => '');
+const recentSeconds = new Float64Array(recentSize).fill(Number.NaN);
+const recentNanos = new Float64Array(recentSize);
+let recentNext = 0;
+
 /** Parses an RFC 3339 timestamp; undefined when it is not one or is outside Timestamp's range. */
 export function parseTimestamp(text: string): Instant | undefined {
+	for (let index = 0; index < recentSize; index++) {
+		if (recentTexts[index] === text) {
+			return {seconds: recentSeconds[index]!, nanos: recentNanos[index]!};
+		}
+	}
+
 	const match = rfc3339.exec(text);
 	if (!match) {
 		return undefined;
@@ -50,9 +67,20 @@ export function formatTimestamp(instant: Instant): string {
 	const carry = Math.floor(instant.nanos / 1_000_000_000);
 	const seconds = instant.seconds + carry;
 	const nanos = instant.nanos - carry * 1_000_000_000;
+	for (let index = 0; index < recentSize; index++) {
+		if (recentSeconds[index] === seconds && recentNanos[index] === nanos) {
+			return recentTexts[index]!;
+		}
+	}
+
 	// Within Timestamp's range (years 1 to 9999) toISOString always writes a four-digit year.
 	const base = new Date(seconds * 1000).toISOString().slice(0, 19);
-	return `${base}${fractionDigits(nanos)}Z`;
+	const text = `${base}${fractionDigits(nanos)}Z`;
+	recentTexts[recentNext] = text;
+	recentSeconds[recentNext] = seconds;
+	recentNanos[recentNext] = nanos;
+	recentNext = (recentNext + 1) % recentSize;
+	return text;
 }
 
 function fractionDigits(nanos: number): string {

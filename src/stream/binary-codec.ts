@@ -9,7 +9,39 @@ import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
 import {compileType, wrapperValueTypes, type CanonicalMessage, type CompiledType} from './protojson.js';
 
 const toObjectOptions: protobuf.IConversionOptions = {longs: String, enums: String, bytes: String, defaults: false};
+/** How a field's values convert, found once per field: protobufjs computes a type's fullName on every read. */
+type FieldKind =
+	| {kind: 'scalar'}
+	| {kind: 'wrapper'; fullName: string}
+	| {kind: 'timestamp'}
+	| {kind: 'field-mask'}
+	| {kind: 'any'}
+	| {kind: 'message'; type: protobuf.Type};
 
+const fieldKinds = new WeakMap<protobuf.Field, FieldKind>();
+
+function kindOf(field: protobuf.Field): FieldKind {
+	let kind = fieldKinds.get(field);
+	if (!kind) {
+		const resolved = field.resolvedType;
+		const fullName = resolved instanceof protobuf.Type ? resolved.fullName.slice(1) : undefined;
+		kind =
+			fullName === undefined
+				? {kind: 'scalar'}
+				: fullName in wrapperValueTypes
+					? {kind: 'wrapper', fullName}
+					: fullName === 'google.protobuf.Timestamp'
+						? {kind: 'timestamp'}
+						: fullName === 'google.protobuf.FieldMask'
+							? {kind: 'field-mask'}
+							: fullName === 'google.protobuf.Any'
+								? {kind: 'any'}
+								: {kind: 'message', type: resolved as protobuf.Type};
+		fieldKinds.set(field, kind);
+	}
+
+	return kind;
+}
 
 export function encodeMessage(type: protobuf.Type, message: CanonicalMessage): Uint8Array {
 	return type.encode(type.fromObject(toProtobufObject(compileType(type), message))).finish();
@@ -35,33 +67,32 @@ function toProtobufObject(compiled: CompiledType, message: CanonicalMessage): Re
 }
 
 function toProtobufValue(field: protobuf.Field, value: unknown): unknown {
-	const resolved = field.resolvedType;
-	if (!(resolved instanceof protobuf.Type)) {
-		return value;
-	}
+	const kind = kindOf(field);
+	switch (kind.kind) {
+		case 'scalar': {
+			return value;
+		}
 
-	const fullName = resolved.fullName.slice(1);
-	if (fullName in wrapperValueTypes) {
-		return {value};
-	}
+		case 'wrapper': {
+			return {value};
+		}
 
-	switch (fullName) {
-		case 'google.protobuf.Timestamp': {
+		case 'timestamp': {
 			const instant = parseTimestamp(value as string)!;
 			return {seconds: instant.seconds, nanos: instant.nanos};
 		}
 
-		case 'google.protobuf.FieldMask': {
+		case 'field-mask': {
 			return {paths: (value as string).split(',').filter(Boolean)};
 		}
 
-		case 'google.protobuf.Any': {
+		case 'any': {
 			// ztop never sends Any payloads; an empty Any keeps the field's presence.
 			return {};
 		}
 
-		default: {
-			return toProtobufObject(compileType(resolved), value as CanonicalMessage);
+		case 'message': {
+			return toProtobufObject(compileType(kind.type), value as CanonicalMessage);
 		}
 	}
 }
@@ -93,33 +124,32 @@ function fromProtobufObject(compiled: CompiledType, object: Record<string, unkno
 }
 
 function fromProtobufValue(field: protobuf.Field, value: unknown): unknown {
-	const resolved = field.resolvedType;
-	if (!(resolved instanceof protobuf.Type)) {
-		return value;
-	}
+	const kind = kindOf(field);
+	switch (kind.kind) {
+		case 'scalar': {
+			return value;
+		}
 
-	const fullName = resolved.fullName.slice(1);
-	if (fullName in wrapperValueTypes) {
-		const inner = (value as {value?: unknown}).value;
-		return inner ?? defaultWrapperValue(fullName);
-	}
+		case 'wrapper': {
+			const inner = (value as {value?: unknown}).value;
+			return inner ?? defaultWrapperValue(kind.fullName);
+		}
 
-	switch (fullName) {
-		case 'google.protobuf.Timestamp': {
+		case 'timestamp': {
 			const {seconds = '0', nanos = 0} = value as {seconds?: string; nanos?: number};
 			return formatTimestamp({seconds: Number(seconds), nanos});
 		}
 
-		case 'google.protobuf.FieldMask': {
+		case 'field-mask': {
 			return ((value as {paths?: string[]}).paths ?? []).join(',');
 		}
 
-		case 'google.protobuf.Any': {
+		case 'any': {
 			return {};
 		}
 
-		default: {
-			return fromProtobufObject(compileType(resolved), value as Record<string, unknown>);
+		case 'message': {
+			return fromProtobufObject(compileType(kind.type), value as Record<string, unknown>);
 		}
 	}
 }
