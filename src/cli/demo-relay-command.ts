@@ -31,6 +31,8 @@ const help = `
     --seed N               Seed of the scenario's random choices (default ${defaultDemoRelayOptions.seed})
     --lost-every N         Emit a lost_events response after every N flows
     --history N            Flows kept per node for --last and --since (default ${defaultDemoRelayOptions.historyPerNode})
+    --cluster-name NAME    Serve only the flows observed in this cluster, as that cluster's own relay
+                           would without Cluster Mesh (the zero-trust lab has cluster1 and cluster2)
     --replay FILE          Serve a capture of \`hubble observe -o jsonpb\` instead of a scenario: all of it as
                            history, and with --rate played again as live flows (--loop repeats it)
     --loop                 With --replay and --rate, start over at the end of the capture
@@ -54,6 +56,7 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 		seed: whole(0),
 		lostEvery: whole(0),
 		history: whole(1),
+		clusterName: {type: 'string'},
 		tlsCertFile: {type: 'string'},
 		tlsKeyFile: {type: 'string'},
 		tlsClientCaFile: {type: 'string'},
@@ -68,6 +71,7 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 		seed?: number;
 		lostEvery?: number;
 		history?: number;
+		clusterName?: string;
 		tlsCertFile?: string;
 		tlsKeyFile?: string;
 		tlsClientCaFile?: string;
@@ -116,6 +120,7 @@ export async function runDemoRelay(argv: string[]): Promise<number> {
 		...(flags.seed === undefined ? {} : {seed: flags.seed}),
 		...(flags.lostEvery === undefined ? {} : {lostEvery: flags.lostEvery}),
 		...(flags.history === undefined ? {} : {historyPerNode: flags.history}),
+		...(flags.clusterName === undefined ? {} : {clusterName: flags.clusterName}),
 		host: match.groups['ipv6'] ?? match.groups['host']!,
 		port: Number(match.groups['port']),
 		...(flags.tlsCertFile && flags.tlsKeyFile

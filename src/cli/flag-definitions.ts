@@ -46,7 +46,7 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	printRawFilters: {type: 'boolean'},
 	debug: {type: 'boolean', shortFlag: 'D'},
 	// Connection (hubble observe's names; HUBBLE_* environment variables as defaults)
-	server: {type: 'string'},
+	server: {type: 'string', isMultiple: true},
 	tls: {type: 'boolean'},
 	tlsAllowInsecure: {type: 'boolean'},
 	tlsCaCertFiles: {type: 'string', isMultiple: true},

@@ -15,6 +15,7 @@ import {PolicySet} from '../policy/policy-evaluator.js';
 import type {LoadedPolicy} from '../policy/policy-model.js';
 import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
 import {colorsOff, resolveColors, type ColorChoice} from '../printer/colors.js';
+import {FlowMerge} from '../stream/flow-merge.js';
 import {FlowSubscription} from '../stream/flow-subscription.js';
 import {hubbleSchema} from '../stream/hubble-schema.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
@@ -22,6 +23,7 @@ import {ObserverClient} from '../stream/observer-client.js';
 import {ServerStatusPoller, formatServerStatus} from '../stream/server-status-poller.js';
 import {ProtoJsonError, readMessage} from '../stream/protojson.js';
 import {formatWarning, selectResponses, type CaptureSelection} from './capture-pipeline.js';
+import {connectionOptions} from './connection-flags.js';
 import {diagnostic} from './diagnostics.js';
 import {openLiveConnection} from './live-connection.js';
 import {parseCommandLine} from './parse-flags.js';
@@ -62,6 +64,9 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 	const argv = joinStdinValue(rawArgv);
 	const cli = parseCommandLine(helpText, argv, flagDefinitions);
 	const flags = cli.flags;
+	// --server is repeatable: each relay is a source of its own (several clusters without Cluster Mesh).
+	const servers = (flags['server'] as string[] | undefined) ?? [];
+	flags['server'] = servers[0];
 	const demoScenario = flags['demo'] ? (cli.input[0] ?? 'zero-trust') : undefined;
 	const unexpected = flags['demo'] ? cli.input.slice(1) : cli.input;
 	if (unexpected.length > 0) {
@@ -105,7 +110,15 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 		throw new UsageError('--input-file reads a capture; it cannot be combined with --server, --port-forward or --demo');
 	}
 
+	if (servers.length > 1 && (flags['demo'] || flags['portForward'])) {
+		throw new UsageError('several --server go without --demo and -P (each --server is a relay of its own)');
+	}
+
 	if (!isSuggest && wantsTui(argv, inputFile)) {
+		if (servers.length > 1) {
+			throw new UsageError('the TUI follows one relay for now; with several --server, print them (-o compact, jsonpb, tally …)');
+		}
+
 		if (process.env['TERM'] === 'dumb') {
 			process.stderr.write(diagnostic('TERM=dumb cannot show the TUI; printing flows instead (-o compact)'));
 		} else {
@@ -151,7 +164,7 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 	if (inputFile !== undefined) {
 		await readCaptureFile(inputFile, {...captureSelection(flags, lists), isStopped: () => sink.isClosed}, output, sink);
 	} else {
-		await streamLive(flags, lists, demoScenario, output, sink, !isSuggest);
+		await (servers.length > 1 ? streamSeveral(flags, servers, lists, output, sink, !isSuggest) : streamLive(flags, lists, demoScenario, output, sink, !isSuggest));
 	}
 
 	output.finish();
@@ -220,6 +233,78 @@ Live flows over gRPC. Like `hubble observe` against a server: the last 20 flows 
 --last/--first/--since/--all/--follow say otherwise; filters go to the server as whitelist/blacklist.
 `--demo` starts the demo relay in-process on an ephemeral loopback port and follows it.
 */
+/** How long a flow from one of several sources waits for flows of the others that are earlier. */
+const mergeWindowMilliseconds = 250;
+
+/**
+Several relays at once (--server twice or more): one subscription each, with its own reconnects and
+resume, merged by FlowMerge (each flow once, in time order within a window). A source that fails is
+reported and the others go on; the run then ends with exit 1.
+*/
+async function streamSeveral(flags: Flags, servers: string[], lists: FilterLists, output: OutputTarget, sink: BufferedSink, canFollow: boolean): Promise<void> {
+	const isFollowing = canFollow && flags['follow'] === true;
+	const request = flowsRequest(flags, lists, isFollowing);
+	const merge = new FlowMerge(response => output.write(response), mergeWindowMilliseconds);
+	const timer = isFollowing ? setInterval(() => merge.flush(Date.now()), 50) : undefined;
+	const clients: ObserverClient[] = [];
+	const failures: string[] = [];
+	const subscriptions: FlowSubscription[] = [];
+	try {
+		await Promise.all(
+			servers.map(
+				async server =>
+					new Promise<void>(resolve => {
+						const client = new ObserverClient(connectionOptions({...flags, server}, process.env));
+						clients.push(client);
+						const subscription = new FlowSubscription(client, request, {
+							follow: isFollowing,
+							onResponse: response => {
+								merge.push(response, Date.now());
+								if (sink.isClosed) {
+									for (const each of subscriptions) {
+										each.stop();
+									}
+
+									resolve();
+								}
+							},
+							onEvent: event => {
+								if (event.kind === 'reconnecting') {
+									sink.stderr(diagnostic(`${server}: ${event.reason}; reconnecting in ${(event.delayMilliseconds / 1000).toFixed(1)}s (reconnect ${event.attempt})`));
+								} else if (event.kind === 'ended') {
+									resolve();
+								} else if (event.kind === 'failed') {
+									failures.push(server);
+									sink.stderr(diagnostic(`${server}: ${event.reason}`));
+									resolve();
+								}
+							},
+						});
+						subscriptions.push(subscription);
+						const interrupt = () => {
+							subscription.stop();
+							resolve();
+						};
+
+						process.once('SIGINT', interrupt);
+						process.once('SIGTERM', interrupt);
+						subscription.start();
+					}),
+			),
+		);
+	} finally {
+		clearInterval(timer);
+		merge.end();
+		for (const client of clients) {
+			client.close();
+		}
+	}
+
+	if (failures.length > 0) {
+		throw new RunError(`${failures.length} of ${servers.length} relays failed (${failures.join(', ')}); the flows of the others were printed`);
+	}
+}
+
 async function streamLive(flags: Flags, lists: FilterLists, demoScenario: string | undefined, output: OutputTarget, sink: BufferedSink, canFollow: boolean): Promise<void> {
 	const isFollowing = canFollow && (flags['follow'] === true || (demoScenario !== undefined && !hasSelector(flags)));
 	const {connection, cleanUp} = await openLiveConnection(flags, demoScenario, text => sink.stderr(diagnostic(text)));

@@ -56,6 +56,11 @@ export type DemoRelayOptions = {
 	whole cycle of the scenario's stages, so that live flows begin at its first stage.
 	*/
 	backfillSeconds?: number;
+	/**
+	Only the flows observed in this cluster (nodes named `CLUSTER/NODE`): what that cluster's own relay
+	serves when the clusters are not meshed.
+	*/
+	clusterName?: string;
 	/** The relay's clock; tests pass a fake one. */
 	now?: () => number;
 	version?: string;
@@ -93,7 +98,7 @@ export class DemoRelay {
 		this.now = options.now ?? Date.now;
 		this.startedAt = this.now();
 		this.history = new FlowHistory(options.historyPerNode);
-		this.source =
+		const full: FlowSource =
 			'round' in source
 				? new ScenarioFeed(source, {
 						seed: options.seed,
@@ -104,6 +109,7 @@ export class DemoRelay {
 						firstFlowMilliseconds: this.startedAt - backfillWorthKeeping(options.historyPerNode * source.nodes.length, options.rate),
 					})
 				: source;
+		this.source = options.clusterName === undefined ? full : clusterSource(full, options.clusterName);
 		this.tick();
 	}
 
@@ -221,6 +227,22 @@ export class DemoRelay {
 
 		return {namespaces: [...namespaces.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, namespace]) => namespace)};
 	}
+}
+
+/** A source's flows observed in one cluster only (nodes `CLUSTER/NODE`). */
+function clusterSource(source: FlowSource, clusterName: string): FlowSource {
+	const prefix = `${clusterName}/`;
+	const isLocal = (node: string | undefined) => node?.startsWith(prefix) === true;
+	return {
+		name: `${source.name} (${clusterName})`,
+		description: source.description,
+		nodes: source.nodes.filter(node => isLocal(node)),
+		until: (milliseconds, maximumLagMilliseconds) => source.until(milliseconds, maximumLagMilliseconds).filter(response => isLocal(response.node_name ?? response.flow?.node_name)),
+		get skippedMilliseconds() {
+			return source.skippedMilliseconds;
+		},
+		...(source.stageAt ? {stageAt: (milliseconds: number) => source.stageAt!(milliseconds)} : {}),
+	};
 }
 
 /**

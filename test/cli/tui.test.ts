@@ -258,11 +258,29 @@ describe('policies in a real terminal', () => {
 			text => /^breaks\s+[\d,]+\s+shop\/frontend → world 1\.1\.1\.1 80\/TCP\s+egress\s+denied \(default deny\)/m.test(text) && text.includes('shop/frontend → shop/backend 80/TCP'),
 			'frontend → world and frontend → backend breaking',
 		);
-		const rows = view.split('\n').filter(line => /^(breaks|fixes) /.test(line));
-		const backend = rows.findIndex(line => line.includes('shop/frontend → shop/backend 80/TCP'));
-		expect(rows[backend]).toMatch(/ingress\s+denied \(L7\)\s+L7 rules of shop\/allow-frontend-l7/);
-		tmux.keys(...Array.from({length: backend}, () => 'j'), 'Enter');
-		const detail = await tmux.waitFor(text => text.includes('POLICIES: ztop\'s evaluation of --policies'), 'the drill-down');
+		const backendRow = (screen: string) => {
+			const rows = screen.split('\n').filter(line => /^(breaks|fixes) /.test(line));
+			return {rows, index: rows.findIndex(line => line.includes('shop/frontend → shop/backend 80/TCP'))};
+		};
+
+		const {rows, index} = backendRow(view);
+		expect(rows[index]).toMatch(/ingress\s+denied \(L7\)\s+L7 rules of shop\/allow-frontend-l7/);
+		// Rows are ordered by their live flow counts and may swap between reading the screen and the keys
+		// arriving: open the row, and if another connection's flow opened, go back and try again.
+		let detail = '';
+		let screen = view;
+		for (let attempt = 0; attempt < 5; attempt++) {
+			tmux.keys(...Array.from({length: Math.max(0, backendRow(screen).index)}, () => 'j'), 'Enter');
+			detail = await tmux.waitFor(text => text.includes('POLICIES: ztop\'s evaluation of --policies'), 'the drill-down');
+			if (/Destination: shop\/backend/.test(detail)) {
+				break;
+			}
+
+			// Esc leaves the drill-down for the main screen; w opens the what-if view with its cursor on top.
+			tmux.keys('Escape', 'w');
+			screen = await tmux.waitFor(text => /^breaks\s/m.test(text) && text.includes('shop/frontend → shop/backend 80/TCP'), 'the what-if view again');
+		}
+
 		expect(detail).toContain('what-if: DENIED by the L7 rules (shop/allow-frontend-l7) — BREAKS');
 		expect(detail).toContain('shop/allow-frontend-l7 ingress[0]: fromEndpoints: app=frontend · toPorts: 80/TCP · http: GET ^/status/200$');
 		tmux.keys('q');

@@ -144,7 +144,6 @@ describe('flags and errors', () => {
 		[['--no-such-flag'], 'unknown flag "--no-such-flag"; see ztop --help'],
 		[['--output', 'compact', '--output', 'dict'], '--output was given twice ("compact", "dict"): it takes one value'],
 		[['--input-file', 'b'], '--input-file was given twice'],
-		[['--server', 'a', '--server', 'b'], '--server was given twice ("a", "b")'],
 		[['--last', 'abc'], 'invalid --last value "abc": a whole number from 0 up'],
 		[['--fps', '-1'], 'invalid --fps value "-1": a whole number from 1 to 60'],
 		[['--buffer', '0'], 'invalid --buffer value "0": a whole number from 100 to 10,000,000'],

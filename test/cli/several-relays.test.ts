@@ -1,0 +1,93 @@
+/**
+Several relays at once (`--server` repeated): three demo relays on one frozen clock, one per cluster of the
+zero-trust lab and a third serving both as a Cluster Mesh relay would. Each flow is printed once, in time
+order; two single-cluster relays add up to the meshed one; a relay that cannot be reached does not stop
+the others.
+*/
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import type {GetFlowsResponse} from '../../src/flow/flow.js';
+import {DemoRelay, type FlowsRequest} from '../../src/relay/demo-relay.js';
+import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
+import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
+import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
+import {runZtop} from '../helpers/run-ztop.js';
+
+const frozenNow = Date.parse('2026-11-22T10:00:00Z');
+const servers: Record<'cluster1' | 'cluster2' | 'both', RunningObserverServer | undefined> = {cluster1: undefined, cluster2: undefined, both: undefined};
+
+function serve(relay: DemoRelay): Promise<RunningObserverServer> {
+	return startObserverServer(
+		{
+			getFlows: (request, stream) => relay.getFlows(request as FlowsRequest, stream),
+			serverStatus: () => relay.serverStatus(),
+			getNodes: () => relay.getNodes(),
+			getNamespaces: () => relay.getNamespaces(),
+		},
+		{host: '127.0.0.1', port: 0},
+	);
+}
+
+beforeAll(async () => {
+	const options = {...defaultDemoRelayOptions, rate: 40, stageSeconds: 20, backfillSeconds: 60, now: () => frozenNow};
+	servers.cluster1 = await serve(new DemoRelay(zeroTrustScenario, {...options, clusterName: 'cluster1'}));
+	servers.cluster2 = await serve(new DemoRelay(zeroTrustScenario, {...options, clusterName: 'cluster2'}));
+	servers.both = await serve(new DemoRelay(zeroTrustScenario, options));
+});
+
+afterAll(async () => {
+	await Promise.all(Object.values(servers).map(server => server?.stop()));
+});
+
+const flowsOf = (stdout: string) =>
+	stdout
+		.trim()
+		.split('\n')
+		.map(line => JSON.parse(line) as GetFlowsResponse)
+		.filter(response => response.flow);
+
+async function jsonpb(...names: Array<keyof typeof servers>): Promise<GetFlowsResponse[]> {
+	const result = await runZtop([...names.flatMap(name => ['--server', servers[name]!.address]), '--all', '-o', 'jsonpb']);
+	expect(result.stderr).toBe('');
+	expect(result.exitCode).toBe(0);
+	return flowsOf(result.stdout);
+}
+
+describe('several --server', () => {
+	test('a cluster relay and the meshed relay: each flow once, in time order', async () => {
+		const meshed = await jsonpb('both');
+		const merged = await jsonpb('cluster1', 'both');
+		const uuids = merged.map(response => response.flow!.uuid);
+		expect(new Set(uuids).size).toBe(uuids.length);
+		expect(new Set(uuids)).toEqual(new Set(meshed.map(response => response.flow!.uuid)));
+		const times = merged.map(response => Date.parse(response.time!));
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+	}, 60_000);
+
+	test('the two cluster relays add up to the meshed one, tallies included', async () => {
+		const one = await jsonpb('cluster1');
+		const two = await jsonpb('cluster2');
+		expect(one.length).toBeGreaterThan(100);
+		expect(two.length).toBeGreaterThan(100);
+		expect(one.every(response => response.node_name!.startsWith('cluster1/'))).toBe(true);
+		const merged = await jsonpb('cluster1', 'cluster2');
+		expect(new Set(merged.map(response => response.flow!.uuid))).toEqual(new Set((await jsonpb('both')).map(response => response.flow!.uuid)));
+		expect(merged).toHaveLength(one.length + two.length);
+		const tally = async (...names: Array<keyof typeof servers>) =>
+			JSON.parse((await runZtop([...names.flatMap(name => ['--server', servers[name]!.address]), '--all', '-o', 'tally-json'])).stdout) as unknown;
+		expect(await tally('cluster1', 'cluster2')).toEqual(await tally('both'));
+	}, 60_000);
+
+	test('a relay that cannot be reached is reported; the others are printed; exit 1', async () => {
+		const result = await runZtop(['--server', servers.cluster1!.address, '--server', '127.0.0.1:1', '--all', '-o', 'jsonpb', '--request-timeout', '2s']);
+		expect(result.exitCode).toBe(1);
+		expect(flowsOf(result.stdout).length).toBeGreaterThan(100);
+		expect(result.stderr).toContain('127.0.0.1:1');
+		expect(result.stderr).toContain('1 of 2 relays failed');
+	}, 60_000);
+
+	test('the TUI and --demo say what several --server can do, in one line', async () => {
+		const demo = await runZtop(['--demo', '--server', 'a:1', '--server', 'b:1', '-o', 'compact']);
+		expect(demo.exitCode).toBe(2);
+		expect(demo.stderr).toContain('several --server go without --demo and -P');
+	}, 60_000);
+});
