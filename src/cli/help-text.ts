@@ -63,8 +63,8 @@ export const helpText = `
   Connection
     --server ADDR           Hubble Relay: host:port, tls://host:port, unix:///path
                             (default $HUBBLE_SERVER, else localhost:4245). Repeat it for several
-                            relays (clusters without Cluster Mesh): each flow once, in time order
-                            (printed output; the TUI follows one relay for now)
+                            relays (clusters without Cluster Mesh): each flow once (printed in time
+                            order); the TUI's header shows each relay's state, nodes, rate and loss
     --tls                   Use TLS; --tls-ca-cert-files FILE, --tls-server-name NAME,
                             --tls-client-cert-file FILE --tls-client-key-file FILE (mTLS),
                             --tls-allow-insecure (skip certificate checks)

@@ -67,6 +67,7 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 	// --server is repeatable: each relay is a source of its own (several clusters without Cluster Mesh).
 	const servers = (flags['server'] as string[] | undefined) ?? [];
 	flags['server'] = servers[0];
+	flags['servers'] = servers;
 	const demoScenario = flags['demo'] ? (cli.input[0] ?? 'zero-trust') : undefined;
 	const unexpected = flags['demo'] ? cli.input.slice(1) : cli.input;
 	if (unexpected.length > 0) {
@@ -115,10 +116,6 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 	}
 
 	if (!isSuggest && wantsTui(argv, inputFile)) {
-		if (servers.length > 1) {
-			throw new UsageError('the TUI follows one relay for now; with several --server, print them (-o compact, jsonpb, tally …)');
-		}
-
 		if (process.env['TERM'] === 'dumb') {
 			process.stderr.write(diagnostic('TERM=dumb cannot show the TUI; printing flows instead (-o compact)'));
 		} else {

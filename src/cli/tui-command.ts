@@ -10,6 +10,8 @@ import type {GetFlowsResponse} from '../flow/flow.js';
 import {RecordLists, toFlowRecord, toLostEventsRecord} from '../flow/to-flow-record.js';
 import type {FilterLists} from '../filters/observe-flags.js';
 import type {SourceStatus} from '../store/frame.js';
+import {combineSourceStatuses, type SourcePart} from '../store/source-status.js';
+import {RecentMap} from '../flow/recent-map.js';
 import type {PolicyLoad} from '../policy/policy-documents.js';
 import {PolicySet} from '../policy/policy-evaluator.js';
 import {scenarios} from '../relay/demo-relay-server.js';
@@ -22,6 +24,7 @@ import {ServerStatusPoller} from '../stream/server-status-poller.js';
 import {flowPartFields, joinFlowResponse, splitFlowResponse} from '../stream/flow-bytes.js';
 import {runTuiApp} from '../views/run-tui.js';
 import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
+import {connectionOptions} from './connection-flags.js';
 import {diagnostic} from './diagnostics.js';
 import {openLiveConnection} from './live-connection.js';
 import {TerminalSession} from './terminal-session.js';
@@ -104,7 +107,12 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 	const debug = debugLogger(settings.flags, process.stderr);
 	// Policy notes (skipped kinds, unknown fields, rejected policies) are printed once the screen is restored.
 	const policyNotes: string[] = [];
-	const source = isCapture ? startCapture(controller, settings.capture!) : await startLive(controller, settings, debug.log);
+	const servers = (settings.flags['servers'] as string[] | undefined) ?? [];
+	const source = isCapture
+		? startCapture(controller, settings.capture!)
+		: servers.length > 1
+			? startSeveral(controller, settings, servers, debug.log)
+			: await startLive(controller, settings, debug.log);
 	let policies: Awaited<ReturnType<typeof tuiPolicies>>;
 	try {
 		policies = await tuiPolicies(settings.flags, text => policyNotes.push(diagnostic(`policies: ${text}`)), reloaded => controller.setPolicies(reloaded), source.demo);
@@ -351,6 +359,101 @@ async function startLive(controller: TuiControllerImpl, settings: TuiSettings, d
 			subscription.stop();
 			client.close();
 			await cleanUp();
+		},
+	};
+}
+
+/**
+Several relays (--server repeated): one subscription each, with its own reconnects, resume and node
+status, all into the one store; a flow seen through two relays (a Cluster Mesh relay and a cluster's
+own) is counted once, by uuid. The header gets a segment per relay (src/store/source-status.ts).
+*/
+function startSeveral(controller: TuiControllerImpl, settings: TuiSettings, servers: string[], debugLog?: (message: string) => void): RunningSource {
+	const isFollowing = settings.flags['first'] === undefined && settings.flags['until'] === undefined;
+	const serverFilters = settings.filterArguments === '' ? '' : ` │ server filters: ${settings.filterArguments}`;
+	const seen = new RecentMap<string, true>(131_072);
+	type Source = {part: SourcePart; client: ObserverClient; received: number; counted: number; subscription?: FlowSubscription; poller?: ServerStatusPoller};
+	const sources: Source[] = servers.map(server => {
+		const client = new ObserverClient(connectionOptions({...settings.flags, server}, process.env));
+		return {client, received: 0, counted: 0, part: {label: client.target, state: 'connecting', reconnects: 0, flowsPerSecond: 0, lost: 0}};
+	});
+	const publish = () => controller.setStatus(combineSourceStatuses(sources.map(source => source.part), serverFilters));
+	const update = (source: Source, change: Partial<SourcePart>) => {
+		source.part = {...source.part, ...change};
+		publish();
+	};
+
+	for (const source of sources) {
+		source.subscription = new FlowSubscription(source.client, settings.request(isFollowing), {
+			follow: isFollowing,
+			onRecord: (record, bytes) => {
+				if (record.kind === 'flow') {
+					if (record.uuid !== '') {
+						if (seen.has(record.uuid)) {
+							return;
+						}
+
+						seen.set(record.uuid, true);
+					}
+
+					source.received++;
+					controller.store.push(record, bytes);
+				} else if (record.kind === 'lost-events') {
+					source.part.lost += record.lost;
+					controller.store.pushLostEvents(record);
+				}
+			},
+			onEvent: event => {
+				if (event.kind === 'connected') {
+					// Connected again: the reason it was reconnecting is no longer the news.
+					source.part = {...source.part, state: 'connected', reconnects: event.attempt, message: undefined};
+					publish();
+				} else if (event.kind === 'reconnecting') {
+					update(source, {state: 'reconnecting', reconnects: event.attempt, message: event.reason, lastReconnectCause: event.cause});
+					debugLog?.(`${source.part.label}: ${event.reason}; reconnecting in ${(event.delayMilliseconds / 1000).toFixed(1)}s (reconnect ${event.attempt})`);
+				} else if (event.kind === 'ended') {
+					update(source, {state: 'ended'});
+				} else {
+					update(source, {state: 'failed', message: event.reason});
+				}
+			},
+		});
+		source.poller = new ServerStatusPoller(
+			source.client,
+			serverStatus => {
+				if (serverStatus.connectedNodes !== undefined) {
+					const unavailable = serverStatus.unavailableNodes ?? 0;
+					update(source, {nodes: {connected: serverStatus.connectedNodes, unavailable, total: serverStatus.connectedNodes + unavailable}});
+				}
+			},
+			() => undefined,
+		);
+	}
+
+	// Flows per second per relay, for its segment.
+	const rateTimer = setInterval(() => {
+		for (const source of sources) {
+			source.part.flowsPerSecond = source.received - source.counted;
+			source.counted = source.received;
+		}
+
+		publish();
+	}, 1000);
+	rateTimer.unref();
+	publish();
+	for (const source of sources) {
+		source.subscription!.start();
+		source.poller!.start();
+	}
+
+	return {
+		async stop() {
+			clearInterval(rateTimer);
+			for (const source of sources) {
+				source.poller!.stop();
+				source.subscription!.stop();
+				source.client.close();
+			}
 		},
 	};
 }

@@ -11,6 +11,7 @@ import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
 import {runZtop} from '../helpers/run-ztop.js';
+import {TmuxTerminal} from '../helpers/tmux-terminal.js';
 
 const frozenNow = Date.parse('2026-11-22T10:00:00Z');
 const servers: Record<'cluster1' | 'cluster2' | 'both', RunningObserverServer | undefined> = {cluster1: undefined, cluster2: undefined, both: undefined};
@@ -85,7 +86,29 @@ describe('several --server', () => {
 		expect(result.stderr).toContain('1 of 2 relays failed');
 	}, 60_000);
 
-	test('the TUI and --demo say what several --server can do, in one line', async () => {
+	test('the TUI: one store for both relays, each flow once, a header segment per relay', async () => {
+		const meshed = await jsonpb('both');
+		const tmux = new TmuxTerminal(200, 40);
+		try {
+			tmux.start(['--server', servers.cluster1!.address, '--server', servers.both!.address, '--all']);
+			const screen = await tmux.waitFor(
+				text => text.includes(`buffer ${meshed.length.toLocaleString('en-US')}/`) && (text.match(/ connected/g) ?? []).length >= 2,
+				'both relays connected and every flow held once',
+			);
+			const header = screen.split('\n')[0]!;
+			expect(header).toContain(`${servers.cluster1!.address} connected`);
+			expect(header).toContain(`${servers.both!.address} connected`);
+			// Both relays delivered the shared flows; the store counted them once, and it stays at that.
+			await new Promise(resolve => setTimeout(resolve, 1500));
+			expect(tmux.screen().split('\n')[0]).toContain(`buffer ${meshed.length.toLocaleString('en-US')}/`);
+			tmux.keys('q');
+			await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+		} finally {
+			tmux.kill();
+		}
+	}, 90_000);
+
+	test('--demo and -P say what several --server can do, in one line', async () => {
 		const demo = await runZtop(['--demo', '--server', 'a:1', '--server', 'b:1', '-o', 'compact']);
 		expect(demo.exitCode).toBe(2);
 		expect(demo.stderr).toContain('several --server go without --demo and -P');
