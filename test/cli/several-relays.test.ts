@@ -11,12 +11,20 @@ import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
 import {runZtop} from '../helpers/run-ztop.js';
+import {startZtop} from '../helpers/run-ztop-live.js';
 import {TmuxTerminal} from '../helpers/tmux-terminal.js';
 
 const frozenNow = Date.parse('2026-11-22T10:00:00Z');
 const servers: Record<'cluster1' | 'cluster2' | 'both', RunningObserverServer | undefined> = {cluster1: undefined, cluster2: undefined, both: undefined};
 
-function serve(relay: DemoRelay): Promise<RunningObserverServer> {
+const parseFlows = (stdout: string) =>
+	stdout
+		.split('\n')
+		.filter(line => line.startsWith('{'))
+		.map(line => JSON.parse(line) as GetFlowsResponse)
+		.filter(response => response.flow);
+
+function serve(relay: DemoRelay, port = 0): Promise<RunningObserverServer> {
 	return startObserverServer(
 		{
 			getFlows: (request, stream) => relay.getFlows(request as FlowsRequest, stream),
@@ -24,7 +32,7 @@ function serve(relay: DemoRelay): Promise<RunningObserverServer> {
 			getNodes: () => relay.getNodes(),
 			getNamespaces: () => relay.getNamespaces(),
 		},
-		{host: '127.0.0.1', port: 0},
+		{host: '127.0.0.1', port},
 	);
 }
 
@@ -105,6 +113,47 @@ describe('several --server', () => {
 			await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
 		} finally {
 			tmux.kill();
+		}
+	}, 90_000);
+
+	test('following two relays, one killed and restarted on its port: no duplicate and no gap in either', async () => {
+		// Each relay's agents keep their history across its restart; the DemoRelay does, while its gRPC server dies.
+		const live = {...defaultDemoRelayOptions, rate: 150, stageSeconds: 2, backfillSeconds: 0};
+		const east = new DemoRelay(zeroTrustScenario, {...live, clusterName: 'cluster1'});
+		const west = new DemoRelay(zeroTrustScenario, {...live, clusterName: 'cluster2'});
+		east.start(50);
+		west.start(50);
+		const eastServer = await serve(east);
+		let westServer = await serve(west);
+		const port = westServer.port;
+		const ztop = startZtop(['--server', eastServer.address, '--server', westServer.address, '-f', '-o', 'jsonpb']);
+		try {
+			await ztop.waitFor(stdout => stdout.split('\n').length > 60, 20_000);
+			westServer.kill();
+			await new Promise(resolve => setTimeout(resolve, 800));
+			westServer = await serve(west, port);
+			await ztop.waitFor((_stdout, stderr) => /reconnecting in/.test(stderr), 15_000);
+			const linesAfter = ztop.stdout().split('\n').length;
+			await ztop.waitFor(stdout => parseFlows(stdout).filter(response => response.node_name!.startsWith('cluster2/')).length > 0 && stdout.split('\n').length > linesAfter + 80, 20_000);
+			expect(await ztop.interrupt()).toBe(0);
+		} finally {
+			east.stop();
+			west.stop();
+			await Promise.all([eastServer.stop(), westServer.stop()]);
+		}
+
+		const received = parseFlows(ztop.stdout());
+		const uuids = received.map(response => response.flow!.uuid!);
+		expect(new Set(uuids).size).toBe(uuids.length);
+		for (const [relay, cluster] of [[east, 'cluster1'], [west, 'cluster2']] as const) {
+			const mine = received.filter(response => response.node_name!.startsWith(`${cluster}/`));
+			const first = mine[0]!.time!;
+			const last = mine.at(-1)!.time!;
+			const expected = relay.history
+				.read({predicate: () => true, number: 0, first: false})
+				.filter(response => response.flow && response.time! >= first && response.time! <= last)
+				.map(response => response.flow!.uuid!);
+			expect(new Set(mine.map(response => response.flow!.uuid!))).toEqual(new Set(expected));
 		}
 	}, 90_000);
 
