@@ -56,7 +56,7 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	requestTimeout: {type: 'string'},
 	portForward: {type: 'boolean', shortFlag: 'P'},
 	portForwardPort: {type: 'number', range: wholeNumber(0, 65_535)},
-	kubeContext: {type: 'string'},
+	kubeContext: {type: 'string', isMultiple: true},
 	kubeconfig: {type: 'string'},
 	kubeNamespace: {type: 'string'},
 	demo: {type: 'boolean'},

@@ -71,7 +71,8 @@ export const helpText = `
     --request-timeout D     Deadline of unary calls (default 12s)
     -P, --port-forward      kubectl port-forward service/hubble-relay first; --port-forward-port N
                             (default 4245, 0 = any), --kube-context, --kubeconfig, --kube-namespace
-                            (default kube-system)
+                            (default kube-system). Repeat --kube-context for one forward per cluster,
+                            merged like several --server
     --demo [SCENARIO]       Start the built-in demo relay (zero-trust or starwars) and follow it;
                             --seed N, --stage-seconds N
 

@@ -64,6 +64,54 @@ export async function openLiveConnection(flags: Flags, demoScenario: string | un
 	return {connection, cleanUp: async () => undefined};
 }
 
+/** One of several sources: what the header and messages call it, and how to reach it. */
+export type NamedConnection = {name: string; connection: ClientOptions};
+
+/**
+Several relays at once: each --server as given, or with -P one port-forward per --kube-context (a
+cluster each, as the zero-trust lab types every kubectl command twice). All forwards are closed by
+`cleanUp`; one that cannot start stops the run with its reason, before anything is shown.
+*/
+export async function openSeveralConnections(flags: Flags, servers: readonly string[], contexts: readonly string[]): Promise<{sources: NamedConnection[]; cleanUp: () => Promise<void>}> {
+	if (!flags['portForward']) {
+		return {sources: servers.map(server => ({name: server, connection: connectionOptions({...flags, server}, process.env)})), cleanUp: async () => undefined};
+	}
+
+	const base = connectionOptions(flags, process.env);
+	const forwards: Array<{close: () => void}> = [];
+	const sources: NamedConnection[] = [];
+	try {
+		for (const context of contexts) {
+			// Each forward listens on a port of its own: the port flag (or 4245) is for one cluster only.
+			const forward = await startPortForward({
+				namespace: (flags['kubeNamespace'] as string | undefined) ?? process.env['HUBBLE_KUBE_NAMESPACE'] ?? 'kube-system',
+				localPort: 0,
+				context,
+				...optional('kubeconfig', (flags['kubeconfig'] as string | undefined) ?? process.env['HUBBLE_KUBECONFIG']),
+			}).catch((error: unknown) => {
+				throw error instanceof PortForwardError ? new RunError(`--kube-context ${context}: ${error.message}`) : error;
+			});
+			forwards.push(forward);
+			sources.push({name: context, connection: {...base, server: base.server.startsWith('tls://') ? `tls://${forward.address}` : forward.address}});
+		}
+	} catch (error) {
+		for (const forward of forwards) {
+			forward.close();
+		}
+
+		throw error;
+	}
+
+	return {
+		sources,
+		cleanUp: async () => {
+			for (const forward of forwards) {
+				forward.close();
+			}
+		},
+	};
+}
+
 function optional<Key extends string>(key: Key, value: string | undefined): Partial<Record<Key, string>> {
 	return value === undefined ? {} : ({[key]: value} as Record<Key, string>);
 }

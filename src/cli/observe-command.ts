@@ -23,9 +23,8 @@ import {ObserverClient} from '../stream/observer-client.js';
 import {ServerStatusPoller, formatServerStatus} from '../stream/server-status-poller.js';
 import {ProtoJsonError, readMessage} from '../stream/protojson.js';
 import {formatWarning, selectResponses, type CaptureSelection} from './capture-pipeline.js';
-import {connectionOptions} from './connection-flags.js';
 import {diagnostic} from './diagnostics.js';
-import {openLiveConnection} from './live-connection.js';
+import {openLiveConnection, openSeveralConnections} from './live-connection.js';
 import {parseCommandLine} from './parse-flags.js';
 import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
 import {helpText} from './help-text.js';
@@ -68,6 +67,14 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 	const servers = (flags['server'] as string[] | undefined) ?? [];
 	flags['server'] = servers[0];
 	flags['servers'] = servers;
+	// So is --kube-context: with -P, one port-forward per context (a cluster each).
+	const contexts = (flags['kubeContext'] as string[] | undefined) ?? [];
+	flags['kubeContext'] = contexts[0];
+	flags['kubeContexts'] = contexts;
+	const isSeveral = servers.length > 1 || (flags['portForward'] === true && contexts.length > 1);
+	if (contexts.length > 1 && ((flags['policies'] as string[] | undefined) ?? []).includes('cluster')) {
+		throw new UsageError('--policies cluster reads one cluster; with several --kube-context give each cluster\'s policy files instead (evaluating each flow with its own cluster\'s policies is not done yet)');
+	}
 	const demoScenario = flags['demo'] ? (cli.input[0] ?? 'zero-trust') : undefined;
 	const unexpected = flags['demo'] ? cli.input.slice(1) : cli.input;
 	if (unexpected.length > 0) {
@@ -112,7 +119,7 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 	}
 
 	if (servers.length > 1 && (flags['demo'] || flags['portForward'])) {
-		throw new UsageError('several --server go without --demo and -P (each --server is a relay of its own)');
+		throw new UsageError('several --server go without --demo and -P (each --server is a relay of its own; with -P repeat --kube-context)');
 	}
 
 	if (!isSuggest && wantsTui(argv, inputFile)) {
@@ -161,7 +168,7 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 	if (inputFile !== undefined) {
 		await readCaptureFile(inputFile, {...captureSelection(flags, lists), isStopped: () => sink.isClosed}, output, sink);
 	} else {
-		await (servers.length > 1 ? streamSeveral(flags, servers, lists, output, sink, !isSuggest) : streamLive(flags, lists, demoScenario, output, sink, !isSuggest));
+		await (isSeveral ? streamSeveral(flags, servers, contexts, lists, output, sink, !isSuggest) : streamLive(flags, lists, demoScenario, output, sink, !isSuggest));
 	}
 
 	output.finish();
@@ -238,8 +245,9 @@ Several relays at once (--server twice or more): one subscription each, with its
 resume, merged by FlowMerge (each flow once, in time order within a window). A source that fails is
 reported and the others go on; the run then ends with exit 1.
 */
-async function streamSeveral(flags: Flags, servers: string[], lists: FilterLists, output: OutputTarget, sink: BufferedSink, canFollow: boolean): Promise<void> {
+async function streamSeveral(flags: Flags, servers: string[], contexts: string[], lists: FilterLists, output: OutputTarget, sink: BufferedSink, canFollow: boolean): Promise<void> {
 	const isFollowing = canFollow && flags['follow'] === true;
+	const {sources, cleanUp} = await openSeveralConnections(flags, servers, contexts);
 	const request = flowsRequest(flags, lists, isFollowing);
 	const merge = new FlowMerge(response => output.write(response), mergeWindowMilliseconds);
 	const timer = isFollowing ? setInterval(() => merge.flush(Date.now()), 50) : undefined;
@@ -248,10 +256,10 @@ async function streamSeveral(flags: Flags, servers: string[], lists: FilterLists
 	const subscriptions: FlowSubscription[] = [];
 	try {
 		await Promise.all(
-			servers.map(
-				async server =>
+			sources.map(
+				async ({name: server, connection}) =>
 					new Promise<void>(resolve => {
-						const client = new ObserverClient(connectionOptions({...flags, server}, process.env));
+						const client = new ObserverClient(connection);
 						clients.push(client);
 						const subscription = new FlowSubscription(client, request, {
 							follow: isFollowing,
@@ -295,10 +303,12 @@ async function streamSeveral(flags: Flags, servers: string[], lists: FilterLists
 		for (const client of clients) {
 			client.close();
 		}
+
+		await cleanUp();
 	}
 
 	if (failures.length > 0) {
-		throw new RunError(`${failures.length} of ${servers.length} relays failed (${failures.join(', ')}); the flows of the others were printed`);
+		throw new RunError(`${failures.length} of ${sources.length} relays failed (${failures.join(', ')}); the flows of the others were printed`);
 	}
 }
 

@@ -24,9 +24,8 @@ import {ServerStatusPoller} from '../stream/server-status-poller.js';
 import {flowPartFields, joinFlowResponse, splitFlowResponse} from '../stream/flow-bytes.js';
 import {runTuiApp} from '../views/run-tui.js';
 import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
-import {connectionOptions} from './connection-flags.js';
 import {diagnostic} from './diagnostics.js';
-import {openLiveConnection} from './live-connection.js';
+import {openLiveConnection, openSeveralConnections, type NamedConnection} from './live-connection.js';
 import {TerminalSession} from './terminal-session.js';
 import {TuiControllerImpl, type TuiPolicies} from './tui-controller.js';
 import {readPolicySources} from './policy-sources.js';
@@ -108,10 +107,12 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 	// Policy notes (skipped kinds, unknown fields, rejected policies) are printed once the screen is restored.
 	const policyNotes: string[] = [];
 	const servers = (settings.flags['servers'] as string[] | undefined) ?? [];
+	const contexts = (settings.flags['kubeContexts'] as string[] | undefined) ?? [];
+	const isSeveral = servers.length > 1 || (settings.flags['portForward'] === true && contexts.length > 1);
 	const source = isCapture
 		? startCapture(controller, settings.capture!)
-		: servers.length > 1
-			? startSeveral(controller, settings, servers, debug.log)
+		: isSeveral
+			? startSeveral(controller, settings, await openSeveralConnections(settings.flags, servers, contexts), debug.log)
 			: await startLive(controller, settings, debug.log);
 	let policies: Awaited<ReturnType<typeof tuiPolicies>>;
 	try {
@@ -368,14 +369,19 @@ Several relays (--server repeated): one subscription each, with its own reconnec
 status, all into the one store; a flow seen through two relays (a Cluster Mesh relay and a cluster's
 own) is counted once, by uuid. The header gets a segment per relay (src/store/source-status.ts).
 */
-function startSeveral(controller: TuiControllerImpl, settings: TuiSettings, servers: string[], debugLog?: (message: string) => void): RunningSource {
+function startSeveral(
+	controller: TuiControllerImpl,
+	settings: TuiSettings,
+	{sources: connections, cleanUp}: {sources: NamedConnection[]; cleanUp: () => Promise<void>},
+	debugLog?: (message: string) => void,
+): RunningSource {
 	const isFollowing = settings.flags['first'] === undefined && settings.flags['until'] === undefined;
 	const serverFilters = settings.filterArguments === '' ? '' : ` │ server filters: ${settings.filterArguments}`;
 	const seen = new RecentMap<string, true>(131_072);
 	type Source = {part: SourcePart; client: ObserverClient; received: number; counted: number; subscription?: FlowSubscription; poller?: ServerStatusPoller};
-	const sources: Source[] = servers.map(server => {
-		const client = new ObserverClient(connectionOptions({...settings.flags, server}, process.env));
-		return {client, received: 0, counted: 0, part: {label: client.target, state: 'connecting', reconnects: 0, flowsPerSecond: 0, lost: 0}};
+	const sources: Source[] = connections.map(({name, connection}) => {
+		const client = new ObserverClient(connection);
+		return {client, received: 0, counted: 0, part: {label: name, state: 'connecting', reconnects: 0, flowsPerSecond: 0, lost: 0}};
 	});
 	const publish = () => controller.setStatus(combineSourceStatuses(sources.map(source => source.part), serverFilters));
 	const update = (source: Source, change: Partial<SourcePart>) => {
@@ -454,6 +460,8 @@ function startSeveral(controller: TuiControllerImpl, settings: TuiSettings, serv
 				source.subscription!.stop();
 				source.client.close();
 			}
+
+			await cleanUp();
 		},
 	};
 }

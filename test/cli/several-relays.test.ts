@@ -4,13 +4,16 @@ zero-trust lab and a third serving both as a Cluster Mesh relay would. Each flow
 order; two single-cluster relays add up to the meshed one; a relay that cannot be reached does not stop
 the others.
 */
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
 import {DemoRelay, type FlowsRequest} from '../../src/relay/demo-relay.js';
 import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
-import {runZtop} from '../helpers/run-ztop.js';
+import {projectRoot, runZtop} from '../helpers/run-ztop.js';
 import {startZtop} from '../helpers/run-ztop-live.js';
 import {TmuxTerminal} from '../helpers/tmux-terminal.js';
 
@@ -156,6 +159,28 @@ describe('several --server', () => {
 			expect(new Set(mine.map(response => response.flow!.uuid!))).toEqual(new Set(expected));
 		}
 	}, 90_000);
+
+	test('-P with two --kube-context: a port-forward per cluster, merged as several relays', async () => {
+		const fakeKubectl = path.join(projectRoot, 'test', 'fixtures', 'fake-kubectl');
+		const log = path.join(mkdtempSync(path.join(tmpdir(), 'ztop-contexts-')), 'calls.jsonl');
+		const result = await runZtop(['-P', '--kube-context', 'east', '--kube-context', 'west', '--all', '-o', 'jsonpb'], {
+			environment: {
+				PATH: `${fakeKubectl}:${process.env['PATH']}`,
+				FAKE_KUBECTL_TARGETS: JSON.stringify({east: servers.cluster1!.address, west: servers.cluster2!.address}),
+				FAKE_KUBECTL_LOG: log,
+			},
+		});
+		expect(result.stderr).toBe('');
+		expect(result.exitCode).toBe(0);
+		const merged = flowsOf(result.stdout);
+		expect(new Set(merged.map(response => response.flow!.uuid))).toEqual(new Set((await jsonpb('both')).map(response => response.flow!.uuid)));
+		const forwards = readFileSync(log, 'utf8').split('\n').filter(Boolean).map(line => JSON.parse(line) as string[]).filter(call => call.includes('port-forward'));
+		expect(forwards.map(call => call[call.indexOf('--context') + 1]).sort()).toEqual(['east', 'west']);
+		// One cluster's policies cannot stand for two.
+		const policies = await runZtop(['-P', '--kube-context', 'east', '--kube-context', 'west', '--policies', 'cluster', '-o', 'what-if']);
+		expect(policies.exitCode).toBe(2);
+		expect(policies.stderr).toContain('--policies cluster reads one cluster');
+	}, 60_000);
 
 	test('--demo and -P say what several --server can do, in one line', async () => {
 		const demo = await runZtop(['--demo', '--server', 'a:1', '--server', 'b:1', '-o', 'compact']);
