@@ -33,6 +33,8 @@ export type FlowStoreOptions = {
 export const emptyQuery: FilterQuery = {allowlist: [], denylist: []};
 
 export class FlowStore {
+	private readonly clusterOfNode = new Map<string, string>();
+	private readonly clusters = new Set<string>();
 	readonly ring: FlowRing;
 	readonly tally = new PolicyTally();
 	readonly overview = new Overview();
@@ -88,6 +90,7 @@ export class FlowStore {
 
 	/** Adds one flow; returns its sequence number. */
 	push(record: FlowRecord, raw?: Uint8Array): number {
+		this.noteCluster(record.nodeName);
 		const {sequence, evicted} = this.ring.push(record, raw);
 		if (evicted) {
 			this.indexes.evict(evicted.sequence, evicted.record);
@@ -181,6 +184,21 @@ export class FlowStore {
 	matchAt(index: number): number | undefined {
 		const offsets = this.result.view();
 		return index >= 0 && index < offsets.length ? this.indexes.base + offsets[index]! : undefined;
+	}
+
+	/** Clusters flows were observed in (the `cluster/` of their node names), since the start. */
+	get clusterCount(): number {
+		return this.clusters.size;
+	}
+
+	/** Node names (interned, a few) → their cluster: one map lookup per flow. */
+	private noteCluster(nodeName: string): void {
+		if (!this.clusterOfNode.has(nodeName)) {
+			const slash = nodeName.indexOf('/');
+			const cluster = slash === -1 ? '' : nodeName.slice(0, slash);
+			this.clusterOfNode.set(nodeName, cluster);
+			this.clusters.add(cluster);
+		}
 	}
 
 	/** The sequences of every flow held now, oldest first: [start, end). */

@@ -91,6 +91,8 @@ export type Frame = {
 	rows: FlowRow[];
 	policies: PolicyRow[];
 	policyCount: number;
+	/** Clusters the flows were observed in: with more than one, the flows pane may show a CLUSTER column. */
+	clusterCount: number;
 	overview: OverviewSnapshot | undefined;
 	/** With a what-if: its totals, and its rows while the what-if view is open. */
 	whatIf: WhatIfSnapshot | undefined;
@@ -140,6 +142,7 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		firstRow,
 		rows,
 		...policyRows(store, view),
+		clusterCount: store.clusterCount,
 		// The overview gets the whole 5-minute history: its sparklines are as wide as the terminal.
 		overview: view.showOverview ? store.overview.snapshot(historySeconds) : undefined,
 		whatIf: whatIfSnapshot(store, view),

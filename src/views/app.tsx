@@ -98,7 +98,8 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 
 	// The policies pane takes only the rows it has; the flows pane gets the rest.
 	const policyCount = frame?.policyCount ?? 0;
-	const layout = useMemo(() => computeLayout(size.columns, size.rows, policyCount), [size.columns, size.rows, policyCount]);
+	const clusterCount = frame?.clusterCount ?? 1;
+	const layout = useMemo(() => computeLayout(size.columns, size.rows, policyCount, clusterCount), [size.columns, size.rows, policyCount, clusterCount]);
 	const flowRows = prompt ? layout.flowRows - 1 : layout.flowRows;
 
 	useEffect(() => {

@@ -7,13 +7,14 @@ The flows pane's columns are given by priority, because the POLICIES column is w
 policy that decided a row reads in full at 80 columns (names up to 25 characters), both sides of its
 connection from 120 columns. To make room, narrower terminals drop TIME below 100 columns, use the short
 type names (`pv:L3-L4 out`) below 180, show a pod as its workload (`frontend`) when `namespace/pod` does not
-fit, and give SUMMARY only what is left over.
+fit, and give SUMMARY only what is left over. With flows from more than one cluster, a CLUSTER column
+(where the flow was observed) comes first from 140 columns, where it does not take from POLICIES.
 */
 
 export const minimumColumns = 80;
 export const minimumRows = 24;
 
-export type FlowColumns = {time: number; source: number; destination: number; type: number; verdict: number; policies: number; summary: number};
+export type FlowColumns = {time: number; cluster: number; source: number; destination: number; type: number; verdict: number; policies: number; summary: number};
 
 /** `deciding`: the policy that decided the row; `both`: both sides of its connection, the deciding one first. */
 export type PolicyForm = 'deciding' | 'both';
@@ -48,6 +49,8 @@ const bothSidesWidth = 'in '.length + policyNameWidth + ' · out '.length + poli
 /** Both sides with names up to 24 characters: what 120 columns can give. */
 const bothSidesMinimum = bothSidesWidth - 2;
 const summaryMinimum = 12;
+const clusterWidth = 10;
+const clusterColumnFrom = 140;
 const endpointMaximum = 28;
 
 type Tier = {time: number; type: number; verdict: number; policyMinimum: number; policyMaximum: number; policyForm: PolicyForm; endpointMinimum: number};
@@ -71,7 +74,7 @@ function tierFor(columns: number): Tier {
 `policyCount` is how many rows the policies pane has to show; it takes no more lines than that (at least
 one, for its "no policy verdicts yet"), and at most 40 % of the panes, and the flows pane gets the rest.
 */
-export function computeLayout(columns: number, rows: number, policyCount = Number.POSITIVE_INFINITY): Layout {
+export function computeLayout(columns: number, rows: number, policyCount = Number.POSITIVE_INFINITY, clusterCount = 1): Layout {
 	const isTooSmall = columns < minimumColumns || rows < minimumRows;
 	const height = Math.max(1, rows - 1);
 	const body = Math.max(0, height - headerRows - footerRows);
@@ -79,8 +82,9 @@ export function computeLayout(columns: number, rows: number, policyCount = Numbe
 	const policyRowLimit = Math.floor(paneRows * 0.4);
 	const policyRows = Math.min(policyRowLimit, Math.max(1, policyCount));
 	const tier = tierFor(columns);
+	const cluster = clusterCount > 1 && columns >= clusterColumnFrom ? clusterWidth : 0;
 	// One space between columns, " → " between the endpoints.
-	const available = columns - (tier.time > 0 ? tier.time + 1 : 0) - tier.type - tier.verdict - 3 - 3;
+	const available = columns - (tier.time > 0 ? tier.time + 1 : 0) - (cluster > 0 ? cluster + 1 : 0) - tier.type - tier.verdict - 3 - 3;
 	const policies = Math.max(tier.policyMinimum, Math.min(tier.policyMaximum, available - 2 * tier.endpointMinimum));
 	let endpoints = available - policies;
 	let summary = 0;
@@ -100,7 +104,7 @@ export function computeLayout(columns: number, rows: number, policyCount = Numbe
 		policyRows,
 		policyRowLimit,
 		bodyRows: Math.max(0, body - paneTitleRows),
-		flowColumns: {time: tier.time, source, destination: endpoints - source, type: tier.type, verdict: tier.verdict, policies, summary},
+		flowColumns: {time: tier.time, cluster, source, destination: endpoints - source, type: tier.type, verdict: tier.verdict, policies, summary},
 		policyForm: tier.policyForm,
 		withMilliseconds: tier.time === 12,
 	};

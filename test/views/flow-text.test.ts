@@ -98,10 +98,12 @@ describe('flows-pane text', () => {
 		expect(sparkline([0, 1, 2, 4])).toBe(' ▂▄█');
 	});
 
-	test.each([80, 90, 100, 119, 120, 140, 160, 180, 200, 300])('flow columns at %i columns: they fit, and the policy column comes first', columns => {
-		const {flowColumns: widths, policyForm} = computeLayout(columns, 40);
-		const separators = (widths.time > 0 ? 1 : 0) + ' → '.length + 3 + (widths.summary > 0 ? 1 : 0);
-		const total = widths.time + widths.source + widths.destination + widths.type + widths.verdict + widths.policies + widths.summary + separators;
+	test.each([80, 90, 100, 119, 120, 139, 140, 160, 180, 200, 300].flatMap(columns => [[columns, 1], [columns, 2]]))('flow columns at %i columns, %i clusters: they fit, and the policy column comes first', (columns, clusters) => {
+		const {flowColumns: widths, policyForm} = computeLayout(columns, 40, undefined, clusters);
+		// A CLUSTER column only when flows come from more than one cluster, and only where POLICIES keeps its room.
+		expect(widths.cluster > 0).toBe(clusters > 1 && columns >= 140);
+		const separators = (widths.time > 0 ? 1 : 0) + (widths.cluster > 0 ? 1 : 0) + ' → '.length + 3 + (widths.summary > 0 ? 1 : 0);
+		const total = widths.time + widths.cluster + widths.source + widths.destination + widths.type + widths.verdict + widths.policies + widths.summary + separators;
 		expect(total).toBe(columns);
 		// Room for a workload and its port (`frontend:8080`) at the least.
 		expect(widths.source).toBeGreaterThanOrEqual(12);

@@ -50,7 +50,7 @@ function frameFor(store: FlowStore, columns: number, rows: number, overrides: {s
 }
 
 function render(columns: number, rows: number, props: Partial<ScreenProps> = {}, store = lab): string {
-	const layout = computeLayout(columns, rows);
+	const layout = computeLayout(columns, rows, undefined, store.clusterCount);
 	const screen: ScreenProps = {
 		frame: frameFor(store, columns, rows, {showOverview: props.mode === 'overview'}),
 		layout,
@@ -133,6 +133,16 @@ describe('screens', () => {
 		expect(output.split('\n')).toHaveLength(1);
 		expect(output).toContain('Terminal too small');
 		expect(output).toContain('79×24');
+	});
+
+	test('flows from two clusters get a CLUSTER column from 140 columns: where each was observed', () => {
+		expect(lab.clusterCount).toBe(2);
+		const wide = render(160, 40).split('\n');
+		const rows = wide.filter(line => / → /.test(line));
+		expect(rows.length).toBeGreaterThan(5);
+		expect(rows.every(line => /^\S+\s+cluster[12]\s/.test(line.replaceAll(/\u001B\[[\d;]*m/g, '')))).toBe(true);
+		const narrow = render(120, 40).split('\n').filter(line => / → /.test(line));
+		expect(narrow.some(line => /\scluster[12]\s/.test(line.replaceAll(/\u001B\[[\d;]*m/g, '')))).toBe(false);
 	});
 
 	test('without colour, verdicts still read as words and no colour codes are written', () => {

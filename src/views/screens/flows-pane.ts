@@ -1,3 +1,4 @@
+import {escapeForTerminal} from '../../flow/terminal-safe.js';
 import type {VerdictTone} from '../../flow/verdict.js';
 import type {FlowRow} from '../../store/frame.js';
 import type {Layout} from '../layout.js';
@@ -58,7 +59,7 @@ export function flowsPaneLines({frame, layout, isFocused, cursor, color}: PanePr
 	const range = frame && frame.matchCount > 0 ? ` ${count(frame.firstRow + 1)}-${count(frame.firstRow + rows.length)} of ${count(frame.matchCount)}` : ' (no flows yet)';
 	// The title takes the TIME and SOURCE columns, so the other headings sit over their columns.
 	const heading =
-		fit(`${isFocused ? '▸' : ' '} FLOWS${range}`, (columns.time > 0 ? columns.time + 1 : 0) + columns.source) +
+		fit(`${isFocused ? '▸' : ' '} FLOWS${range}`, (columns.time > 0 ? columns.time + 1 : 0) + (columns.cluster > 0 ? columns.cluster + 1 : 0) + columns.source) +
 		'   ' +
 		fit('DESTINATION', columns.destination) +
 		' ' +
@@ -96,6 +97,7 @@ function flowLine(row: FlowRow, layout: Layout, isCursor: boolean, color: boolea
 	const verdict = verdictText(record);
 	const before =
 		(columns.time > 0 ? fit(timeText(record, layout.withMilliseconds), columns.time) + ' ' : '') +
+		(columns.cluster > 0 ? fit(clusterText(record), columns.cluster) + ' ' : '') +
 		fit(endpointText(record, 'source', columns.source), columns.source) +
 		' → ' +
 		fit(endpointText(record, 'destination', columns.destination), columns.destination) +
@@ -113,4 +115,10 @@ function flowLine(row: FlowRow, layout: Layout, isCursor: boolean, color: boolea
 		paint(fit(verdict.text, columns.verdict), {...rowStyle, bold: verdict.tone === 'denied', ...(color && tone ? {color: tone} : {})}) +
 		paint(after, rowStyle)
 	);
+}
+
+/** Where the flow was observed: the cluster of its node (`cluster1/worker-1`), else its source's cluster. */
+function clusterText(record: FlowRow['record'] & object): string {
+	const slash = record.nodeName.indexOf('/');
+	return escapeForTerminal(slash === -1 ? record.sourceClusterName || '-' : record.nodeName.slice(0, slash));
 }
