@@ -250,28 +250,43 @@ async function streamSeveral(flags: Flags, servers: string[], contexts: string[]
 	const {sources, cleanUp} = await openSeveralConnections(flags, servers, contexts);
 	const request = flowsRequest(flags, lists, isFollowing);
 	const merge = new FlowMerge(response => output.write(response), mergeWindowMilliseconds);
-	const timer = isFollowing ? setInterval(() => merge.flush(Date.now()), 50) : undefined;
+	const subscriptions: FlowSubscription[] = [];
+	const resolvers: Array<() => void> = [];
+	// Stdout is gone (| head): every relay stops, and a stopped subscription says nothing more, so all are resolved here.
+	const stopIfClosed = () => {
+		if (sink.isClosed) {
+			for (const each of subscriptions) {
+				each.stop();
+			}
+
+			for (const each of resolvers) {
+				each();
+			}
+		}
+	};
+
+	// Flows leave the merge on this clock, so a closed stdout shows here too, even when no flow arrives.
+	const timer = isFollowing
+		? setInterval(() => {
+				merge.flush(Date.now());
+				stopIfClosed();
+			}, 50)
+		: undefined;
 	const clients: ObserverClient[] = [];
 	const failures: string[] = [];
-	const subscriptions: FlowSubscription[] = [];
 	try {
 		await Promise.all(
 			sources.map(
 				async ({name: server, connection}) =>
 					new Promise<void>(resolve => {
+						resolvers.push(resolve);
 						const client = new ObserverClient(connection);
 						clients.push(client);
 						const subscription = new FlowSubscription(client, request, {
 							follow: isFollowing,
 							onResponse: response => {
 								merge.push(response, Date.now());
-								if (sink.isClosed) {
-									for (const each of subscriptions) {
-										each.stop();
-									}
-
-									resolve();
-								}
+								stopIfClosed();
 							},
 							onEvent: event => {
 								if (event.kind === 'reconnecting') {

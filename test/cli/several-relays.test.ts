@@ -4,6 +4,7 @@ zero-trust lab and a third serving both as a Cluster Mesh relay would. Each flow
 order; two single-cluster relays add up to the meshed one; a relay that cannot be reached does not stop
 the others.
 */
+import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -181,6 +182,22 @@ describe('several --server', () => {
 		expect(policies.exitCode).toBe(2);
 		expect(policies.stderr).toContain('--policies cluster reads one cluster');
 	}, 60_000);
+
+	test('followed into a pipe that closes (| head): every relay stops and ztop exits', async () => {
+		const binary = path.join(projectRoot, 'bin', 'ztop.js');
+		const environment = {...process.env};
+		delete environment['CI'];
+		const started = Date.now();
+		const {stdout, code} = await new Promise<{stdout: string; code: number | null}>(resolve => {
+			const child = spawn('sh', ['-c', `"${process.execPath}" "${binary}" --server ${servers.cluster1!.address} --server ${servers.cluster2!.address} --all -f -o compact | head -3`], {env: environment});
+			let text = '';
+			child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+			child.on('close', exitCode => resolve({stdout: text, code: exitCode}));
+		});
+		expect(code).toBe(0);
+		expect(stdout.trim().split('\n')).toHaveLength(3);
+		expect(Date.now() - started).toBeLessThan(60_000);
+	}, 90_000);
 
 	test('--demo and -P say what several --server can do, in one line', async () => {
 		const demo = await runZtop(['--demo', '--server', 'a:1', '--server', 'b:1', '-o', 'compact']);
