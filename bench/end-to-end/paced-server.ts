@@ -14,32 +14,24 @@ import {ScenarioFeed} from '../../src/relay/scenario-feed.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {encodeMessage} from '../../src/stream/binary-codec.js';
 import {hubbleSchema} from '../../src/stream/hubble-schema.js';
+import {varintBytes} from '../../src/stream/protobuf-wire.js';
 
 const rate = Number(process.argv[2] ?? 1000);
 const templateCount = 20_000;
 const tickMilliseconds = 10;
+/** A varint as a Buffer, to splice into encoded messages. */
+const varintBuffer = (value: number) => Buffer.from(varintBytes(value));
+
 // 2027-01-15T08:00:00Z: its seconds encode as a 5-byte varint, as every second until 2038 does.
 const sentinelSeconds = 1_799_913_600;
 const sentinelTime = new Date(sentinelSeconds * 1000).toISOString();
-
-function varint(value: number): Buffer {
-	const bytes: number[] = [];
-	let rest = value;
-	while (rest >= 0x80) {
-		bytes.push((rest % 0x80) | 0x80);
-		rest = Math.floor(rest / 0x80);
-	}
-
-	bytes.push(rest);
-	return Buffer.from(bytes);
-}
 
 const schema = hubbleSchema();
 const start = Date.parse('2026-11-22T10:00:00Z');
 const feed = new ScenarioFeed(zeroTrustScenario, {seed: 7, rate: 1000, stageSeconds: 20, startMilliseconds: start, lostEvery: 0});
 type Template = {framed: Buffer; secondsAt: number[]; uuidAt: number};
 const templates: Template[] = [];
-const sentinel = varint(sentinelSeconds);
+const sentinel = varintBuffer(sentinelSeconds);
 for (let until = start; templates.length < templateCount; until += 1000) {
 	for (const response of feed.until(until)) {
 		if (!response.flow || templates.length >= templateCount) {
@@ -79,7 +71,7 @@ function batch(first: number, count: number, serial: number): Buffer {
 	}
 
 	const buffer = Buffer.concat(parts);
-	const seconds = varint(Math.floor(Date.now() / 1000));
+	const seconds = varintBuffer(Math.floor(Date.now() / 1000));
 	let offset = 0;
 	for (let index = 0; index < count; index++) {
 		const template = templates[(first + index) % templates.length]!;

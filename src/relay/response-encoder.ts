@@ -16,6 +16,7 @@ import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
 import {RecentMap} from '../flow/recent-map.js';
 import {encodeMessage} from '../stream/binary-codec.js';
 import {hubbleSchema} from '../stream/hubble-schema.js';
+import {varintBytes} from '../stream/protobuf-wire.js';
 
 const sentinelSeconds = 1_799_999_999;
 const sentinelNanos = 999_999_999;
@@ -43,18 +44,6 @@ function writePaddedVarint(target: Uint8Array, at: number, value: number, width:
 	}
 }
 
-function varint(value: number): number[] {
-	const bytes: number[] = [];
-	let rest = value;
-	while (rest >= 0x80) {
-		bytes.push((rest % 0x80) | 0x80);
-		rest = Math.floor(rest / 0x80);
-	}
-
-	bytes.push(rest);
-	return bytes;
-}
-
 function occurrences(haystack: Uint8Array, needle: readonly number[]): number[] {
 	const found: number[] = [];
 	const buffer = Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength);
@@ -67,9 +56,9 @@ function occurrences(haystack: Uint8Array, needle: readonly number[]): number[] 
 }
 
 // A Timestamp's body: seconds (field 1) and nanos (field 2), both sentinels at their widest.
-const timePattern = [0x08, ...varint(sentinelSeconds), 0x10, ...varint(sentinelNanos)];
-const sourcePortPattern = [0x08, ...varint(sentinelSourcePort)];
-const destinationPortPattern = [0x10, ...varint(sentinelDestinationPort)];
+const timePattern = [0x08, ...varintBytes(sentinelSeconds), 0x10, ...varintBytes(sentinelNanos)];
+const sourcePortPattern = [0x08, ...varintBytes(sentinelSourcePort)];
+const destinationPortPattern = [0x10, ...varintBytes(sentinelDestinationPort)];
 const uuidPattern = [...Buffer.from(sentinelUuid, 'latin1')];
 
 type Ports = {source_port?: number; destination_port?: number};

@@ -10,6 +10,7 @@ field and appending it again later gives the same message to every decoder (repe
 order: every occurrence of one field goes into its part in order). Unknown or malformed input is left
 whole (split answers undefined).
 */
+import {varintBytes} from './protobuf-wire.js';
 
 /** Flow field numbers of the parts, in part order (flow.proto: source 8, destination 9, policies 21001–21005). */
 export const flowPartFields = [8, 9, 21_001, 21_002, 21_004, 21_005] as const;
@@ -38,18 +39,6 @@ function readVarint(bytes: Uint8Array, cursor: Cursor): number {
 	}
 
 	return -1;
-}
-
-function varintBytes(value: number): number[] {
-	const bytes: number[] = [];
-	let rest = value;
-	while (rest >= 0x80) {
-		bytes.push((rest % 0x80) | 0x80);
-		rest = Math.floor(rest / 0x80);
-	}
-
-	bytes.push(rest);
-	return bytes;
 }
 
 /** Where the field at `cursor.at` ends (its tag read already), or -1 when it is malformed. */
