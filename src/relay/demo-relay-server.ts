@@ -21,12 +21,9 @@ export const defaultDemoRelayOptions: DemoRelayOptions = {
 
 export type RunningDemoRelay = RunningObserverServer & {relay: DemoRelay};
 
-export async function startDemoRelay(
-	source: Scenario | FlowSource,
-	options: DemoRelayOptions & {host: string; port: number; tls?: ServerTls; tickMilliseconds?: number},
-): Promise<RunningDemoRelay> {
-	const relay = new DemoRelay(source, options);
-	const server = await startObserverServer(
+/** Serves a DemoRelay that is already made (its clock is the caller's: tests freeze or tick it themselves). */
+export async function serveDemoRelay(relay: DemoRelay, options: {host: string; port: number; tls?: ServerTls}): Promise<RunningObserverServer> {
+	return startObserverServer(
 		{
 			getFlows: (request, stream) => relay.getFlows(request as FlowsRequest, stream),
 			serverStatus: () => relay.serverStatus(),
@@ -35,6 +32,14 @@ export async function startDemoRelay(
 		},
 		{host: options.host, port: options.port, ...(options.tls ? {tls: options.tls} : {})},
 	);
+}
+
+export async function startDemoRelay(
+	source: Scenario | FlowSource,
+	options: DemoRelayOptions & {host: string; port: number; tls?: ServerTls; tickMilliseconds?: number},
+): Promise<RunningDemoRelay> {
+	const relay = new DemoRelay(source, options);
+	const server = await serveDemoRelay(relay, options);
 	relay.start(options.tickMilliseconds);
 	return {
 		...server,

@@ -8,27 +8,18 @@ import {createRequire} from 'node:module';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
 import {DemoRelay} from '../../src/relay/demo-relay.js';
-import {defaultDemoRelayOptions, startDemoRelay, type RunningDemoRelay} from '../../src/relay/demo-relay-server.js';
-import type {FlowsRequest} from '../../src/relay/demo-relay.js';
+import {defaultDemoRelayOptions, serveDemoRelay, startDemoRelay, type RunningDemoRelay} from '../../src/relay/demo-relay-server.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {ObserverClient} from '../../src/stream/observer-client.js';
-import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
+import type {RunningObserverServer, ServerTls} from '../../src/stream/observer-server.js';
 import {runZtop} from '../helpers/run-ztop.js';
 import {startZtop} from '../helpers/run-ztop-live.js';
 import {makeTestCertificates, type TestCertificates} from '../helpers/test-certificates.js';
 
 const parseLines = (text: string) => text.split('\n').filter(Boolean).map(line => JSON.parse(line) as GetFlowsResponse);
 
-function serve(relay: DemoRelay, port = 0, tls?: Parameters<typeof startObserverServer>[1]['tls']): Promise<RunningObserverServer> {
-	return startObserverServer(
-		{
-			getFlows: (request, stream) => relay.getFlows(request as FlowsRequest, stream),
-			serverStatus: () => relay.serverStatus(),
-			getNodes: () => relay.getNodes(),
-			getNamespaces: () => relay.getNamespaces(),
-		},
-		{host: '127.0.0.1', port, ...(tls ? {tls} : {})},
-	);
+function serve(relay: DemoRelay, port = 0, tls?: ServerTls): Promise<RunningObserverServer> {
+	return serveDemoRelay(relay, {host: '127.0.0.1', port, ...(tls ? {tls} : {})});
 }
 
 describe('history and live flows from the demo relay', () => {

@@ -10,10 +10,10 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
-import {DemoRelay, type FlowsRequest} from '../../src/relay/demo-relay.js';
-import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
+import {DemoRelay} from '../../src/relay/demo-relay.js';
+import {defaultDemoRelayOptions, serveDemoRelay} from '../../src/relay/demo-relay-server.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
-import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
+import type {RunningObserverServer} from '../../src/stream/observer-server.js';
 import {projectRoot, runZtop} from '../helpers/run-ztop.js';
 import {startZtop} from '../helpers/run-ztop-live.js';
 import {TmuxTerminal} from '../helpers/tmux-terminal.js';
@@ -29,15 +29,7 @@ const parseFlows = (stdout: string) =>
 		.filter(response => response.flow);
 
 function serve(relay: DemoRelay, port = 0): Promise<RunningObserverServer> {
-	return startObserverServer(
-		{
-			getFlows: (request, stream) => relay.getFlows(request as FlowsRequest, stream),
-			serverStatus: () => relay.serverStatus(),
-			getNodes: () => relay.getNodes(),
-			getNamespaces: () => relay.getNamespaces(),
-		},
-		{host: '127.0.0.1', port},
-	);
+	return serveDemoRelay(relay, {host: '127.0.0.1', port});
 }
 
 beforeAll(async () => {

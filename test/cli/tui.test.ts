@@ -7,10 +7,10 @@ import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
-import {DemoRelay, type FlowsRequest} from '../../src/relay/demo-relay.js';
-import {defaultDemoRelayOptions} from '../../src/relay/demo-relay-server.js';
+import {DemoRelay} from '../../src/relay/demo-relay.js';
+import {defaultDemoRelayOptions, serveDemoRelay} from '../../src/relay/demo-relay-server.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
-import {startObserverServer, type RunningObserverServer} from '../../src/stream/observer-server.js';
+import type {RunningObserverServer} from '../../src/stream/observer-server.js';
 import {makeFlow, makeHttpRequest, response, world} from '../fixtures/flows.js';
 import {labStages} from '../helpers/lab-flows.js';
 import {runZtop} from '../helpers/run-ztop.js';
@@ -190,15 +190,7 @@ describe('ztop --demo in a real terminal', () => {
 });
 
 function serve(relay: DemoRelay, port = 0): Promise<RunningObserverServer> {
-	return startObserverServer(
-		{
-			getFlows: (request, stream) => relay.getFlows(request as FlowsRequest, stream),
-			serverStatus: () => relay.serverStatus(),
-			getNodes: () => relay.getNodes(),
-			getNamespaces: () => relay.getNamespaces(),
-		},
-		{host: '127.0.0.1', port},
-	);
+	return serveDemoRelay(relay, {host: '127.0.0.1', port});
 }
 
 describe('a relay in a real terminal', () => {
