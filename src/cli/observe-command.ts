@@ -252,16 +252,21 @@ async function streamSeveral(flags: Flags, servers: string[], contexts: string[]
 	const merge = new FlowMerge(response => output.write(response), mergeWindowMilliseconds);
 	const subscriptions: FlowSubscription[] = [];
 	const resolvers: Array<() => void> = [];
-	// Stdout is gone (| head): every relay stops, and a stopped subscription says nothing more, so all are resolved here.
+	// A stopped subscription says nothing more, so stopping settles every relay's promise here.
+	const stopAll = () => {
+		for (const each of subscriptions) {
+			each.stop();
+		}
+
+		for (const each of resolvers) {
+			each();
+		}
+	};
+
+	// Stdout is gone (| head): every relay stops.
 	const stopIfClosed = () => {
 		if (sink.isClosed) {
-			for (const each of subscriptions) {
-				each.stop();
-			}
-
-			for (const each of resolvers) {
-				each();
-			}
+			stopAll();
 		}
 	};
 
@@ -274,6 +279,8 @@ async function streamSeveral(flags: Flags, servers: string[], contexts: string[]
 		: undefined;
 	const clients: ObserverClient[] = [];
 	const failures: string[] = [];
+	process.once('SIGINT', stopAll);
+	process.once('SIGTERM', stopAll);
 	try {
 		await Promise.all(
 			sources.map(
@@ -301,13 +308,6 @@ async function streamSeveral(flags: Flags, servers: string[], contexts: string[]
 							},
 						});
 						subscriptions.push(subscription);
-						const interrupt = () => {
-							subscription.stop();
-							resolve();
-						};
-
-						process.once('SIGINT', interrupt);
-						process.once('SIGTERM', interrupt);
 						subscription.start();
 					}),
 			),

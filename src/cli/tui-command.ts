@@ -392,16 +392,9 @@ function startSeveral(
 	for (const source of sources) {
 		source.subscription = new FlowSubscription(source.client, settings.request(isFollowing), {
 			follow: isFollowing,
+			seen,
 			onRecord: (record, bytes) => {
 				if (record.kind === 'flow') {
-					if (record.uuid !== '') {
-						if (seen.has(record.uuid)) {
-							return;
-						}
-
-						seen.set(record.uuid, true);
-					}
-
 					source.received++;
 					controller.store.push(record, bytes);
 				} else if (record.kind === 'lost-events') {

@@ -37,6 +37,11 @@ export type SubscriptionOptions = {
 	maximumDelayMilliseconds?: number;
 	/** How many flow ids are remembered for de-duplication. */
 	dedupeCapacity?: number;
+	/**
+	The flows seen, shared by the subscriptions of several relays: a flow that arrives through two (a Cluster
+	Mesh relay and a cluster's own) is then dropped like a reconnect's overlap, with no second check.
+	*/
+	seen?: RecentMap<string, true>;
 	random?: () => number;
 };
 
@@ -66,7 +71,7 @@ export class FlowSubscription {
 		private readonly request: CanonicalMessage,
 		private readonly options: SubscriptionOptions,
 	) {
-		this.seen = new RecentMap(options.dedupeCapacity ?? 131_072);
+		this.seen = options.seen ?? new RecentMap(options.dedupeCapacity ?? 131_072);
 	}
 
 	start(): void {
