@@ -93,8 +93,9 @@ export const helpText = `
     admits exactly the denied connections: the pod and its peers by stable labels (app, k8s-app, …),
     world by DNS name (toFQDNs, with the DNS rule it needs) or /32, ports, and an HTTP rule for a
     request the proxy denied. Denied means by --policies (with --what-if-*) when given, else as
-    Hubble observed. It is evaluated before it is printed: the targets turn allowed, and every other
-    flow it changes is listed; a flow a deny rule blocks is named with that rule instead.
+    Hubble observed. It is evaluated before it is printed: the targets turn allowed, and (with
+    --policies) every other flow it changes is listed; a flow a deny rule blocks is named with
+    that rule instead.
       $ ztop suggest --input-file flows.json --policies ./policies -n shop --verdict DROPPED
 
   TUI

@@ -65,6 +65,11 @@ export type SuggestionResult = {
 	notAdmitted: Array<{target: SuggestTarget; verdict: string}>;
 	/** Held flows whose verdict the suggestion changes, other than the targets. */
 	otherChanges: Array<{flow: HeldFlow; direction: Direction; before: Passage; after: Passage}>;
+	/**
+	Without the policies in force (no baseline) the suggestion alone would be the whole set, putting its pods
+	into default deny for everything else; what else it changes cannot be known, and is not claimed.
+	*/
+	othersUnknown: boolean;
 	/** The suggestion as YAML documents, with a comment saying what each admits. */
 	yaml: string;
 };
@@ -281,7 +286,7 @@ function nameBase(selector: Record<string, string>, direction: Direction): strin
 
 export function suggestPolicies(input: SuggestInput): SuggestionResult {
 	const baseline = input.baseline ? new PolicySet(input.baseline) : undefined;
-	const result: SuggestionResult = {policies: [], blocked: [], unsupported: [], notAdmitted: [], otherChanges: [], yaml: ''};
+	const result: SuggestionResult = {policies: [], blocked: [], unsupported: [], notAdmitted: [], otherChanges: [], othersUnknown: input.baseline === undefined, yaml: ''};
 	const groups = new Map<string, Group>();
 	for (const {target, evaluation} of targetsOf(input.flows, baseline)) {
 		const {record} = target.flow;
@@ -513,10 +518,14 @@ function prove(result: SuggestionResult, input: SuggestInput, baseline: PolicySe
 		}
 	}
 
+	if (!baseline) {
+		return;
+	}
+
 	// The connections targeted, by what names them: every flow of one is a target, not an "other" change.
 	const targeted = new Set(result.policies.flatMap(policy => policy.targets.map(target => target.text)));
 	for (const flow of input.held) {
-		const before = baseline ? passages(baseline.evaluate(flow)) : observedPassages(flow.record);
+		const before = passages(baseline.evaluate(flow));
 		const after = passages(candidate.evaluate(flow));
 		for (const direction of ['egress', 'ingress'] as const) {
 			if (before[direction] !== undefined && after[direction] !== undefined && before[direction] !== after[direction] && !targeted.has(targetText(flow.record, direction))) {
@@ -528,6 +537,10 @@ function prove(result: SuggestionResult, input: SuggestInput, baseline: PolicySe
 
 /** `changes no other held flow`, or how many others it would fix and break. */
 export function otherChangesText(result: SuggestionResult): string {
+	if (result.othersUnknown) {
+		return 'what else it changes needs the policies in force (--policies)';
+	}
+
 	if (result.otherChanges.length === 0) {
 		return 'changes no other held flow';
 	}

@@ -138,6 +138,10 @@ describe('suggestPolicies', () => {
 		expect(result.policies).toHaveLength(1);
 		const egress = (result.policies[0]!.document as {spec: {egress: unknown[]}}).spec.egress;
 		expect(egress).toHaveLength(3);
+		// Without the policies in force, the suggestion alone would default-deny the pod's other egress: no claim is made.
+		expect(result.othersUnknown).toBe(true);
+		expect(result.otherChanges).toEqual([]);
+		expect(result.yaml).toContain('what else it changes needs the policies in force (--policies)');
 		expect(egress).toContainEqual({
 			toEndpoints: [{matchLabels: {app: 'backend'}}],
 			toPorts: [{ports: [{port: '80', protocol: 'TCP'}]}, {ports: [{port: '8080', protocol: 'TCP'}]}],
