@@ -8,16 +8,22 @@ control), RSS, and for the TUI the frames drawn and the bytes written to its ter
 - `ztop --server … -f -o compact`, its stdout read by this process;
 - the TUI, `ztop --server … --debug` in a tmux pane of 120×40 at the default 10 fps (its `--debug` session
   summary gives flows received, frames and terminal bytes);
-- `hubble observe --server … -f -o compact`, when a hubble binary is given in HUBBLE or found on PATH.
-Figures are ratios against the floor and against `-o compact`, measured in the same run, so that they
-hold on any machine. The clients run on CPU 0 and the server on CPU 1 when `taskset` and two CPUs exist.
+- `hubble observe --server … -f -o compact >/dev/null` (the issue's baseline for the TUI: what hubble needs
+  to receive and format the stream, nothing more; it cannot be counted), and the same with its stdout read
+  by this process like ztop's (the baseline for `-o compact`), when a hubble binary is given in HUBBLE or
+  found on PATH.
+Figures are ratios against the floor, against `-o compact` and against hubble, measured in the same run, so
+that they hold on any machine. The clients run on CPU 0 and the server on CPU 1 when `taskset` and two CPUs
+exist. A shared VM's CPU figures vary by half from run to run (another tenant's load): every client runs
+ZTOP_BENCH_REPEATS times (default 3), the clients interleaved, and the run with the least CPU is reported
+for each — the cost of the work itself, with the least interference.
 
 Then the other side: `ztop demo-relay --rate R` serving the floor client, its CPU and the rate delivered,
 beside the paced server's CPU for the same rate (a responder that only writes pre-encoded bytes).
 
 Environment: ZTOP_BENCH_RATES (default 1000,5000,20000,50000), ZTOP_BENCH_SECONDS (measured seconds per
-run, default 30), ZTOP_BENCH_CLIENTS (default floor,compact,tui,hubble), ZTOP_BENCH_RELAY_RATES (default
-5000,20000; empty for none).
+run, default 30), ZTOP_BENCH_CLIENTS (default floor,compact,tui,hubble,hubble-pipe), ZTOP_BENCH_REPEATS
+(default 3), ZTOP_BENCH_RELAY_RATES (default 5000,20000; empty for none).
 */
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
@@ -31,7 +37,8 @@ const rates = (process.env['ZTOP_BENCH_RATES'] ?? '1000,5000,20000,50000').split
 const seconds = Number(process.env['ZTOP_BENCH_SECONDS'] ?? 30);
 const warmUpSeconds = 3;
 const drainSeconds = 3;
-const clientNames = (process.env['ZTOP_BENCH_CLIENTS'] ?? 'floor,compact,tui,hubble').split(',');
+const clientNames = (process.env['ZTOP_BENCH_CLIENTS'] ?? 'floor,compact,tui,hubble,hubble-pipe').split(',');
+const repeats = Math.max(1, Number(process.env['ZTOP_BENCH_REPEATS'] ?? 3));
 const scratch = mkdtempSync(path.join(tmpdir(), 'ztop-bench-'));
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim());
 const hasTaskset = availableParallelism() >= 2 && commandExists('taskset');
@@ -108,7 +115,8 @@ type Run = {
 	cpuPercent: number;
 	microsecondsPerFlow: number;
 	sent: number;
-	received: number;
+	/** Undefined for a client whose output is discarded uncounted. */
+	received: number | undefined;
 	keptRate: boolean;
 	rssMegabytes: number;
 	rssFirst: number;
@@ -119,7 +127,7 @@ type Run = {
 type Client = {
 	pid: () => number;
 	/** Flows it received, once the server has stopped and it has drained. */
-	finish: () => Promise<{received: number; framesPerSecond?: number; terminalBytesPerSecond?: number}>;
+	finish: () => Promise<{received: number | undefined; framesPerSecond?: number; terminalBytesPerSecond?: number}>;
 	/** Flows received so far, where the client can tell without stopping. */
 	count?: () => Promise<number>;
 };
@@ -168,6 +176,26 @@ function startLines(command: string[]): Client {
 	};
 }
 
+/** A headless client whose stdout goes to /dev/null: what it received is not known. */
+function startDiscarding(command: string[]): Client {
+	const full = pinned(0, command);
+	const child = spawn(full[0]!, full.slice(1), {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+	let errors = '';
+	child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+	return {
+		pid: () => child.pid!,
+		async finish() {
+			child.kill('SIGTERM');
+			await new Promise(resolve => child.once('exit', resolve));
+			if (errors.trim() !== '') {
+				process.stderr.write(`  (${path.basename(command[0]!)} said: ${errors.trim().split('\n')[0]})\n`);
+			}
+
+			return {received: undefined};
+		},
+	};
+}
+
 let tmuxCount = 0;
 
 /** The TUI in a tmux pane of 120×40; its --debug summary goes to a file. */
@@ -212,7 +240,8 @@ async function measure(clientName: string, rate: number): Promise<Run | undefine
 		floor: () => startFloor(address),
 		compact: () => startLines([process.execPath, ztop, '--server', address, '-f', '-o', 'compact']),
 		tui: () => startTui(address),
-		hubble: () => (hubble ? startLines([hubble, 'observe', '--server', address, '-f', '-o', 'compact']) : undefined),
+		hubble: () => (hubble ? startDiscarding([hubble, 'observe', '--server', address, '-f', '-o', 'compact']) : undefined),
+		'hubble-pipe': () => (hubble ? startLines([hubble, 'observe', '--server', address, '-f', '-o', 'compact']) : undefined),
 	};
 	const client = clients[clientName]?.();
 	if (!client) {
@@ -261,7 +290,8 @@ const labels: Record<string, string> = {
 	floor: 'floor: grpc-js, count only',
 	compact: 'ztop -f -o compact',
 	tui: 'ztop TUI 120×40',
-	hubble: 'hubble observe -f -o compact',
+	hubble: 'hubble -f -o compact >/dev/null',
+	'hubble-pipe': 'hubble -f -o compact | (count)',
 };
 
 console.log(
@@ -271,21 +301,31 @@ console.log(
 	`  ${'client'.padEnd(30)} ${'rate/s'.padStart(7)} ${'CPU %'.padStart(6)} ${'µs/flow'.padStart(8)} ${'received/sent'.padStart(21)} ${'kept rate'.padStart(9)} ${'RSS MB'.padStart(13)} ${'fps'.padStart(5)} ${'term KB/s'.padStart(9)}`,
 );
 const runs: Run[] = [];
+const sustains = (run: Run) => run.keptRate && (run.received === undefined || run.received === run.sent);
 for (const rate of rates) {
-	for (const clientName of clientNames) {
-		const run = await measure(clientName, rate);
-		if (!run) {
-			continue;
+	const tries = new Map<string, Run[]>();
+	for (let repeat = 0; repeat < repeats; repeat++) {
+		for (const clientName of clientNames) {
+			const run = await measure(clientName, rate);
+			if (run) {
+				tries.set(clientName, [...(tries.get(clientName) ?? []), run]);
+			}
 		}
+	}
 
-		runs.push(run);
+	for (const [clientName, tried] of tries) {
+		// The least CPU stands for the client; it only counts as sustained if every try was.
+		const run = tried.reduce((least, next) => (next.cpuPercent < least.cpuPercent ? next : least));
+		const allSustained = tried.every(sustains);
+		runs.push({...run, keptRate: run.keptRate && allSustained});
+		const received = run.received === undefined ? `(not counted)/${run.sent}` : `${run.received}/${run.sent}`;
+		const cpus = tried.length > 1 ? ` (of ${tried.map(each => each.cpuPercent.toFixed(1)).join(', ')})` : '';
 		console.log(
-			`  ${labels[clientName]!.padEnd(30)} ${String(rate).padStart(7)} ${run.cpuPercent.toFixed(1).padStart(6)} ${run.microsecondsPerFlow.toFixed(1).padStart(8)} ${`${run.received}/${run.sent}`.padStart(21)} ${(run.keptRate ? 'yes' : 'NO').padStart(9)} ${`${run.rssFirst.toFixed(0)}→${run.rssMegabytes.toFixed(0)}`.padStart(13)} ${(run.framesPerSecond?.toFixed(1) ?? '').padStart(5)} ${(run.terminalBytesPerSecond === undefined ? '' : (run.terminalBytesPerSecond / 1024).toFixed(1)).padStart(9)}`,
+			`  ${labels[clientName]!.padEnd(30)} ${String(rate).padStart(7)} ${run.cpuPercent.toFixed(1).padStart(6)} ${run.microsecondsPerFlow.toFixed(1).padStart(8)} ${received.padStart(21)} ${(allSustained ? 'yes' : 'NO').padStart(9)} ${`${run.rssFirst.toFixed(0)}→${run.rssMegabytes.toFixed(0)}`.padStart(13)} ${(run.framesPerSecond?.toFixed(1) ?? '').padStart(5)} ${(run.terminalBytesPerSecond === undefined ? '' : (run.terminalBytesPerSecond / 1024).toFixed(1)).padStart(9)}${cpus}`,
 		);
 	}
 }
 
-const sustains = (run: Run) => run.keptRate && run.received === run.sent;
 console.log('Ratios (same run):');
 for (const rate of rates) {
 	const of = (name: string) => runs.find(run => run.rate === rate && run.client === name);
@@ -293,12 +333,14 @@ for (const rate of rates) {
 	const compact = of('compact');
 	const floor = of('floor');
 	const hubbleRun = of('hubble');
+	const hubblePipe = of('hubble-pipe');
 	const parts = [
 		tui && compact ? `TUI/compact CPU ${(tui.cpuPercent / compact.cpuPercent).toFixed(2)}×` : undefined,
 		tui && floor ? `TUI/floor ${(tui.cpuPercent / floor.cpuPercent).toFixed(2)}×` : undefined,
 		compact && floor ? `compact/floor ${(compact.cpuPercent / floor.cpuPercent).toFixed(2)}×` : undefined,
-		tui && hubbleRun ? `TUI/hubble ${(tui.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}× (target ≤ 1 at 5,000/s)` : undefined,
-		compact && hubbleRun ? `compact/hubble ${(compact.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}×` : undefined,
+		tui && hubbleRun ? `TUI/hubble>/dev/null ${(tui.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}× (target ≤ 1 at 5,000/s)` : undefined,
+		tui && hubblePipe ? `TUI/hubble|pipe ${(tui.cpuPercent / hubblePipe.cpuPercent).toFixed(2)}×` : undefined,
+		compact && hubblePipe ? `compact/hubble (both piped) ${(compact.cpuPercent / hubblePipe.cpuPercent).toFixed(2)}×` : undefined,
 	].filter(Boolean);
 	console.log(`  ${String(rate).padStart(6)}/s: ${parts.join(', ')}`);
 }
@@ -324,7 +366,7 @@ async function measureServer(server: ChildProcess, address: string, rate: number
 		await sleep(seconds * 1000);
 		const cpu = cpuSeconds(server.pid!) - cpuBefore;
 		const elapsedSeconds = (performance.now() - measuredFrom) / 1000;
-		const received = (await client.finish()).received - receivedBefore;
+		const received = ((await client.finish()).received ?? 0) - receivedBefore;
 		return {cpuPercent: (cpu / elapsedSeconds) * 100, deliveredRate: Math.min(rate, received / elapsedSeconds)};
 	} finally {
 		server.kill('SIGKILL');

@@ -21,7 +21,7 @@ import {FlowSubscription} from '../stream/flow-subscription.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
 import {decodeFlowsResponse, ObserverClient} from '../stream/observer-client.js';
 import {ServerStatusPoller} from '../stream/server-status-poller.js';
-import {flowPartFields, joinFlowResponse, splitFlowResponse} from '../stream/flow-bytes.js';
+import {flowResponseSplitter} from '../stream/flow-bytes.js';
 import {runTuiApp} from '../views/run-tui.js';
 import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
 import {diagnostic} from './diagnostics.js';
@@ -101,7 +101,7 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		exportDirectory: process.cwd(),
 		...(settings.flags['suggestKind'] === 'netpol' ? {suggestKind: 'netpol' as const} : {}),
 		// gRPC flows keep their endpoints and policy lists once, shared (captures keep their lines whole).
-		...(isCapture ? {} : {rawSplitter: {partCount: flowPartFields.length, split: splitFlowResponse, join: joinFlowResponse}}),
+		...(isCapture ? {} : {rawSplitter: flowResponseSplitter()}),
 	});
 	const debug = debugLogger(settings.flags, process.stderr);
 	// Policy notes (skipped kinds, unknown fields, rejected policies) are printed once the screen is restored.

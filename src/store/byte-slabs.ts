@@ -28,17 +28,17 @@ export class ByteSlabs {
 		return this.slabs.reduce((total, slab) => total + slab.bytes.length, 0) + this.spare.reduce((total, bytes) => total + bytes.length, 0);
 	}
 
-	/** Copies `bytes` (of flow `sequence`, newer than every flow appended before) and says where they are. */
-	append(sequence: number, bytes: Uint8Array): SlabLocation {
+	/** Copies `bytes[0, length)` (of flow `sequence`, newer than every flow appended before) and says where they are. */
+	append(sequence: number, bytes: Uint8Array, length = bytes.length): SlabLocation {
 		let current = this.slabs.at(-1);
-		if (!current || current.used + bytes.length > current.bytes.length) {
-			current = {bytes: this.allocate(bytes.length), used: 0, newestSequence: sequence};
+		if (!current || current.used + length > current.bytes.length) {
+			current = {bytes: this.allocate(length), used: 0, newestSequence: sequence};
 			this.slabs.push(current);
 		}
 
 		const offset = current.used;
-		current.bytes.set(bytes, offset);
-		current.used += bytes.length;
+		current.bytes.set(length === bytes.length ? bytes : bytes.subarray(0, length), offset);
+		current.used += length;
 		current.newestSequence = sequence;
 		return {slab: this.firstSlab + this.slabs.length - 1, offset};
 	}

@@ -36,9 +36,11 @@ export function connectionKey(record: FlowRecord): string | undefined {
 		return undefined;
 	}
 
-	const source = `${record.sourceIp} ${record.sourcePort}`;
-	const destination = `${record.destinationIp} ${record.destinationPort}`;
-	return source < destination ? `${record.protocol} ${source} ${destination}` : `${record.protocol} ${destination} ${source}`;
+	// One string per flow (this runs for every flow received): the endpoints compared as they are.
+	const {sourceIp, sourcePort, destinationIp, destinationPort} = record;
+	return sourceIp < destinationIp || (sourceIp === destinationIp && sourcePort <= destinationPort)
+		? `${record.protocol} ${sourceIp} ${sourcePort} ${destinationIp} ${destinationPort}`
+		: `${record.protocol} ${destinationIp} ${destinationPort} ${sourceIp} ${sourcePort}`;
 }
 
 export class ConnectionAttributions {

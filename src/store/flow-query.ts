@@ -224,6 +224,10 @@ export class StoreQuery {
 
 	/** Whether a new flow belongs to the result (hubble's allowlist.MatchOne && denylist.MatchNone). */
 	matches(record: FlowRecord, loadFlow: FlowLoader): boolean {
+		if (this.allow.length === 0 && this.deny.length === 0) {
+			return true;
+		}
+
 		return (
 			(this.allow.length === 0 || this.allow.some(filter => matchesFilter(filter, record, loadFlow))) &&
 			!this.deny.some(filter => matchesFilter(filter, record, loadFlow))

@@ -20,10 +20,23 @@ import {SharedTuples} from './shared-tuples.js';
 type EndpointTuple = readonly [podName: string, namespace: string, clusterName: string, labels: readonly string[], workloads: readonly WorkloadRecord[]];
 type PolicyTuple = readonly [egressAllowedBy: readonly PolicyRecord[], ingressAllowedBy: readonly PolicyRecord[], egressDeniedBy: readonly PolicyRecord[], ingressDeniedBy: readonly PolicyRecord[]];
 
+/**
+A raw flow split: the residual in `residual[0, residualLength)`, part `i` in
+`partBytes[i][partStart[i], partEnd[i])` or absent when `partEnd[i]` is 0. The splitter reuses it.
+*/
+export type SplitParts = {
+	readonly residual: Uint8Array;
+	readonly residualLength: number;
+	readonly partBytes: ReadonlyArray<Uint8Array | undefined>;
+	readonly partStart: Int32Array;
+	readonly partEnd: Int32Array;
+};
+
 /** Splits raw flows into a residual and parts that repeat, and joins them again (src/stream/flow-bytes.ts). */
 export type RawSplitter = {
 	partCount: number;
-	split(raw: Uint8Array): {residual: Uint8Array; parts: ReadonlyArray<Uint8Array | undefined>} | undefined;
+	/** The split of `raw`, valid until the next call; undefined when it cannot be split (kept whole). */
+	split(raw: Uint8Array): SplitParts | undefined;
 	join(residual: Uint8Array, parts: ReadonlyArray<Uint8Array | undefined>): Uint8Array;
 };
 
@@ -78,6 +91,9 @@ export class FlowRing {
 	private readonly interner = new PartInterner();
 	private readonly splitter: RawSplitter | undefined;
 	private nextSequence = 0;
+	private readonly evictedRecord = {} as FlowRecord;
+	private readonly scratchEndpoint: unknown[] = [undefined, undefined, undefined, undefined, undefined];
+	private readonly scratchPolicies: Array<readonly PolicyRecord[]> = [[], [], [], []];
 
 	constructor(
 		readonly capacity = 100_000,
@@ -144,11 +160,12 @@ export class FlowRing {
 		return this.end - this.start;
 	}
 
-	/** Adds a flow; returns its sequence number and the flow it pushed out, if the ring was full. */
+	/** Adds a flow; returns its sequence number and the flow it pushed out (valid until the next push), if the ring was full. */
 	push(record: FlowRecord, raw?: Uint8Array): {sequence: number; evicted?: Evicted} {
 		const sequence = this.nextSequence++;
 		const slot = sequence % this.capacity;
-		const evicted = sequence >= this.capacity ? {sequence: sequence - this.capacity, record: this.read(slot)} : undefined;
+		// The evicted record is one object, overwritten at the next push: read it at once.
+		const evicted = sequence >= this.capacity ? {sequence: sequence - this.capacity, record: this.readInto(slot, this.evictedRecord)} : undefined;
 		this.timeSeconds[slot] = record.timeSeconds;
 		this.timeNanos[slot] = record.timeNanos;
 		this.verdict[slot] = record.verdict;
@@ -166,22 +183,27 @@ export class FlowRing {
 		this.l7Type[slot] = record.l7Type;
 		this.httpCode[slot] = record.httpCode;
 		this.nodeName[slot] = record.nodeName;
-		this.sourceEndpoint[slot] = this.endpointTuples.share(record.sourcePodName || record.sourceLabels, [
-			record.sourcePodName,
-			record.sourceNamespace,
-			record.sourceClusterName,
-			record.sourceLabels,
-			record.sourceWorkloads,
-		]);
-		this.destinationEndpoint[slot] = this.endpointTuples.share(record.destinationPodName || record.destinationLabels, [
-			record.destinationPodName,
-			record.destinationNamespace,
-			record.destinationClusterName,
-			record.destinationLabels,
-			record.destinationWorkloads,
-		]);
-		const policyLists: PolicyTuple = [record.egressAllowedBy, record.ingressAllowedBy, record.egressDeniedBy, record.ingressDeniedBy];
-		this.policies[slot] = this.policyTuples.share(policyLists.find(list => list.length > 0) ?? policyLists[0], policyLists);
+		// The tuples are looked up through scratch arrays: share() copies one only when it is new.
+		const endpoint = this.scratchEndpoint;
+		endpoint[0] = record.sourcePodName;
+		endpoint[1] = record.sourceNamespace;
+		endpoint[2] = record.sourceClusterName;
+		endpoint[3] = record.sourceLabels;
+		endpoint[4] = record.sourceWorkloads;
+		this.sourceEndpoint[slot] = this.endpointTuples.share(record.sourcePodName || record.sourceLabels, endpoint as unknown as EndpointTuple);
+		endpoint[0] = record.destinationPodName;
+		endpoint[1] = record.destinationNamespace;
+		endpoint[2] = record.destinationClusterName;
+		endpoint[3] = record.destinationLabels;
+		endpoint[4] = record.destinationWorkloads;
+		this.destinationEndpoint[slot] = this.endpointTuples.share(record.destinationPodName || record.destinationLabels, endpoint as unknown as EndpointTuple);
+		const lists = this.scratchPolicies;
+		lists[0] = record.egressAllowedBy;
+		lists[1] = record.ingressAllowedBy;
+		lists[2] = record.egressDeniedBy;
+		lists[3] = record.ingressDeniedBy;
+		const policyKey = lists.find(list => list.length > 0) ?? lists[0];
+		this.policies[slot] = this.policyTuples.share(policyKey, lists as unknown as PolicyTuple);
 		this.uuid[slot] = record.uuid;
 		this.sourceIp[slot] = record.sourceIp;
 		this.destinationIp[slot] = record.destinationIp;
@@ -200,20 +222,22 @@ export class FlowRing {
 		if (raw) {
 			const split = this.splitter?.split(raw);
 			if (split) {
-				for (const [index, part] of split.parts.entries()) {
-					if (part) {
+				for (let index = 0; index < this.partIds.length; index++) {
+					const end = split.partEnd[index]!;
+					if (end > 0) {
 						// Endpoints by identity (replicas share it); a policy list by which list it is.
 						const key = index === 0 ? record.sourceIdentity : index === 1 ? record.destinationIdentity : -index;
-						this.partIds[index]![slot] = this.interner.intern(key, part);
+						this.partIds[index]![slot] = this.interner.intern(key, split.partBytes[index]!, split.partStart[index]!, end);
 					}
 				}
 			}
 
-			const stored = split?.residual ?? raw;
-			const location = this.slabs.append(sequence, stored);
+			const stored = split ? split.residual : raw;
+			const length = split ? split.residualLength : raw.length;
+			const location = this.slabs.append(sequence, stored, length);
 			this.rawSlab[slot] = location.slab;
 			this.rawOffset[slot] = location.offset;
-			this.rawLength[slot] = stored.length + 1;
+			this.rawLength[slot] = length + 1;
 		} else {
 			this.rawLength[slot] = 0;
 		}
@@ -266,52 +290,57 @@ export class FlowRing {
 	}
 
 	private read(slot: number): FlowRecord {
-		const [sourcePodName, sourceNamespace, sourceClusterName, sourceLabels, sourceWorkloads] = this.sourceEndpoint[slot]!;
-		const [destinationPodName, destinationNamespace, destinationClusterName, destinationLabels, destinationWorkloads] = this.destinationEndpoint[slot]!;
-		const [egressAllowedBy, ingressAllowedBy, egressDeniedBy, ingressDeniedBy] = this.policies[slot]!;
-		return {
-			sourceNamespace,
-			sourcePodName,
-			sourceClusterName,
-			sourceLabels,
-			sourceWorkloads,
-			destinationNamespace,
-			destinationPodName,
-			destinationClusterName,
-			destinationLabels,
-			destinationWorkloads,
-			egressAllowedBy,
-			ingressAllowedBy,
-			egressDeniedBy,
-			ingressDeniedBy,
-			kind: 'flow',
-			timeSeconds: this.timeSeconds[slot]!,
-			timeNanos: this.timeNanos[slot]!,
-			nodeName: this.nodeName[slot]!,
-			uuid: this.uuid[slot]!,
-			verdict: this.verdict[slot]!,
-			dropReason: this.dropReason[slot]!,
-			eventType: this.eventType[slot]!,
-			eventSubType: this.eventSubType[slot]!,
-			flowType: this.flowType[slot]!,
-			trafficDirection: this.trafficDirection[slot]!,
-			policyMatchType: this.policyMatchType[slot]!,
-			isReply: this.isReply[slot]! - 1,
-			sourceIp: this.sourceIp[slot]!,
-			destinationIp: this.destinationIp[slot]!,
-			protocol: this.protocol[slot]!,
-			sourcePort: this.sourcePort[slot]!,
-			destinationPort: this.destinationPort[slot]!,
-			sourceIdentity: this.sourceIdentity[slot]!,
-			destinationIdentity: this.destinationIdentity[slot]!,
-			sourceNames: this.sourceNames[slot]!,
-			destinationNames: this.destinationNames[slot]!,
-			l7Type: this.l7Type[slot]!,
-			l7Protocol: this.l7Protocol[slot]!,
-			httpCode: this.httpCode[slot]!,
-			httpMethod: this.httpMethod[slot]!,
-			httpUrl: this.httpUrl[slot]!,
-			dnsQuery: this.dnsQuery[slot]!,
-		};
+		return this.readInto(slot, {} as FlowRecord);
+	}
+
+	/** Fills `target` with the record of a slot (eviction reuses one object: a full ring evicts at every push). */
+	private readInto(slot: number, target: FlowRecord): FlowRecord {
+		// Tuples by index: destructuring them allocated an iterator each, three a flow.
+		const source = this.sourceEndpoint[slot]!;
+		const destination = this.destinationEndpoint[slot]!;
+		const policies = this.policies[slot]!;
+		target.sourcePodName = source[0];
+		target.sourceNamespace = source[1];
+		target.sourceClusterName = source[2];
+		target.sourceLabels = source[3];
+		target.sourceWorkloads = source[4];
+		target.destinationPodName = destination[0];
+		target.destinationNamespace = destination[1];
+		target.destinationClusterName = destination[2];
+		target.destinationLabels = destination[3];
+		target.destinationWorkloads = destination[4];
+		target.egressAllowedBy = policies[0];
+		target.ingressAllowedBy = policies[1];
+		target.egressDeniedBy = policies[2];
+		target.ingressDeniedBy = policies[3];
+		target.kind = 'flow';
+		target.timeSeconds = this.timeSeconds[slot]!;
+		target.timeNanos = this.timeNanos[slot]!;
+		target.nodeName = this.nodeName[slot]!;
+		target.uuid = this.uuid[slot]!;
+		target.verdict = this.verdict[slot]!;
+		target.dropReason = this.dropReason[slot]!;
+		target.eventType = this.eventType[slot]!;
+		target.eventSubType = this.eventSubType[slot]!;
+		target.flowType = this.flowType[slot]!;
+		target.trafficDirection = this.trafficDirection[slot]!;
+		target.policyMatchType = this.policyMatchType[slot]!;
+		target.isReply = this.isReply[slot]! - 1;
+		target.sourceIp = this.sourceIp[slot]!;
+		target.destinationIp = this.destinationIp[slot]!;
+		target.protocol = this.protocol[slot]!;
+		target.sourcePort = this.sourcePort[slot]!;
+		target.destinationPort = this.destinationPort[slot]!;
+		target.sourceIdentity = this.sourceIdentity[slot]!;
+		target.destinationIdentity = this.destinationIdentity[slot]!;
+		target.sourceNames = this.sourceNames[slot]!;
+		target.destinationNames = this.destinationNames[slot]!;
+		target.l7Type = this.l7Type[slot]!;
+		target.l7Protocol = this.l7Protocol[slot]!;
+		target.httpCode = this.httpCode[slot]!;
+		target.httpMethod = this.httpMethod[slot]!;
+		target.httpUrl = this.httpUrl[slot]!;
+		target.dnsQuery = this.dnsQuery[slot]!;
+		return target;
 	}
 }

@@ -100,7 +100,8 @@ export class FlowStore {
 		this.attributionBySlot[sequence % this.ring.capacity] = this.attributions.attribute(record);
 		if (this.indexes.fits(sequence)) {
 			this.indexes.add(sequence, record);
-			if (this.query.matches(record, () => this.flowOf(raw))) {
+			this.pendingRaw = raw;
+			if (this.query.matches(record, this.loadPendingFlow)) {
 				this.result.push(sequence - this.indexes.base);
 				this.matchedFlows++;
 			}
@@ -223,6 +224,10 @@ export class FlowStore {
 	attribution(sequence: number): ConnectionAttribution | undefined {
 		return this.ring.holds(sequence) ? this.attributionBySlot[sequence % this.ring.capacity] : undefined;
 	}
+
+	// The raw bytes of the flow being pushed, for a filter that needs the full flow (one loader, not a closure a flow).
+	private pendingRaw: Uint8Array | undefined;
+	private readonly loadPendingFlow = () => this.flowOf(this.pendingRaw);
 
 	private flowOf(raw: Uint8Array | undefined): Flow | undefined {
 		return raw === undefined ? undefined : this.decodeFlow(raw);

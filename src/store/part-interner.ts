@@ -4,8 +4,6 @@ a policy list): the ring keeps part numbers in its columns and counts references
 as long as a held flow uses it. Candidates are found by a key the caller knows without hashing (the
 endpoint's identity: replicas of a workload share it and differ by pod) and compared byte for byte.
 */
-import {Buffer} from 'node:buffer';
-
 /** Distinct parts remembered per key for matching; more still work, they are only not shared. */
 const candidatesPerKey = 16;
 
@@ -27,13 +25,12 @@ export class PartInterner {
 		return this.parts.length - 1 - this.free.length;
 	}
 
-	/** The number of the part equal to `bytes` (copied when it is new), with one more reference. */
-	intern(key: number, bytes: Uint8Array): number {
+	/** The number of the part equal to `bytes[start, end)` (copied when it is new), with one more reference. */
+	intern(key: number, bytes: Uint8Array, start = 0, end = bytes.length): number {
 		const candidates = this.byKey.get(key);
 		if (candidates) {
 			for (const id of candidates) {
-				const part = this.parts[id]!;
-				if (part.length === bytes.length && Buffer.compare(part, bytes) === 0) {
+				if (sameBytes(this.parts[id]!, bytes, start, end)) {
 					this.counts[id]!++;
 					return id;
 				}
@@ -41,10 +38,10 @@ export class PartInterner {
 		}
 
 		const id = this.free.pop() ?? this.parts.length;
-		this.parts[id] = bytes.slice();
+		this.parts[id] = bytes.slice(start, end);
 		this.counts[id] = 1;
 		this.keys[id] = key;
-		this.totalBytes += bytes.length;
+		this.totalBytes += end - start;
 		if (candidates) {
 			candidates.push(id);
 			if (candidates.length > candidatesPerKey) {
@@ -80,4 +77,19 @@ export class PartInterner {
 			}
 		}
 	}
+}
+
+/** Whether `part` equals `bytes[start, end)`; a loop: parts are a few hundred bytes, and a native compare needs views. */
+function sameBytes(part: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+	if (part.length !== end - start) {
+		return false;
+	}
+
+	for (let index = 0; index < part.length; index++) {
+		if (part[index] !== bytes[start + index]) {
+			return false;
+		}
+	}
+
+	return true;
 }

@@ -193,7 +193,7 @@ export class PolicyTally {
 		}
 
 		for (const policy of policies) {
-			this.count(this.row(policy.kind, policy.namespace, policy.name, direction), counter, record.timeSeconds);
+			this.count(this.row(policy.kind, policy.namespace, policy.name, direction, rowKeyOf(policy, direction)), counter, record.timeSeconds);
 		}
 	}
 
@@ -207,8 +207,7 @@ export class PolicyTally {
 		}
 	}
 
-	private row(kind: string, namespace: string, name: string, direction: TallyDirection): LiveTallyRow {
-		const key = `${direction}\u0000${kind}\u0000${namespace}\u0000${name}`;
+	private row(kind: string, namespace: string, name: string, direction: TallyDirection, key = rowKey(kind, namespace, name, direction)): LiveTallyRow {
 		let row = this.rowsByKey.get(key);
 		if (!row) {
 			row = {
@@ -227,6 +226,29 @@ export class PolicyTally {
 
 		return row;
 	}
+}
+
+function rowKey(kind: string, namespace: string, name: string, direction: TallyDirection): string {
+	return `${direction}\u0000${kind}\u0000${namespace}\u0000${name}`;
+}
+
+/** Row keys by policy: the decoder shares a policy between the flows that name it, so its key is built once, not per flow. */
+const rowKeys = new WeakMap<PolicyRecord, Map<TallyDirection, string>>();
+
+function rowKeyOf(policy: PolicyRecord, direction: TallyDirection): string {
+	let byDirection = rowKeys.get(policy);
+	if (!byDirection) {
+		byDirection = new Map();
+		rowKeys.set(policy, byDirection);
+	}
+
+	let key = byDirection.get(direction);
+	if (key === undefined) {
+		key = rowKey(policy.kind, policy.namespace, policy.name, direction);
+		byDirection.set(direction, key);
+	}
+
+	return key;
 }
 
 function plainRow(row: LiveTallyRow): TallyRow {

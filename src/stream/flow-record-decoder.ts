@@ -180,7 +180,9 @@ export function decodeFlowRecord(bytes: Uint8Array): DecodedResponse {
 
 			case 1001: {
 				const end = reader.uint32() + reader.pos;
-				[responseSeconds, responseNanos] = readTimestamp(reader, end);
+				readTimestamp(reader, end);
+				responseSeconds = timestampSeconds;
+				responseNanos = timestampNanos;
 				break;
 			}
 
@@ -215,7 +217,9 @@ function readFlow(reader: Reader, length: number): FlowRecord {
 		const tag = reader.uint32();
 		switch (tag >>> 3) {
 			case 1: {
-				[record.timeSeconds, record.timeNanos] = readTimestamp(reader, reader.uint32() + reader.pos);
+				readTimestamp(reader, reader.uint32() + reader.pos);
+				record.timeSeconds = timestampSeconds;
+				record.timeNanos = timestampNanos;
 				break;
 			}
 
@@ -356,21 +360,59 @@ function readFlow(reader: Reader, length: number): FlowRecord {
 	return record;
 }
 
-function readTimestamp(reader: Reader, end: number): [seconds: number, nanos: number] {
-	let seconds = 0;
-	let nanos = 0;
+// What readTimestamp read (module variables, not a tuple: this runs twice a flow).
+let timestampSeconds = 0;
+let timestampNanos = 0;
+
+function readTimestamp(reader: Reader, end: number): void {
+	timestampSeconds = 0;
+	timestampNanos = 0;
 	while (reader.pos < end) {
 		const tag = reader.uint32();
 		if (tag >>> 3 === 1) {
-			seconds = (reader.int64() as unknown as Long).toNumber();
+			timestampSeconds = readInt64(reader);
 		} else if (tag >>> 3 === 2) {
-			nanos = reader.int32();
+			timestampNanos = reader.int32();
 		} else {
 			reader.skipType(tag & 7);
 		}
 	}
+}
 
-	return [seconds, nanos];
+/**
+An int64 varint as a number, without the Long protobufjs makes (two objects a call): exact up to 2^53,
+which holds every timestamp; a negative value (ten bytes, two's complement) comes back negative.
+*/
+function readInt64(reader: Reader): number {
+	// Bits 0–27 and 28–63 apart, so that a negative value is exact: near 2^64 a double is not.
+	let low = 0;
+	let high = 0;
+	let scale = 1;
+	for (let index = 0; index < 10; index++) {
+		if (reader.pos >= reader.len) {
+			throw new RangeError('index out of range: the varint ends past the message');
+		}
+
+		const byte = reader.buf[reader.pos++]!;
+		if (index === 4) {
+			scale = 1;
+		}
+
+		if (index < 4) {
+			low += (byte & 0x7f) * scale;
+		} else {
+			high += (byte & 0x7f) * scale;
+		}
+
+		if (byte < 0x80) {
+			// Bit 63 is bit 35 of `high`: two's complement.
+			return (high >= 2 ** 35 ? high - 2 ** 36 : high) * 2 ** 28 + low;
+		}
+
+		scale *= 128;
+	}
+
+	throw new Error('invalid varint encoding');
 }
 
 function readIp(reader: Reader, end: number, record: FlowRecord): void {

@@ -12,3 +12,26 @@ export function varintBytes(value: number): number[] {
 	bytes.push(rest);
 	return bytes;
 }
+
+/** How many bytes the varint encoding of `value` takes. */
+export function varintLength(value: number): number {
+	let length = 1;
+	for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) {
+		length++;
+	}
+
+	return length;
+}
+
+/** Writes the varint encoding of `value` at `target[at]`; returns where it ends. */
+export function writeVarint(target: Uint8Array, at: number, value: number): number {
+	let position = at;
+	let rest = value;
+	while (rest >= 0x80) {
+		target[position++] = (rest % 0x80) | 0x80;
+		rest = Math.floor(rest / 0x80);
+	}
+
+	target[position++] = rest;
+	return position;
+}

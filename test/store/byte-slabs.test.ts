@@ -74,7 +74,7 @@ describe('raw bytes in slabs', () => {
 
 describe('repeating parts kept once', () => {
 	test('with the gRPC splitter, every held flow decodes as pushed; parts are shared and freed with their last flow', async () => {
-		const {splitFlowResponse, joinFlowResponse, flowPartFields} = await import('../../src/stream/flow-bytes.js');
+		const {splitFlowResponse, flowResponseSplitter} = await import('../../src/stream/flow-bytes.js');
 		const {encodeMessage, decodeMessage} = await import('../../src/stream/binary-codec.js');
 		const {hubbleSchema} = await import('../../src/stream/hubble-schema.js');
 		const {labStages} = await import('../helpers/lab-flows.js');
@@ -85,7 +85,7 @@ describe('repeating parts kept once', () => {
 			.filter(item => item.flow)
 			.map(item => ({record: toFlowRecord(item, lists, dropReasonNames)!, raw: encodeMessage(getFlowsResponse, item)}));
 		const capacity = 300;
-		const ring = new FlowRing(capacity, {partCount: flowPartFields.length, split: splitFlowResponse, join: joinFlowResponse});
+		const ring = new FlowRing(capacity, flowResponseSplitter());
 		let rawTotal = 0;
 		for (const {record, raw} of flows) {
 			ring.push(record, raw);

@@ -6,11 +6,14 @@ parts are what repeats, and anything that is not a well-formed response is left 
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {encodeMessage, decodeMessage} from '../../src/stream/binary-codec.js';
-import {flowPartFields, joinFlowResponse, splitFlowResponse} from '../../src/stream/flow-bytes.js';
+import {flowPartFields, flowResponseSplitter, joinFlowResponse, splitFlowResponse} from '../../src/stream/flow-bytes.js';
+import {varintBytes} from '../../src/stream/protobuf-wire.js';
+import protobuf from 'protobufjs/minimal.js';
 import {hubbleSchema} from '../../src/stream/hubble-schema.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
 import {labStages} from '../helpers/lab-flows.js';
 import {captureLines, captureNames} from '../helpers/real-flows.js';
+import {makePolicy, makePolicyVerdict, response as responseOf} from '../fixtures/flows.js';
 
 const {getFlowsResponse} = hubbleSchema();
 // The real captures, and the lab's flows (the captures carry no policy lists).
@@ -96,4 +99,88 @@ describe('flow bytes split and joined', () => {
 		);
 		expect(compared).toBeGreaterThan(100);
 	}, 60_000);
+
+	test('one splitter reused from flow to flow splits fields in any order, repeated parts apart included (property)', () => {
+		const splitter = flowResponseSplitter();
+		// Policy lists of two and three entries, so that shuffling puts entries of one list apart.
+		const severalPolicies = [
+			makePolicyVerdict({ingress_allowed_by: [makePolicy('allow-all'), makePolicy('allow-web')]}),
+			makePolicyVerdict({egress_allowed_by: [makePolicy('a'), makePolicy('b'), makePolicy('c')], ingress_denied_by: [makePolicy('deny-1'), makePolicy('deny-2')]}),
+		].map(flow => Buffer.from(encodeMessage(getFlowsResponse, responseOf(flow))));
+		let apart = 0;
+		fc.assert(
+			fc.property(fc.array(fc.tuple(fc.constantFrom(...severalPolicies, ...encoded.slice(0, 200)), fc.array(fc.double({noNaN: true}), {minLength: 200, maxLength: 200})), {minLength: 1, maxLength: 8}), flows => {
+				for (const [bytes, order] of flows) {
+					const shuffled = withFlowFieldsShuffled(bytes, order);
+					apart += partsApart(shuffled);
+					const split = splitter.split(shuffled)!;
+					expect(split).toBeDefined();
+					const residual = split.residual.slice(0, split.residualLength);
+					const parts = flowPartFields.map((_, index) => (split.partEnd[index] === 0 ? undefined : split.partBytes[index]!.slice(split.partStart[index], split.partEnd[index])));
+					expect(decodeMessage(getFlowsResponse, joinFlowResponse(residual, parts))).toEqual(decodeMessage(getFlowsResponse, bytes));
+				}
+			}),
+			{numRuns: 300},
+		);
+		// Some flows had a policy list's entries apart, which the splitter joins in a scratch buffer.
+		expect(apart).toBeGreaterThan(0);
+	}, 60_000);
 });
+
+/** The top-level fields of a message, as byte ranges. */
+function fieldsOf(bytes: Uint8Array): Array<{number: number; bytes: Uint8Array}> {
+	const reader = protobuf.Reader.create(bytes);
+	const fields: Array<{number: number; bytes: Uint8Array}> = [];
+	while (reader.pos < reader.len) {
+		const start = reader.pos;
+		const tag = reader.uint32();
+		reader.skipType(tag & 7);
+		fields.push({number: tag >>> 3, bytes: bytes.subarray(start, reader.pos)});
+	}
+
+	return fields;
+}
+
+/**
+The response with its flow's fields in the order `order` gives (a random key per field), each field number's
+occurrences still in their order (a decoder appends repeated fields in the order it reads them).
+*/
+function withFlowFieldsShuffled(bytes: Uint8Array, order: number[]): Uint8Array {
+	const response = fieldsOf(bytes);
+	const flowField = response.find(field => field.number === 1)!;
+	const payloadStart = flowField.bytes.length - decodeLength(flowField.bytes);
+	const fields = fieldsOf(flowField.bytes.subarray(payloadStart));
+	const positions = fields.map((_, index) => index).sort((a, b) => (order[a % order.length]! - order[b % order.length]!) || a - b);
+	// Positions taken by each field number, filled with its occurrences in their original order.
+	const byNumber = new Map<number, Array<Uint8Array>>();
+	for (const field of fields) {
+		byNumber.set(field.number, [...(byNumber.get(field.number) ?? []), field.bytes]);
+	}
+
+	const placed = positions.map(index => byNumber.get(fields[index]!.number)!.shift()!);
+	const payload = Buffer.concat(placed);
+	const rest = response.filter(field => field !== flowField).map(field => field.bytes);
+	return Buffer.concat([Buffer.from([...varintBytes((1 << 3) | 2), ...varintBytes(payload.length)]), payload, ...rest]);
+}
+
+/** The length of a length-delimited field's payload, from its tag and length. */
+function decodeLength(field: Uint8Array): number {
+	const reader = protobuf.Reader.create(field);
+	reader.uint32();
+	return reader.uint32();
+}
+
+/** How many part fields of the flow occur apart from their field's previous occurrence. */
+function partsApart(bytes: Uint8Array): number {
+	const flowField = fieldsOf(bytes).find(field => field.number === 1)!;
+	const fields = fieldsOf(flowField.bytes.subarray(flowField.bytes.length - decodeLength(flowField.bytes)));
+	let count = 0;
+	for (let index = 1; index < fields.length; index++) {
+		const number = fields[index]!.number;
+		if ((flowPartFields as readonly number[]).includes(number) && fields[index - 1]!.number !== number && fields.slice(0, index).some(field => field.number === number)) {
+			count++;
+		}
+	}
+
+	return count;
+}

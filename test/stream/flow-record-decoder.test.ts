@@ -47,6 +47,16 @@ describe('the partial flow decoder', () => {
 		expect(check(responses)).toBeGreaterThan(1000);
 	});
 
+	test('agrees on times before 1970, at 2^53 and far ahead (int64 seconds read without Long)', () => {
+		const responses = ['1969-07-20T20:17:40.5Z', '1900-01-01T00:00:00Z', '2262-04-11T23:47:16.854775807Z', '9999-12-31T23:59:59.999999999Z'].map(time => {
+			const flow = parseResponseLine(captureLines(captureNames[0]!)[0]!)!;
+			return {...flow, time, flow: {...flow.flow!, time}};
+		});
+		expect(check(responses)).toBe(4);
+		const negative = decodeFlowRecord(encodeMessage(getFlowsResponse, responses[0]!));
+		expect(negative).toMatchObject({kind: 'flow', timeSeconds: Date.parse('1969-07-20T20:17:40Z') / 1000});
+	});
+
 	test('reads lost events and node status responses', () => {
 		const lost = decodeFlowRecord(encodeMessage(getFlowsResponse, {lost_events: {source: 'HUBBLE_RING_BUFFER', num_events_lost: '42'}, node_name: 'n1'}));
 		expect(lost).toEqual({kind: 'lost-events', lost: 42, source: 3, nodeName: 'n1'});
