@@ -74,7 +74,8 @@ export const helpText = `
                             (default kube-system). Repeat --kube-context for one forward per cluster,
                             merged like several --server
     --demo [SCENARIO]       Start the built-in demo relay (zero-trust or starwars) and follow it;
-                            --seed N, --stage-seconds N
+                            --seed N, --stage-seconds N. The TUI runs the two-cluster lab as one
+                            relay per cluster, merged like several --server
 
   Policies (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy; Cilium 1.17's semantics)
     --policies PATH         The policies in force: YAML/JSON files or directories (repeatable);

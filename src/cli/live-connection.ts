@@ -67,6 +67,59 @@ export async function openLiveConnection(flags: Flags, demoScenario: string | un
 /** One of several sources: what the header and messages call it, and how to reach it. */
 export type NamedConnection = {name: string; connection: ClientOptions};
 
+/** The clusters a demo scenario's nodes are in (nodes named `CLUSTER/NODE`): the zero-trust lab has two. */
+export function demoClusters(scenarioName: string): string[] {
+	const nodes = scenarios.get(scenarioName)?.nodes ?? [];
+	return [...new Set(nodes.filter(node => node.includes('/')).map(node => node.slice(0, node.indexOf('/'))))];
+}
+
+/**
+`ztop --demo` on a scenario that spans clusters: one demo relay per cluster, as clusters without Cluster Mesh
+each run their own, so the TUI shows the merge of several relays. They share one clock and seed (the clock
+stands still until both are made), so together they serve exactly the flows one meshed relay would.
+*/
+export async function openDemoClusters(
+	flags: Flags,
+	scenarioName: string,
+	notice: (text: string) => void,
+): Promise<{sources: NamedConnection[]; cleanUp: () => Promise<void>; demo: RunningDemoRelay}> {
+	const scenario = scenarios.get(scenarioName)!;
+	const {requestTimeoutMilliseconds} = connectionOptions(flags, process.env);
+	const origin = Date.now();
+	const clock: {startedAt?: number} = {};
+	const now = () => (clock.startedAt === undefined ? origin : origin + (performance.now() - clock.startedAt));
+	const relays: RunningDemoRelay[] = [];
+	try {
+		for (const clusterName of demoClusters(scenarioName)) {
+			relays.push(
+				await startDemoRelay(scenario, {
+					...defaultDemoRelayOptions,
+					...(typeof flags['seed'] === 'number' ? {seed: flags['seed']} : {}),
+					...(typeof flags['stageSeconds'] === 'number' ? {stageSeconds: flags['stageSeconds']} : {}),
+					clusterName,
+					now,
+					host: '127.0.0.1',
+					port: 0,
+				}),
+			);
+		}
+	} catch (error) {
+		await Promise.all(relays.map(async relay => relay.stop()));
+		throw error;
+	}
+
+	clock.startedAt = performance.now();
+	const clusters = demoClusters(scenarioName);
+	notice(`demo relays (${scenario.name}: ${scenario.description}), one per cluster: ${relays.map((relay, index) => `${clusters[index]} on ${relay.address}`).join(', ')}`);
+	return {
+		sources: relays.map((relay, index) => ({name: clusters[index]!, connection: {server: relay.address, requestTimeoutMilliseconds}})),
+		cleanUp: async () => {
+			await Promise.all(relays.map(async relay => relay.stop()));
+		},
+		demo: relays[0]!,
+	};
+}
+
 /**
 Several relays at once: each --server as given, or with -P one port-forward per --kube-context (a
 cluster each, as the zero-trust lab types every kubectl command twice). All forwards are closed by

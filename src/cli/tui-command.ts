@@ -14,7 +14,7 @@ import {combineSourceStatuses, type SourcePart} from '../store/source-status.js'
 import {RecentMap} from '../flow/recent-map.js';
 import type {PolicyLoad} from '../policy/policy-documents.js';
 import {PolicySet} from '../policy/policy-evaluator.js';
-import {scenarios} from '../relay/demo-relay-server.js';
+import {scenarios, type RunningDemoRelay} from '../relay/demo-relay-server.js';
 import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
 import {decodeFullFlow} from '../stream/flow-record-decoder.js';
 import {FlowSubscription} from '../stream/flow-subscription.js';
@@ -25,7 +25,7 @@ import {flowResponseSplitter} from '../stream/flow-bytes.js';
 import {runTuiApp} from '../views/run-tui.js';
 import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
 import {diagnostic} from './diagnostics.js';
-import {openLiveConnection, openSeveralConnections, type NamedConnection} from './live-connection.js';
+import {demoClusters, openDemoClusters, openLiveConnection, openSeveralConnections, type NamedConnection} from './live-connection.js';
 import {TerminalSession} from './terminal-session.js';
 import {TuiControllerImpl, type TuiPolicies} from './tui-controller.js';
 import {readPolicySources} from './policy-sources.js';
@@ -109,11 +109,15 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 	const servers = (settings.flags['servers'] as string[] | undefined) ?? [];
 	const contexts = (settings.flags['kubeContexts'] as string[] | undefined) ?? [];
 	const isSeveral = servers.length > 1 || (settings.flags['portForward'] === true && contexts.length > 1);
+	// The demo of a scenario that spans clusters runs a relay per cluster, to show the merge.
+	const isDemoClusters = !isCapture && settings.demoScenario !== undefined && demoClusters(settings.demoScenario).length > 1;
 	const source = isCapture
 		? startCapture(controller, settings.capture!)
-		: isSeveral
-			? startSeveral(controller, settings, await openSeveralConnections(settings.flags, servers, contexts), debug.log)
-			: await startLive(controller, settings, debug.log);
+		: isDemoClusters
+			? startSeveral(controller, settings, await openDemoClusters(settings.flags, settings.demoScenario!, () => undefined), debug.log)
+			: isSeveral
+				? startSeveral(controller, settings, await openSeveralConnections(settings.flags, servers, contexts), debug.log)
+				: await startLive(controller, settings, debug.log);
 	let policies: Awaited<ReturnType<typeof tuiPolicies>>;
 	try {
 		policies = await tuiPolicies(settings.flags, text => policyNotes.push(diagnostic(`policies: ${text}`)), reloaded => controller.setPolicies(reloaded), source.demo);
@@ -347,13 +351,8 @@ async function startLive(controller: TuiControllerImpl, settings: TuiSettings, d
 	const labelTimer = demo ? setInterval(() => update({}), 1000) : undefined;
 	subscription.start();
 	poller.start();
-	const scenario = settings.demoScenario === undefined ? undefined : scenarios.get(settings.demoScenario);
-	const demoPolicies: DemoPolicies | undefined =
-		demo && scenario?.policies
-			? {policies: () => scenario.policies!((demo.relay.stage()?.index ?? 1) - 1), stage: () => demo.relay.stage()?.index ?? 1}
-			: undefined;
 	return {
-		...(demoPolicies ? {demo: demoPolicies} : {}),
+		...(demo ? demoPoliciesOf(settings, demo) : {}),
 		async stop() {
 			clearInterval(labelTimer);
 			poller.stop();
@@ -364,6 +363,14 @@ async function startLive(controller: TuiControllerImpl, settings: TuiSettings, d
 	};
 }
 
+/** `--policies demo`: the demo scenario's policies at the relay's stage. */
+function demoPoliciesOf(settings: TuiSettings, demo: RunningDemoRelay): {demo?: DemoPolicies} {
+	const scenario = settings.demoScenario === undefined ? undefined : scenarios.get(settings.demoScenario);
+	return scenario?.policies
+		? {demo: {policies: () => scenario.policies!((demo.relay.stage()?.index ?? 1) - 1), stage: () => demo.relay.stage()?.index ?? 1}}
+		: {};
+}
+
 /**
 Several relays (--server repeated): one subscription each, with its own reconnects, resume and node
 status, all into the one store; a flow seen through two relays (a Cluster Mesh relay and a cluster's
@@ -372,18 +379,24 @@ own) is counted once, by uuid. The header gets a segment per relay (src/store/so
 function startSeveral(
 	controller: TuiControllerImpl,
 	settings: TuiSettings,
-	{sources: connections, cleanUp}: {sources: NamedConnection[]; cleanUp: () => Promise<void>},
+	{sources: connections, cleanUp, demo}: {sources: NamedConnection[]; cleanUp: () => Promise<void>; demo?: RunningDemoRelay},
 	debugLog?: (message: string) => void,
 ): RunningSource {
 	const isFollowing = settings.flags['first'] === undefined && settings.flags['until'] === undefined;
 	const serverFilters = settings.filterArguments === '' ? '' : ` │ server filters: ${settings.filterArguments}`;
+	// The demo's relays share a clock: the first one's stage is every one's.
+	const demoLabel = () => {
+		const stage = demo?.relay.stage();
+		return demo ? ` │ demo: ${settings.demoScenario}${stage ? ` stage ${stage.index}/${stage.count} ${stage.name}` : ''}` : '';
+	};
+
 	const seen = new RecentMap<string, true>(131_072);
 	type Source = {part: SourcePart; client: ObserverClient; received: number; counted: number; subscription?: FlowSubscription; poller?: ServerStatusPoller};
 	const sources: Source[] = connections.map(({name, connection}) => {
 		const client = new ObserverClient(connection);
 		return {client, received: 0, counted: 0, part: {label: name, state: 'connecting', reconnects: 0, flowsPerSecond: 0, lost: 0}};
 	});
-	const publish = () => controller.setStatus(combineSourceStatuses(sources.map(source => source.part), serverFilters));
+	const publish = () => controller.setStatus(combineSourceStatuses(sources.map(source => source.part), demoLabel() + serverFilters));
 	const update = (source: Source, change: Partial<SourcePart>) => {
 		source.part = {...source.part, ...change};
 		publish();
@@ -446,6 +459,7 @@ function startSeveral(
 	}
 
 	return {
+		...(demo ? demoPoliciesOf(settings, demo) : {}),
 		async stop() {
 			clearInterval(rateTimer);
 			for (const source of sources) {

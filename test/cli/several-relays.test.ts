@@ -14,6 +14,7 @@ import {DemoRelay} from '../../src/relay/demo-relay.js';
 import {defaultDemoRelayOptions, serveDemoRelay} from '../../src/relay/demo-relay-server.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import type {RunningObserverServer} from '../../src/stream/observer-server.js';
+import {demoClusters, openDemoClusters} from '../../src/cli/live-connection.js';
 import {projectRoot, runZtop} from '../helpers/run-ztop.js';
 import {startZtop} from '../helpers/run-ztop-live.js';
 import {TmuxTerminal} from '../helpers/tmux-terminal.js';
@@ -105,6 +106,36 @@ describe('several --server', () => {
 			// Both relays delivered the shared flows; the store counted them once, and it stays at that.
 			await new Promise(resolve => setTimeout(resolve, 1500));
 			expect(tmux.screen().split('\n')[0]).toContain(`buffer ${meshed.length.toLocaleString('en-US')}/`);
+			tmux.keys('q');
+			await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+		} finally {
+			tmux.kill();
+		}
+	}, 90_000);
+
+	test('ztop --demo on the two-cluster lab runs a relay per cluster: each serves its own cluster, the TUI shows both', async () => {
+		expect(demoClusters('zero-trust')).toEqual(['cluster1', 'cluster2']);
+		// The Star Wars demo has one cluster: one relay, as before.
+		expect(demoClusters('starwars')).toEqual([]);
+		const opened = await openDemoClusters({}, 'zero-trust', () => undefined);
+		try {
+			expect(opened.sources.map(source => source.name)).toEqual(['cluster1', 'cluster2']);
+			for (const source of opened.sources) {
+				const result = await runZtop(['--server', source.connection.server, '--all', '-o', 'jsonpb']);
+				const nodes = new Set(flowsOf(result.stdout).map(response => response.node_name!.split('/')[0]));
+				expect(nodes).toEqual(new Set([source.name]));
+			}
+		} finally {
+			await opened.cleanUp();
+		}
+
+		const tmux = new TmuxTerminal(200, 40);
+		try {
+			tmux.start(['--demo']);
+			const screen = await tmux.waitFor(text => /cluster1 connected.* · cluster2 connected/.test(text.split('\n')[0]!), 'a connected segment per cluster');
+			expect(screen.split('\n')[0]).toMatch(/│ demo: zero-trust stage \d\/5 /);
+			// Flows of both clusters in one view: the CLUSTER column (wide terminal) names both.
+			await tmux.waitFor(text => text.includes(' cluster1 ') && text.includes(' cluster2 '), 'flows of both clusters');
 			tmux.keys('q');
 			await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
 		} finally {
