@@ -49,6 +49,12 @@ export class RecentMap<Key, Value> {
 		return this.young.has(key) || this.old.has(key);
 	}
 
+	/** Every entry, least recent first (an iterator over both generations: read it before changing the map). */
+	*entries(): IterableIterator<[Key, Value]> {
+		yield* this.old;
+		yield* this.young;
+	}
+
 	set(key: Key, value: Value): void {
 		if (this.young.has(key)) {
 			this.young.set(key, value);

@@ -37,6 +37,11 @@ export class FlowStore {
 	private readonly clusters = new Set<string>();
 	readonly ring: FlowRing;
 	readonly tally = new PolicyTally();
+	/**
+	Each cluster's own tally (the `C` key splits the policies pane by cluster), kept once flows come from a
+	second cluster: until then the whole tally is the one cluster's, and it is copied to start its own.
+	*/
+	private clusterTallyMap: Map<string, PolicyTally> | undefined;
 	readonly overview = new Overview();
 	private indexes: FlowIndexes;
 	private readonly attributions: ConnectionAttributions;
@@ -110,6 +115,10 @@ export class FlowStore {
 		}
 
 		this.tally.addRecord(record);
+		if (this.clusterTallyMap) {
+			this.clusterTally(this.clusterOfNode.get(record.nodeName)!).addRecord(record);
+		}
+
 		this.overview.add(record);
 		this.whatIfTracker?.observe(record, sequence);
 		this.receivedFlows++;
@@ -150,6 +159,10 @@ export class FlowStore {
 	/** Counts since now become the since-mark counts; totals stay. */
 	mark(): void {
 		this.tally.mark();
+		for (const tally of this.clusterTallyMap?.values() ?? []) {
+			tally.mark();
+		}
+
 		this.changeCount++;
 	}
 
@@ -192,14 +205,39 @@ export class FlowStore {
 		return this.clusters.size;
 	}
 
+	/** Each cluster's tally (by the cluster of the observing node, '' for none), once there are several clusters. */
+	get clusterTallies(): ReadonlyMap<string, PolicyTally> | undefined {
+		return this.clusterTallyMap;
+	}
+
 	/** Node names (interned, a few) → their cluster: one map lookup per flow. */
 	private noteCluster(nodeName: string): void {
 		if (!this.clusterOfNode.has(nodeName)) {
 			const slash = nodeName.indexOf('/');
 			const cluster = slash === -1 ? '' : nodeName.slice(0, slash);
 			this.clusterOfNode.set(nodeName, cluster);
+			if (!this.clusters.has(cluster) && this.clusters.size === 1 && !this.clusterTallyMap) {
+				// A second cluster: what was counted so far is the first one's.
+				this.clusterTallyMap = new Map([[[...this.clusters][0]!, this.tally.clone()]]);
+			}
+
 			this.clusters.add(cluster);
 		}
+	}
+
+	private clusterTally(cluster: string): PolicyTally {
+		let tally = this.clusterTallyMap!.get(cluster);
+		if (!tally) {
+			tally = new PolicyTally();
+			if (this.tally.hasMark) {
+				// Its flows all came after the mark.
+				tally.mark();
+			}
+
+			this.clusterTallyMap!.set(cluster, tally);
+		}
+
+		return tally;
 	}
 
 	/** The sequences of every flow held now, oldest first: [start, end). */

@@ -10,7 +10,7 @@ import type {ConnectionAttribution} from './connection-attribution.js';
 import type {ConnectionChange} from '../policy/what-if.js';
 import type {FlowStore} from './flow-store.js';
 import type {NodeCounts, OverviewSnapshot} from './overview.js';
-import {sortTallyRows, type TallyCounts, type TallyDirection} from './policy-tally.js';
+import {sortTallyRows, type PolicyTally, type TallyCounts, type TallyDirection} from './policy-tally.js';
 import {historySeconds} from './second-history.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'ended' | 'failed';
@@ -37,6 +37,8 @@ export type FlowRow = {
 
 export type PolicyRow = {
 	key: string;
+	/** With the pane split by cluster (`C`): the cluster whose flows these are ('' for a node without one). */
+	cluster?: string;
 	kind: string;
 	namespace: string;
 	name: string;
@@ -59,6 +61,8 @@ export type ViewState = {
 	/** Seconds of history in each policy row's sparklines. */
 	sparklineWidth: number;
 	sinceMark: boolean;
+	/** The policies pane split by cluster (`C`), when flows come from more than one. */
+	splitClusters?: boolean;
 	showOverview: boolean;
 	/** The what-if view is open: the frame carries its rows. */
 	showWhatIf?: boolean;
@@ -91,6 +95,8 @@ export type Frame = {
 	rows: FlowRow[];
 	policies: PolicyRow[];
 	policyCount: number;
+	/** The policies pane is split by cluster (each row a cluster's). */
+	policiesByCluster: boolean;
 	/** Clusters the flows were observed in: with more than one, the flows pane may show a CLUSTER column. */
 	clusterCount: number;
 	overview: OverviewSnapshot | undefined;
@@ -160,7 +166,55 @@ function whatIfSnapshot(store: FlowStore, view: ViewState): WhatIfSnapshot | und
 	return {rows: view.showWhatIf ? changes.rows() : [], evaluated: changes.evaluated, changedFlows: changes.changedFlows, ...changes.totals()};
 }
 
-function policyRows(store: FlowStore, view: ViewState): {policies: PolicyRow[]; policyCount: number} {
+/**
+The policies pane split by cluster: a row per cluster and policy, from each cluster's own tally. The
+what-if's counts after are for all clusters together, so a split row has none.
+*/
+function clusterPolicyRows(tallies: ReadonlyMap<string, PolicyTally>, store: FlowStore, view: ViewState): {policies: PolicyRow[]; policyCount: number; policiesByCluster: boolean} {
+	const counted = [...tallies].flatMap(([cluster, tally]) =>
+		tally
+			.liveRows()
+			.map(row => ({row, cluster, ...(view.sinceMark ? row.sinceMark : row)}))
+			.filter(({allowed, denied, audited, l7Denied}) => !view.sinceMark || allowed + denied + audited + l7Denied > 0),
+	);
+	const sorted = sortTallyRows(
+		counted.map(({row, cluster, allowed, denied, audited, l7Denied}) => ({
+			row,
+			cluster,
+			kind: row.kind,
+			namespace: row.namespace,
+			name: row.name,
+			direction: row.direction,
+			allowed,
+			denied,
+			audited,
+			l7Denied,
+		})),
+	);
+	const latest = store.overview.latestSecond;
+	return {
+		policies: sorted.slice(0, Math.max(0, view.policyRows)).map(({row, cluster, allowed, denied, audited, l7Denied}) => ({
+			key: `${cluster}\u0001${row.key}`,
+			cluster,
+			kind: row.kind,
+			namespace: row.namespace,
+			name: row.name,
+			direction: row.direction,
+			counts: {allowed, denied, audited, l7Denied},
+			allowedSeries: row.allowedHistory.series(latest, view.sparklineWidth),
+			deniedSeries: row.deniedHistory.series(latest, view.sparklineWidth),
+		})),
+		policyCount: sorted.length,
+		policiesByCluster: true,
+	};
+}
+
+function policyRows(store: FlowStore, view: ViewState): {policies: PolicyRow[]; policyCount: number; policiesByCluster: boolean} {
+	const clusterTallies = store.clusterTallies;
+	if (view.splitClusters && clusterTallies) {
+		return clusterPolicyRows(clusterTallies, store, view);
+	}
+
 	const afterRows = store.whatIf?.afterTally.liveRows();
 	const afterByKey = new Map(afterRows?.map(row => [row.key, row]));
 	const liveKeys = new Set<string>();
@@ -202,5 +256,6 @@ function policyRows(store: FlowStore, view: ViewState): {policies: PolicyRow[]; 
 			};
 		}),
 		policyCount: sorted.length,
+		policiesByCluster: false,
 	};
 }

@@ -96,6 +96,28 @@ export class PolicyTally {
 		}
 	}
 
+	/**
+	An independent copy with everything counted so far: a cluster's own tally starts as a copy of the
+	whole when a second cluster first appears (every flow until then was the first cluster's).
+	*/
+	clone(): PolicyTally {
+		const copy = new PolicyTally();
+		for (const [key, row] of this.rowsByKey) {
+			copy.rowsByKey.set(key, {...row, sinceMark: {...row.sinceMark}, allowedHistory: row.allowedHistory.clone(), deniedHistory: row.deniedHistory.clone()});
+		}
+
+		for (const [key, policies] of this.redirects.entries()) {
+			copy.redirects.set(key, policies);
+		}
+
+		copy.flowCount = this.flowCount;
+		copy.policyVerdictCount = this.policyVerdictCount;
+		copy.lostEventCount = this.lostEventCount;
+		copy.markedAt = {...this.markedAt};
+		copy.isMarked = this.isMarked;
+		return copy;
+	}
+
 	/** Sets the since-mark baseline to now; totals are kept. */
 	mark(): void {
 		for (const row of this.rowsByKey.values()) {

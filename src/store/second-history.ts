@@ -42,6 +42,14 @@ export class SecondHistory {
 		return values;
 	}
 
+	/** An independent copy. */
+	clone(): SecondHistory {
+		const copy = new SecondHistory(this.length);
+		copy.counts.set(this.counts);
+		copy.seconds.set(this.seconds);
+		return copy;
+	}
+
 	/** The sum over the `window` seconds ending at `latest`. */
 	sum(latest: number, window: number): number {
 		return this.series(latest, window).reduce((total, count) => total + count, 0);

@@ -59,15 +59,18 @@ function effectiveFilter(text: string, verdict: VerdictQuickFilter): string {
 }
 
 /** Filter text that selects the flows of one policies-pane row. */
-function policyFilterText(row: {name: string; namespace: string; direction: string; kind: string}): string {
+function policyFilterText(row: {name: string; namespace: string; direction: string; kind: string; cluster?: string}): string {
 	const quote = (value: string) => (/[\s"']/.test(value) ? `"${value.replaceAll('"', '')}"` : value);
+	// A row of the pane split by cluster: the flows observed on that cluster's nodes (hubble's --node-name
+	// `cluster/` matches a whole cluster; --cluster would test the endpoints' clusters instead).
+	const cluster = row.cluster ? ` --node-name ${quote(`${row.cluster}/`)}` : '';
 	if (row.kind === '' && (row.name === '(default deny)' || row.name === '(unattributed)')) {
 		const verdict = row.name === '(default deny)' ? 'verdict:denied' : 'verdict:allowed';
 		const side = row.direction === 'EGRESS' ? '--from-namespace' : '--to-namespace';
-		return ['type:policy-verdict', verdict, `dir:${row.direction.toLowerCase()}`, row.namespace ? `${side} ${row.namespace}` : ''].filter(Boolean).join(' ');
+		return ['type:policy-verdict', verdict, `dir:${row.direction.toLowerCase()}`, row.namespace ? `${side} ${row.namespace}` : ''].filter(Boolean).join(' ') + cluster;
 	}
 
-	return `policy:${quote(`${row.namespace}/${row.name}`)}`;
+	return `policy:${quote(`${row.namespace}/${row.name}`)}${cluster}`;
 }
 
 /** Draws a screen of finished lines (columns × rows is the terminal's size). */
@@ -90,6 +93,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 	const [verdictQuick, setVerdictQuick] = useState<VerdictQuickFilter>('all');
 	const [notice, setNotice] = useState<string | undefined>();
 	const [sinceMark, setSinceMark] = useState(false);
+	const [splitClusters, setSplitClusters] = useState(false);
 	const [detail, setDetail] = useState<FlowDetail | undefined>();
 	const [showJson, setShowJson] = useState(false);
 	const [detailScroll, setDetailScroll] = useState(0);
@@ -120,11 +124,12 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			// Each of the two sparklines takes half of the rate column.
 			sparklineWidth: Math.max(5, Math.floor(policyColumns(layout.columns).spark / 2)),
 			sinceMark,
+			splitClusters,
 			showOverview: mode === 'overview',
 			showWhatIf: mode === 'whatif',
 			filterText: effectiveFilter(filterText, verdictQuick),
 		});
-	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRowLimit, layout.columns, sinceMark, mode, filterText, verdictQuick]);
+	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRowLimit, layout.columns, sinceMark, splitClusters, mode, filterText, verdictQuick]);
 
 	useEffect(() => () => clearTimeout(noticeTimer.current), []);
 
@@ -376,6 +381,18 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 
 			case 'sinceMark': {
 				setSinceMark(!sinceMark);
+				break;
+			}
+
+			case 'splitClusters': {
+				if (!splitClusters && (frame?.clusterCount ?? 0) < 2) {
+					say('the flows come from one cluster: there is nothing to split');
+					break;
+				}
+
+				setSplitClusters(!splitClusters);
+				setPolicyCursor(0);
+				say(splitClusters ? 'policy counts: all clusters together' : 'policy counts: per cluster (C: together)');
 				break;
 			}
 

@@ -17,6 +17,7 @@ export type Action =
 	| 'pause'
 	| 'mark'
 	| 'sinceMark'
+	| 'splitClusters'
 	| 'cycleVerdict'
 	| 'overview'
 	| 'whatIf'
@@ -61,7 +62,8 @@ export const keymap: readonly KeyBinding[] = [
 	{action: 'filter', keys: '/', characters: ['/'], description: 'filter (hubble flags or from: to: verdict: policy: port: dir: type: ns: and words)', footer: '/ filter'},
 	{action: 'pause', keys: 'Space', characters: [' '], description: 'pause / resume the view (ingest goes on)', footer: '␣ pause'},
 	{action: 'mark', keys: 'm', characters: ['m'], description: 'mark: count policies from now on', footer: 'm mark'},
-	{action: 'sinceMark', keys: 't', characters: ['t'], description: 'policy counts: since start / since mark'},
+	{action: 'sinceMark', keys: 't', characters: ['t'], description: 'policy counts: since start / since mark', helpGroup: 'counts'},
+	{action: 'splitClusters', keys: 'C', characters: ['C'], description: 'all clusters / per cluster', helpGroup: 'counts'},
 	{action: 'cycleVerdict', keys: 'v', characters: ['v'], description: 'verdicts shown: all, allowed, denied', footer: 'v verdict'},
 	{action: 'overview', keys: 'o', characters: ['o'], description: 'overview (rates, drop reasons, ports, L7, lost events)', footer: 'o overview'},
 	{action: 'whatIf', keys: 'w', characters: ['w'], description: 'what-if: connections the --what-if-* policies would break or fix; the drill-down shows the rule behind every verdict'},

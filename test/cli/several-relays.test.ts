@@ -136,6 +136,15 @@ describe('several --server', () => {
 			expect(screen.split('\n')[0]).toMatch(/│ demo: zero-trust stage \d\/5 /);
 			// Flows of both clusters in one view: the CLUSTER column (wide terminal) names both.
 			await tmux.waitFor(text => text.includes(' cluster1 ') && text.includes(' cluster2 '), 'flows of both clusters');
+			// C splits the policies pane by cluster; Enter on a row filters to that cluster's nodes.
+			tmux.keys('Tab');
+			tmux.keys('C');
+			const split = await tmux.waitFor(text => text.includes('POLICIES BY CLUSTER') && /cluster1: allow-all/.test(text) && /cluster2: allow-all/.test(text), 'a row per cluster');
+			expect(split).toContain('policy counts: per cluster');
+			tmux.keys('Enter');
+			await tmux.waitFor(text => /filter: policy:\S+ --node-name cluster[12]\//.test(text), 'the row\'s filter names its cluster');
+			tmux.keys('C');
+			await tmux.waitFor(text => text.includes('POLICIES (') && !text.includes('cluster1: allow-all'), 'together again');
 			tmux.keys('q');
 			await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
 		} finally {

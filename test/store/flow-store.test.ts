@@ -57,6 +57,30 @@ describe('live tallies', () => {
 		expect(total(store.tally.summary().rows)).toBe(total(before));
 	});
 
+	test('per cluster: each cluster\'s tally counts the flows its nodes observed, from the first flow on; the clusters add up to the whole', () => {
+		const clusterOf = (response: GetFlowsResponse) => (response.node_name ?? response.flow?.node_name ?? '').split('/')[0]!;
+		// The first stage's flows of cluster1 alone first: the store sees one cluster, then the second one.
+		const first = stages[0]!.filter(response => !response.flow || clusterOf(response) === 'cluster1');
+		const rest = [...stages[0]!.filter(response => response.flow && clusterOf(response) !== 'cluster1'), ...stages.slice(1, 3).flat()];
+		const store = storeOf(first);
+		expect(store.clusterTallies).toBeUndefined();
+		store.mark();
+		push(store, rest);
+		const byCluster = (cluster: string, responses: GetFlowsResponse[]) => responses.filter(response => response.flow && clusterOf(response) === cluster);
+		const tallies = store.clusterTallies!;
+		expect([...tallies.keys()].sort()).toEqual(['cluster1', 'cluster2']);
+		for (const cluster of ['cluster1', 'cluster2']) {
+			expect(tallies.get(cluster)!.summary().rows).toEqual(referenceTally(byCluster(cluster, [...first, ...rest])));
+			// The mark, set while only cluster1 was known, holds for both.
+			expect(tallies.get(cluster)!.summary({sinceMark: true}).rows).toEqual(referenceTally(byCluster(cluster, rest)));
+		}
+
+		const sum = (rows: TallyRow[]) => rows.reduce((total, row) => total + row.allowed + row.denied + row.audited + row.l7Denied, 0);
+		expect(sum(tallies.get('cluster1')!.summary().rows) + sum(tallies.get('cluster2')!.summary().rows)).toBe(sum(store.tally.summary().rows));
+		expect(sum(tallies.get('cluster1')!.summary().rows)).toBeGreaterThan(0);
+		expect(sum(tallies.get('cluster2')!.summary().rows)).toBeGreaterThan(0);
+	});
+
 	test('per-second history follows the flows\' own time', () => {
 		const store = storeOf(stages[0]!);
 		const allowAll = store.tally.liveRows().find(row => row.name === 'allow-all' && row.direction === 'EGRESS')!;

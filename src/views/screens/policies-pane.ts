@@ -24,7 +24,7 @@ export function policiesPaneLines({frame, layout, isFocused, cursor, color}: Pan
 	const scope = frame?.sinceMark ? 'since mark' : 'since start';
 	const total = frame ? ` (${count(frame.policyCount)})` : '';
 	const heading =
-		fit(`${isFocused ? '▸' : ' '} POLICIES${total}`, widths.name) +
+		fit(`${isFocused ? '▸' : ' '} POLICIES${frame?.policiesByCluster ? ' BY CLUSTER' : ''}${total}`, widths.name) +
 		' ' +
 		fit('NAMESPACE', widths.namespace) +
 		' ' +
@@ -49,7 +49,7 @@ function policyLine(row: PolicyRow, widths: ReturnType<typeof policyColumns>, co
 	const number = (value: number) => count(value).padStart(widths.number);
 	const sparkWidth = widths.spark;
 	const lead =
-		fit(escapeForTerminal(row.name), widths.name) +
+		fit(escapeForTerminal(row.cluster === undefined ? row.name : `${row.cluster || '-'}: ${row.name}`), widths.name) +
 		' ' +
 		fit(escapeForTerminal(row.namespace) || '-', widths.namespace) +
 		' ' +
