@@ -79,7 +79,8 @@ export const helpText = `
 
   Policies (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy; Cilium 1.17's semantics)
     --policies PATH         The policies in force: YAML/JSON files or directories (repeatable);
-                            'cluster' reads them with kubectl (--kube-context, --kubeconfig);
+                            'cluster' reads them with kubectl (--kube-context, --kubeconfig; with
+                            several --kube-context, each cluster's own, applied to its endpoints);
                             'demo' is the demo's current stage (with --demo)
     --what-if-apply PATH    Also apply these files, as kubectl apply would (repeatable)
     --what-if-delete REF    Also delete [cnp|ccnp|netpol/][NAMESPACE/]NAME (repeatable)

@@ -11,8 +11,6 @@ import {FilterError} from '../filters/filter-error.js';
 import {compileCaptureFilterLists, compileFilterLists} from '../filters/flow-filter-match.js';
 import {buildFilterLists, type FilterLists} from '../filters/observe-flags.js';
 import {parseTimeBound} from '../filters/time-bound.js';
-import {PolicySet} from '../policy/policy-evaluator.js';
-import type {LoadedPolicy} from '../policy/policy-model.js';
 import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
 import {colorsOff, resolveColors, type ColorChoice} from '../printer/colors.js';
 import {FlowMerge} from '../stream/flow-merge.js';
@@ -30,7 +28,7 @@ import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
 import {helpText} from './help-text.js';
 import {BufferedSink} from './output-sink.js';
 import {createOutputTarget, outputFormats, type OutputTarget, type SuggestOptions, type WhatIfSets} from './output-target.js';
-import {readPolicySources} from './policy-sources.js';
+import {policySets, readPolicySources} from './policy-sources.js';
 import {runTui, tuiNumbers} from './tui-command.js';
 import {RunError, UsageError} from './usage-error.js';
 
@@ -72,9 +70,6 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 	flags['kubeContext'] = contexts[0];
 	flags['kubeContexts'] = contexts;
 	const isSeveral = servers.length > 1 || (flags['portForward'] === true && contexts.length > 1);
-	if (contexts.length > 1 && ((flags['policies'] as string[] | undefined) ?? []).includes('cluster')) {
-		throw new UsageError('--policies cluster reads one cluster; with several --kube-context give each cluster\'s policy files instead (evaluating each flow with its own cluster\'s policies is not done yet)');
-	}
 	const demoScenario = flags['demo'] ? (cli.input[0] ?? 'zero-trust') : undefined;
 	const unexpected = flags['demo'] ? cli.input.slice(1) : cli.input;
 	if (unexpected.length > 0) {
@@ -214,15 +209,8 @@ async function suggestOptions(flags: Flags, notice: (text: string) => void): Pro
 /** The candidate set (baseline with --what-if-* applied) and the baseline, when --policies gives one. */
 async function whatIfSets(flags: Flags, notice: (text: string) => void): Promise<WhatIfSets> {
 	const sources = await readPolicySources(flags, notice);
-	const baseline = sources.baseline ?? [];
-	let candidate: LoadedPolicy[];
-	try {
-		candidate = candidatePolicies(baseline, sources.apply, sources.deletions);
-	} catch (error) {
-		throw error instanceof WhatIfError ? new UsageError(error.message) : error;
-	}
-
-	return {candidate: new PolicySet(candidate), ...(sources.baseline && sources.hasWhatIf ? {baseline: new PolicySet(baseline)} : {})};
+	const {baseline, candidate} = policySets({...sources, hasWhatIf: true});
+	return {candidate: candidate!, ...(baseline && sources.hasWhatIf ? {baseline} : {})};
 }
 
 async function readCaptureFile(inputFile: string, selection: CaptureSelection, output: OutputTarget, sink: BufferedSink): Promise<void> {

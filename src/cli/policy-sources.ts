@@ -8,7 +8,10 @@ stage. Notes about the files go to `notice`, each through the one escaping funct
 import {readFileSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {formatPolicyMessage, loadPolicyText, mergePolicies, type PolicyLoad} from '../policy/policy-documents.js';
+import {ClusterPolicySets} from '../policy/cluster-policy-sets.js';
+import {PolicySet} from '../policy/policy-evaluator.js';
 import {policyKey, type LoadedPolicy} from '../policy/policy-model.js';
+import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
 import {KubectlError, runKubectl, unreachableAdvice} from '../stream/kubectl-command.js';
 import {RunError, UsageError} from './usage-error.js';
 
@@ -64,6 +67,30 @@ export async function loadClusterPolicies(flags: Flags): Promise<PolicyLoad> {
 	return loadPolicyText(output, 'cluster');
 }
 
+/**
+The Cilium cluster name of a kube context (cilium-config's `cluster-name`, which Hubble reports as each
+endpoint's `cluster_name` and in node names): the key a flow's subject finds its cluster's policies by.
+*/
+export async function ciliumClusterName(flags: Flags, context: string): Promise<string> {
+	const output = await runKubectl([
+		'--context',
+		context,
+		...(typeof flags['kubeconfig'] === 'string' ? ['--kubeconfig', flags['kubeconfig']] : []),
+		'get',
+		'configmap',
+		'cilium-config',
+		'--namespace',
+		(flags['kubeNamespace'] as string | undefined) ?? 'kube-system',
+		'--output',
+		'jsonpath={.data.cluster-name}',
+	]).catch((error: unknown) => {
+		const reason = clusterReadError(error);
+		throw new RunError(`--kube-context ${context}: cannot read Cilium's cluster name (configmap cilium-config): ${(reason as Error).message}`);
+	});
+	// Cilium's default when the key is absent.
+	return output.trim() || 'default';
+}
+
 /** kubectl's failure in --policies cluster's words. */
 function clusterReadError(error: unknown): unknown {
 	if (!(error instanceof KubectlError)) {
@@ -92,6 +119,11 @@ function clusterReadError(error: unknown): unknown {
 export type PolicySources = {
 	/** The cluster as it is (`--policies`), or undefined without the flag. */
 	baseline?: LoadedPolicy[];
+	/**
+	With `--policies cluster` and several --kube-context: each cluster's own policies, by Cilium cluster
+	name (other --policies sources are in every cluster's); `baseline` is then all of them.
+	*/
+	clusters?: Map<string, LoadedPolicy[]>;
 	/** `--what-if-apply` files. */
 	apply: LoadedPolicy[];
 	deletions: string[];
@@ -108,8 +140,22 @@ export async function readPolicySources(flags: Flags, notice: (text: string) => 
 	const applies = list('whatIfApply');
 	const deletions = list('whatIfDelete');
 	const loads: PolicyLoad[] = [];
+	const contexts = (flags['kubeContexts'] as string[] | undefined) ?? [];
+	const clusterLoads = new Map<string, {context: string; load: PolicyLoad}>();
 	for (const source of sources) {
-		if (source === 'cluster') {
+		if (source === 'cluster' && contexts.length > 1) {
+			for (const context of contexts) {
+				const [name, load] = await Promise.all([ciliumClusterName(flags, context), loadClusterPolicies({...flags, kubeContext: context})]);
+				const same = clusterLoads.get(name);
+				if (same) {
+					throw new RunError(
+						`--kube-context ${same.context} and ${context} are both Cilium cluster ${JSON.stringify(name)}: ztop tells clusters' flows apart by that name, so it cannot keep their policies apart; give each cluster's policies as files instead`,
+					);
+				}
+
+				clusterLoads.set(name, {context, load});
+			}
+		} else if (source === 'cluster') {
 			loads.push(await loadClusterPolicies(flags));
 		} else if (source === 'demo') {
 			if (!demoPolicies) {
@@ -120,6 +166,13 @@ export async function readPolicySources(flags: Flags, notice: (text: string) => 
 		} else {
 			loads.push(...policyFiles(source).map(file => loadPolicyFile(file)));
 		}
+	}
+
+	if (clusterLoads.size > 0) {
+		// Each cluster: what kubectl returned there, then the other sources, as if applied to every cluster.
+		const clusters = new Map([...clusterLoads].map(([name, {load}]) => [name, report(mergePolicies([load, ...loads]), text => notice(`cluster ${name}: ${text}`))]));
+		const apply = report(mergePolicies(applies.flatMap(source => policyFiles(source).map(file => loadPolicyFile(file)))), notice);
+		return {baseline: [...clusters.values()].flat(), clusters, apply, deletions, hasWhatIf: applies.length > 0 || deletions.length > 0};
 	}
 
 	const baseline = sources.length > 0 ? report(mergePolicies(loads), notice) : undefined;
@@ -139,4 +192,47 @@ function report(load: PolicyLoad, notice: (text: string) => void): LoadedPolicy[
 	}
 
 	return load.policies;
+}
+
+/**
+The sets to evaluate with: the baseline (what is in force) and, with --what-if-*, the candidate. With each
+cluster's own policies (several --kube-context) both are per cluster: --what-if-apply files go to every
+cluster, a --what-if-delete to the clusters that have that policy (an error when none has it).
+*/
+export function policySets(sources: PolicySources): {baseline?: PolicySet; candidate?: PolicySet} {
+	try {
+		if (sources.clusters) {
+			const baseline = new ClusterPolicySets(sources.clusters);
+			for (const reference of sources.deletions) {
+				if (![...sources.clusters.values()].some(policies => deletes(policies, reference))) {
+					// Said in the words of the whole set: which policies there are.
+					candidatePolicies(baseline.policies, [], [reference]);
+				}
+			}
+
+			const candidate = sources.hasWhatIf
+				? baseline.map(policies => candidatePolicies(policies, sources.apply, sources.deletions.filter(reference => deletes(policies, reference))))
+				: undefined;
+			return {baseline, ...(candidate ? {candidate} : {})};
+		}
+
+		const candidate = sources.hasWhatIf ? new PolicySet(candidatePolicies(sources.baseline ?? [], sources.apply, sources.deletions)) : undefined;
+		return {...(sources.baseline ? {baseline: new PolicySet(sources.baseline)} : {}), ...(candidate ? {candidate} : {})};
+	} catch (error) {
+		throw error instanceof WhatIfError ? new UsageError(error.message) : error;
+	}
+}
+
+/** Whether `--what-if-delete reference` names a policy of `policies`. */
+function deletes(policies: readonly LoadedPolicy[], reference: string): boolean {
+	try {
+		candidatePolicies(policies, [], [reference]);
+		return true;
+	} catch (error) {
+		if (error instanceof WhatIfError) {
+			return false;
+		}
+
+		throw error;
+	}
 }

@@ -13,9 +13,7 @@ import type {SourceStatus} from '../store/frame.js';
 import {combineSourceStatuses, type SourcePart} from '../store/source-status.js';
 import {RecentMap} from '../flow/recent-map.js';
 import type {PolicyLoad} from '../policy/policy-documents.js';
-import {PolicySet} from '../policy/policy-evaluator.js';
 import {scenarios, type RunningDemoRelay} from '../relay/demo-relay-server.js';
-import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
 import {decodeFullFlow} from '../stream/flow-record-decoder.js';
 import {FlowSubscription} from '../stream/flow-subscription.js';
 import {readCapture} from '../stream/jsonpb-reader.js';
@@ -28,8 +26,7 @@ import {diagnostic} from './diagnostics.js';
 import {demoClusters, openDemoClusters, openLiveConnection, openSeveralConnections, type NamedConnection} from './live-connection.js';
 import {TerminalSession} from './terminal-session.js';
 import {TuiControllerImpl, type TuiPolicies} from './tui-controller.js';
-import {readPolicySources} from './policy-sources.js';
-import {UsageError} from './usage-error.js';
+import {policySets, readPolicySources} from './policy-sources.js';
 
 type Flags = Record<string, unknown>;
 
@@ -188,17 +185,12 @@ async function tuiPolicies(
 	const load = async (report: (text: string) => void): Promise<TuiPolicies> => {
 		const sources = await readPolicySources(flags, report, demo?.policies);
 		const baseline = sources.baseline;
-		let candidate;
-		try {
-			candidate = sources.hasWhatIf ? candidatePolicies(baseline ?? [], sources.apply, sources.deletions) : undefined;
-		} catch (error) {
-			throw error instanceof WhatIfError ? new UsageError(error.message) : error;
-		}
-
+		const sets = policySets(sources);
 		const all = [...(baseline ?? []), ...sources.apply];
 		const rejected = all.filter(policy => policy.rejected !== undefined).length;
-		const note = `policies: ${(baseline ?? []).length}${rejected > 0 ? ` (${rejected} rejected by Cilium)` : ''}`;
-		return {...(baseline ? {baseline: new PolicySet(baseline)} : {}), ...(candidate ? {candidate: new PolicySet(candidate)} : {}), note};
+		const perCluster = sources.clusters ? ` in ${sources.clusters.size} clusters (${[...sources.clusters].map(([name, policies]) => `${name} ${policies.length}`).join(', ')})` : '';
+		const note = `policies: ${(baseline ?? []).length}${perCluster}${rejected > 0 ? ` (${rejected} rejected by Cilium)` : ''}`;
+		return {...sets, note};
 	};
 
 	const loaded = await load(notice);

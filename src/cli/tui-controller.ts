@@ -74,7 +74,8 @@ export class TuiControllerImpl implements TuiController {
 	private statusVersion = 0;
 	private policies: TuiPolicies | undefined;
 	/** The policies --policies gave, as read, and the suggestions added to the what-if set since (a). */
-	private loadedPolicies: {baseline?: LoadedPolicy[]; candidate?: LoadedPolicy[]} = {};
+	// The sets as read (without suggestions added with `a`): per cluster when each cluster's were read.
+	private loadedPolicies: {baseline?: PolicySet; candidate?: PolicySet} = {};
 	private readonly added: LoadedPolicy[] = [];
 	private lastSuggestion: SuggestionResult | undefined;
 	/** Reads the policies again (R); set when ztop has policies to read. */
@@ -112,12 +113,12 @@ export class TuiControllerImpl implements TuiController {
 	*/
 	setPolicies(policies: TuiPolicies | undefined): void {
 		this.loadedPolicies = {
-			...(policies?.baseline ? {baseline: [...policies.baseline.policies]} : {}),
-			...(policies?.candidate ? {candidate: [...policies.candidate.policies]} : {}),
+			...(policies?.baseline ? {baseline: policies.baseline} : {}),
+			...(policies?.candidate ? {candidate: policies.candidate} : {}),
 		};
-		// Suggestions added with `a` stay in the what-if set when the policies are read again.
-		const edited = this.added.length > 0 ? candidatePolicies(this.loadedPolicies.candidate ?? this.loadedPolicies.baseline ?? [], this.added, []) : undefined;
-		this.policies = edited ? {...policies, candidate: new PolicySet(edited), note: `${policies?.note ?? 'policies: 0'} + ${this.added.length} suggested`} : policies;
+		// Suggestions added with `a` stay in the what-if set when the policies are read again (in every cluster's set).
+		const edited = this.added.length > 0 ? (this.loadedPolicies.candidate ?? this.loadedPolicies.baseline ?? new PolicySet([])).map(list => candidatePolicies(list, this.added, [])) : undefined;
+		this.policies = edited ? {...policies, candidate: edited, note: `${policies?.note ?? 'policies: 0'} + ${this.added.length} suggested`} : policies;
 		policies = this.policies;
 		this.store.setWhatIf(policies?.candidate ? {candidate: policies.candidate, ...(policies.baseline ? {baseline: policies.baseline} : {})} : undefined);
 		this.statusVersion++;
@@ -255,7 +256,8 @@ export class TuiControllerImpl implements TuiController {
 		}
 
 		// The set being edited: the what-if candidate (with what was added), else the policies in force.
-		const baseline = this.policies?.candidate ? [...this.policies.candidate.policies] : this.loadedPolicies.baseline;
+		// (With each cluster's own policies, all of them together: the suggestion is proven against their union.)
+		const baseline = this.policies?.candidate ? [...this.policies.candidate.policies] : this.loadedPolicies.baseline && [...this.loadedPolicies.baseline.policies];
 		const kind = this.options.suggestKind ?? 'cnp';
 		const result = suggestPolicies({flows, held: all, kind, ...(baseline ? {baseline} : {})});
 		this.lastSuggestion = result;
@@ -311,8 +313,8 @@ export class TuiControllerImpl implements TuiController {
 		const tui = this.policies;
 		// Re-derive the set with the addition; the baseline (what is in force) stays as it was.
 		this.setPolicies({
-			...(this.loadedPolicies.baseline ? {baseline: new PolicySet(this.loadedPolicies.baseline)} : {}),
-			...(this.loadedPolicies.candidate ? {candidate: new PolicySet(this.loadedPolicies.candidate)} : {}),
+			...(this.loadedPolicies.baseline ? {baseline: this.loadedPolicies.baseline} : {}),
+			...(this.loadedPolicies.candidate ? {candidate: this.loadedPolicies.candidate} : {}),
 			note: tui?.note.replace(/ \+ \d+ suggested$/, '') ?? 'policies: 0',
 		});
 		return `added ${load.policies.map(policy => policy.name.name).join(', ')} to the what-if set (w: what it changes)`;

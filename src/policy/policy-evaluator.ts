@@ -94,7 +94,7 @@ function objectId(value: object): number {
 const protocolNumbers: Record<string, number> = {'': 0, TCP: 1, UDP: 2, SCTP: 3, ICMPv4: 4, ICMPv6: 5};
 const listId = (list: readonly string[]) => (list.length === 0 ? 0 : objectId(list));
 
-function emptyEvaluation(verdict: DirectionVerdict, extra: Partial<DirectionEvaluation> = {}): DirectionEvaluation {
+export function emptyEvaluation(verdict: DirectionVerdict, extra: Partial<DirectionEvaluation> = {}): DirectionEvaluation {
 	return {verdict, proxy: false, by: [], named: [], matchType: 0, matched: [], enforcedBy: [], enforcing: [], near: [], ...extra};
 }
 
@@ -107,6 +107,11 @@ export class PolicySet {
 	/** The rules of every policy Cilium would import (rejected ones contribute nothing). */
 	constructor(readonly policies: readonly LoadedPolicy[]) {
 		this.rules = policies.filter(policy => policy.rejected === undefined).flatMap(policy => policy.rules);
+	}
+
+	/** The same kind of set with its policies changed by `change` (a what-if, an added suggestion). */
+	map(change: (policies: readonly LoadedPolicy[]) => LoadedPolicy[]): PolicySet {
+		return new PolicySet(change(this.policies));
 	}
 
 	evaluate(input: EvaluationInput): FlowEvaluation {

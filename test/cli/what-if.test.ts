@@ -145,6 +145,49 @@ describe('--policies cluster through kubectl (a fake kubectl on PATH that serves
 		expect(result.stderr).toMatch(message);
 	});
 
+	test('several --kube-context: each cluster\'s policies judge its own endpoints, as that cluster\'s files alone would', async () => {
+		const log = path.join(mkdtempSync(path.join(tmpdir(), 'ztop-kubectl-')), 'calls.jsonl');
+		const clusters = {
+			FAKE_KUBECTL_POLICIES_BY_CONTEXT: JSON.stringify({east: stageDirectory(5), west: stageDirectory(1)}),
+			FAKE_KUBECTL_CLUSTER_NAMES: JSON.stringify({east: 'cluster1', west: 'cluster2'}),
+		};
+		const [both, stage5, stage1] = await Promise.all([
+			runZtop(['--input-file', capture, '--policies', 'cluster', '--kube-context', 'east', '--kube-context', 'west', '-o', 'what-if-json'], {
+				environment: environment({...clusters, FAKE_KUBECTL_LOG: log}),
+			}),
+			runZtop(['--input-file', capture, '--policies', stageDirectory(5), '-o', 'what-if-json']),
+			runZtop(['--input-file', capture, '--policies', stageDirectory(1), '-o', 'what-if-json']),
+		]);
+		expect(both.exitCode).toBe(0);
+		const lines = (result: {stdout: string}) => result.stdout.trim().split('\n');
+		const [bothLines, stage5Lines, stage1Lines] = [lines(both), lines(stage5), lines(stage1)];
+		expect(bothLines).toHaveLength(flows.length);
+		let compared = 0;
+		for (const [index, response] of flows.entries()) {
+			const clusterOf = (endpoint: {cluster_name?: string} | undefined) => endpoint?.cluster_name;
+			const cluster = clusterOf(response.flow!.source) ?? clusterOf(response.flow!.destination);
+			if (cluster && [clusterOf(response.flow!.source), clusterOf(response.flow!.destination)].every(each => each === undefined || each === cluster)) {
+				expect(bothLines[index]).toBe(cluster === 'cluster1' ? stage5Lines[index] : stage1Lines[index]);
+				compared++;
+			}
+		}
+
+		expect(compared).toBeGreaterThan(flows.length / 2);
+		// The two sets differ, so the comparison could fail.
+		expect(stage5.stdout).not.toBe(stage1.stdout);
+		const calls = readFileSync(log, 'utf8').trim().split('\n').map(line => JSON.parse(line) as string[]);
+		expect(calls.filter(call => call.includes('configmap')).map(call => call[1]).sort()).toEqual(['east', 'west']);
+		expect(calls.filter(call => call.includes('--all-namespaces')).map(call => call[1]).sort()).toEqual(['east', 'west']);
+	});
+
+	test('two contexts that are the same Cilium cluster are refused: their flows cannot be told apart', async () => {
+		const result = await runZtop(['--input-file', capture, '--policies', 'cluster', '--kube-context', 'east', '--kube-context', 'west', '-o', 'what-if-json'], {environment: environment()});
+		expect(result.exitCode).toBe(1);
+		expect(result.stderr).toBe(
+			'ztop: --kube-context east and west are both Cilium cluster "default": ztop tells clusters\' flows apart by that name, so it cannot keep their policies apart; give each cluster\'s policies as files instead\n',
+		);
+	});
+
 	test('without kubectl on PATH, says so and offers policy files instead', async () => {
 		const result = await runZtop(['--input-file', capture, '--policies', 'cluster', '-o', 'what-if-json'], {environment: {PATH: mkdtempSync(path.join(tmpdir(), 'ztop-no-kubectl-'))}});
 		expect(result.exitCode).toBe(1);
