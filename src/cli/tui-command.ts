@@ -383,10 +383,12 @@ function startSeveral(
 	};
 
 	const seen = new RecentMap<string, true>(131_072);
-	type Source = {part: SourcePart; client: ObserverClient; received: number; counted: number; subscription?: FlowSubscription; poller?: ServerStatusPoller};
+	type Source = {part: SourcePart; client: ObserverClient; index: number; received: number; counted: number; subscription?: FlowSubscription; poller?: ServerStatusPoller};
 	const sources: Source[] = connections.map(({name, connection}) => {
 		const client = new ObserverClient(connection);
-		return {client, received: 0, counted: 0, part: {label: name, state: 'connecting', reconnects: 0, flowsPerSecond: 0, lost: 0}};
+		// The store names a flow's cluster after its source when Hubble names none.
+		const index = controller.store.addSource(name);
+		return {client, index, received: 0, counted: 0, part: {label: name, state: 'connecting', reconnects: 0, flowsPerSecond: 0, lost: 0}};
 	});
 	const publish = () => controller.setStatus(combineSourceStatuses(sources.map(source => source.part), demoLabel() + serverFilters));
 	const update = (source: Source, change: Partial<SourcePart>) => {
@@ -401,7 +403,7 @@ function startSeveral(
 			onRecord: (record, bytes) => {
 				if (record.kind === 'flow') {
 					source.received++;
-					controller.store.push(record, bytes);
+					controller.store.push(record, bytes, source.index);
 				} else if (record.kind === 'lost-events') {
 					source.part.lost += record.lost;
 					controller.store.pushLostEvents(record);

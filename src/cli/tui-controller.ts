@@ -194,10 +194,12 @@ export class TuiControllerImpl implements TuiController {
 		const {baseline, candidate} = this.policies ?? {};
 		const evaluation =
 			input && (baseline || candidate) ? {...(baseline ? {now: baseline.evaluate(input)} : {}), ...(candidate ? {after: candidate.evaluate(input)} : {})} : undefined;
+		const cluster = this.store.clusterOfFlow(sequence);
 		return {
 			sequence,
 			record,
 			flow,
+			...(cluster.endsWith('*') ? {sourceCluster: cluster} : {}),
 			attribution: this.store.attribution(sequence),
 			json: raw === undefined ? undefined : this.options.jsonLine(raw),
 			...(evaluation ? {evaluation} : {}),

@@ -33,7 +33,9 @@ export type FlowStoreOptions = {
 export const emptyQuery: FilterQuery = {allowlist: [], denylist: []};
 
 export class FlowStore {
-	private readonly clusterOfNode = new Map<string, string>();
+	private readonly clusterOfNode: Array<Map<string, string>> = [];
+	private readonly sourceNames: string[] = [];
+	private readonly sourceBySlot: Uint8Array;
 	private readonly clusters = new Set<string>();
 	readonly ring: FlowRing;
 	readonly tally = new PolicyTally();
@@ -67,6 +69,7 @@ export class FlowStore {
 		this.indexes = new FlowIndexes(0, this.indexOffsetLimit);
 		this.attributions = new ConnectionAttributions(options.connectionMemory);
 		this.attributionBySlot = Array.from({length: this.ring.capacity});
+		this.sourceBySlot = new Uint8Array(this.ring.capacity);
 		this.decodeFlow = options.decodeFlow ?? (() => undefined);
 	}
 
@@ -93,10 +96,20 @@ export class FlowStore {
 		return this.query.source;
 	}
 
-	/** Adds one flow; returns its sequence number. */
-	push(record: FlowRecord, raw?: Uint8Array): number {
-		this.noteCluster(record.nodeName);
+	/**
+	Names a source of flows (a relay's address or kube context, with several); flows pushed with its number
+	whose node names no cluster are counted in a cluster named after it, marked `*` (see clusterOfFlow).
+	*/
+	addSource(name: string): number {
+		this.sourceNames.push(name);
+		return this.sourceNames.length - 1;
+	}
+
+	/** Adds one flow (from source `source`, see addSource); returns its sequence number. */
+	push(record: FlowRecord, raw?: Uint8Array, source = 0): number {
+		const cluster = this.noteCluster(record.nodeName, source);
 		const {sequence, evicted} = this.ring.push(record, raw);
+		this.sourceBySlot[sequence % this.ring.capacity] = source;
 		if (evicted) {
 			this.indexes.evict(evicted.sequence, evicted.record);
 			this.result.evict(evicted.sequence - this.indexes.base);
@@ -116,7 +129,7 @@ export class FlowStore {
 
 		this.tally.addRecord(record);
 		if (this.clusterTallyMap) {
-			this.clusterTally(this.clusterOfNode.get(record.nodeName)!).addRecord(record);
+			this.clusterTally(cluster).addRecord(record);
 		}
 
 		this.overview.add(record);
@@ -210,12 +223,37 @@ export class FlowStore {
 		return this.clusterTallyMap;
 	}
 
-	/** Node names (interned, a few) → their cluster: one map lookup per flow. */
-	private noteCluster(nodeName: string): void {
-		if (!this.clusterOfNode.has(nodeName)) {
-			const slash = nodeName.indexOf('/');
-			const cluster = slash === -1 ? '' : nodeName.slice(0, slash);
-			this.clusterOfNode.set(nodeName, cluster);
+	/**
+	The cluster a held flow was observed in: its node's (`cluster1/worker-1`), else, with several sources,
+	its source's name marked `*` (Hubble named none: a relay of a cluster without Cluster Mesh may leave the
+	cluster out of node names), else ''.
+	*/
+	clusterOfFlow(sequence: number): string {
+		const record = this.ring.get(sequence);
+		return record ? this.clusterOf(record.nodeName, this.sourceBySlot[sequence % this.ring.capacity]!) : '';
+	}
+
+	private clusterOf(nodeName: string, source: number): string {
+		const slash = nodeName.indexOf('/');
+		if (slash !== -1) {
+			return nodeName.slice(0, slash);
+		}
+
+		return this.sourceNames.length > 1 ? `${this.sourceNames[source] ?? ''}*` : '';
+	}
+
+	/** Node names (interned, a few) per source → their cluster: one map lookup per flow. */
+	private noteCluster(nodeName: string, source: number): string {
+		let bySource = this.clusterOfNode[source];
+		if (!bySource) {
+			bySource = new Map();
+			this.clusterOfNode[source] = bySource;
+		}
+
+		let cluster = bySource.get(nodeName);
+		if (cluster === undefined) {
+			cluster = this.clusterOf(nodeName, source);
+			bySource.set(nodeName, cluster);
 			if (!this.clusters.has(cluster) && this.clusters.size === 1 && !this.clusterTallyMap) {
 				// A second cluster: what was counted so far is the first one's.
 				this.clusterTallyMap = new Map([[[...this.clusters][0]!, this.tally.clone()]]);
@@ -223,6 +261,8 @@ export class FlowStore {
 
 			this.clusters.add(cluster);
 		}
+
+		return cluster;
 	}
 
 	private clusterTally(cluster: string): PolicyTally {

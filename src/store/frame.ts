@@ -33,6 +33,8 @@ export type FlowRow = {
 	/** Undefined when the flow was evicted from the ring (a paused view can outlive its flows). */
 	record: FlowRecord | undefined;
 	attribution: ConnectionAttribution | undefined;
+	/** With flows from several clusters: where it was observed (`cluster1`, or `east*`: its source's name, Hubble naming none). */
+	cluster?: string;
 };
 
 export type PolicyRow = {
@@ -129,7 +131,8 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 	const rows: FlowRow[] = [];
 	for (let index = firstRow; index < Math.min(total, firstRow + height); index++) {
 		const sequence = sequenceAt(index)!;
-		rows.push({sequence, record: store.record(sequence), attribution: store.attribution(sequence)});
+		const row: FlowRow = {sequence, record: store.record(sequence), attribution: store.attribution(sequence)};
+		rows.push(store.clusterCount > 1 ? {...row, cluster: store.clusterOfFlow(sequence)} : row);
 	}
 
 	return {

@@ -26,6 +26,8 @@ export type FlowDetail = {
 	json: string | undefined;
 	/** ztop's evaluation of the flow under --policies (`now`) and the what-if candidate (`after`), when given. */
 	evaluation?: {now?: FlowEvaluation; after?: FlowEvaluation};
+	/** With several sources, a cluster Hubble did not name: the name of the source the flow came through, marked `*`. */
+	sourceCluster?: string;
 };
 
 export type DetailLine = {text: string; tone?: VerdictTone | 'heading'};
@@ -46,6 +48,9 @@ export function detailLines(detail: FlowDetail, showJson: boolean): DetailLine[]
 	const verdict = verdictText(record);
 	const lines: DetailLine[] = [
 		{text: `FLOW #${detail.sequence}  ${safe(flow?.time ?? '')}  node ${safe(record.nodeName)}  uuid ${safe(record.uuid)}`, tone: 'heading'},
+		...(detail.sourceCluster
+			? [{text: `cluster ${safe(detail.sourceCluster)}: Hubble names no cluster for node ${safe(record.nodeName) || '(none)'}; this is the name of the relay the flow came through`}]
+			: []),
 		// Policy verdicts read ALLOWED/DENIED; the flow's own verdict follows when it says something else.
 		{text: `Verdict: ${verdict.text}${flow?.verdict && flow.verdict !== verdict.text ? ` (${safe(flow.verdict)})` : ''}`, tone: verdict.tone},
 	];

@@ -8,7 +8,11 @@ import type {FlowRecord} from '../../src/flow/flow-record.js';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
 import {FilterError} from '../../src/filters/filter-error.js';
 import {parseFilterText} from '../../src/filters/filter-language.js';
-import type {FlowStore} from '../../src/store/flow-store.js';
+import {FlowStore} from '../../src/store/flow-store.js';
+import {encodeMessage} from '../../src/stream/binary-codec.js';
+import {decodeFlowRecord} from '../../src/stream/flow-record-decoder.js';
+import {hubbleSchema} from '../../src/stream/hubble-schema.js';
+import {makePolicyVerdict, response} from '../fixtures/flows.js';
 import {PolicyTally, type TallyRow} from '../../src/store/policy-tally.js';
 import {labStageSeconds, labStages, labStart, pushResponses, storeOf} from '../helpers/lab-flows.js';
 
@@ -79,6 +83,30 @@ describe('live tallies', () => {
 		expect(sum(tallies.get('cluster1')!.summary().rows) + sum(tallies.get('cluster2')!.summary().rows)).toBe(sum(store.tally.summary().rows));
 		expect(sum(tallies.get('cluster1')!.summary().rows)).toBeGreaterThan(0);
 		expect(sum(tallies.get('cluster2')!.summary().rows)).toBeGreaterThan(0);
+	});
+
+	test('several sources whose node names name no cluster: each source\'s flows are its own cluster, named after it and marked', () => {
+		const {getFlowsResponse} = hubbleSchema();
+		const store = new FlowStore({capacity: 100});
+		const east = store.addSource('east');
+		const west = store.addSource('west');
+		const push = (node: string, source: number) => {
+			const bytes = encodeMessage(getFlowsResponse, response(makePolicyVerdict({node_name: node}), node));
+			return store.push(decodeFlowRecord(bytes) as FlowRecord, bytes, source);
+		};
+
+		const fromEast = push('worker-1', east);
+		const fromWest = push('worker-1', west);
+		// A node that names its cluster keeps it, whatever the source.
+		const meshed = push('cluster9/worker-2', west);
+		expect([store.clusterOfFlow(fromEast), store.clusterOfFlow(fromWest), store.clusterOfFlow(meshed)]).toEqual(['east*', 'west*', 'cluster9']);
+		expect(store.clusterCount).toBe(3);
+		expect([...store.clusterTallies!.keys()].sort()).toEqual(['cluster9', 'east*', 'west*']);
+		// One source: nothing is filled in.
+		const single = new FlowStore({capacity: 100});
+		single.addSource('only');
+		const bytes = encodeMessage(getFlowsResponse, response(makePolicyVerdict({node_name: 'worker-1'}), 'worker-1'));
+		expect(single.clusterOfFlow(single.push(decodeFlowRecord(bytes) as FlowRecord, bytes, 0))).toBe('');
 	});
 
 	test('per-second history follows the flows\' own time', () => {

@@ -145,6 +145,27 @@ describe('screens', () => {
 		expect(narrow.some(line => /\scluster[12]\s/.test(line.replaceAll(/\u001B\[[\d;]*m/g, '')))).toBe(false);
 	});
 
+	test('two relays whose node names name no cluster: the CLUSTER column and the drill-down give each relay\'s name, marked *', () => {
+		const store = new FlowStore({capacity: 100});
+		const east = store.addSource('east');
+		const west = store.addSource('\u001B]0;west\u0007');
+		const lists = new RecordLists();
+		for (const [index, source] of [east, west, east].entries()) {
+			const flow = makeFlow({node_name: 'worker-1', uuid: `u${index}`});
+			store.push(toFlowRecord(response(flow), lists, dropReasonNames)!, undefined, source);
+		}
+
+		const rows = visible(render(160, 40, {}, store))
+			.split('\n')
+			.filter(line => / → /.test(line));
+		// The hostile name is escaped, and cut to the column.
+		expect(rows.map(line => /^\S+\s+(\S+)\s/.exec(line)?.[1])).toEqual(['east*', '^[]0;west…', 'east*']);
+		const detail: FlowDetail = {sequence: 1, record: store.record(1), flow: undefined, attribution: undefined, json: undefined, sourceCluster: store.clusterOfFlow(1)};
+		const text = render(160, 40, {mode: 'detail', detail}, store);
+		expect(visible(text)).toContain('cluster ^[]0;west^G*: Hubble names no cluster for node worker-1; this is the name of the relay the flow came through');
+		expect(text).not.toContain('\u001B]0;');
+	});
+
 	test('without colour, verdicts still read as words and no colour codes are written', () => {
 		const output = render(120, 40, {color: false});
 		expect(output).not.toMatch(/\u001B\[3[1-7]m/);

@@ -97,7 +97,7 @@ function flowLine(row: FlowRow, layout: Layout, isCursor: boolean, color: boolea
 	const verdict = verdictText(record);
 	const before =
 		(columns.time > 0 ? fit(timeText(record, layout.withMilliseconds), columns.time) + ' ' : '') +
-		(columns.cluster > 0 ? fit(clusterText(record), columns.cluster) + ' ' : '') +
+		(columns.cluster > 0 ? fit(clusterText(record, row.cluster), columns.cluster) + ' ' : '') +
 		fit(endpointText(record, 'source', columns.source), columns.source) +
 		' → ' +
 		fit(endpointText(record, 'destination', columns.destination), columns.destination) +
@@ -117,8 +117,15 @@ function flowLine(row: FlowRow, layout: Layout, isCursor: boolean, color: boolea
 	);
 }
 
-/** Where the flow was observed: the cluster of its node (`cluster1/worker-1`), else its source's cluster. */
-function clusterText(record: FlowRow['record'] & object): string {
+/**
+Where the flow was observed: the cluster of its node (`cluster1/worker-1`); else the name of the source it came
+through, marked `*` (several relays, Hubble naming no cluster: the store says which); else its source endpoint's cluster.
+*/
+function clusterText(record: FlowRow['record'] & object, cluster: string | undefined): string {
+	if (cluster) {
+		return escapeForTerminal(cluster);
+	}
+
 	const slash = record.nodeName.indexOf('/');
 	return escapeForTerminal(slash === -1 ? record.sourceClusterName || '-' : record.nodeName.slice(0, slash));
 }
