@@ -119,7 +119,10 @@ export class FlowStore {
 		if (this.indexes.fits(sequence)) {
 			this.indexes.add(sequence, record);
 			this.pendingRaw = raw;
-			if (this.query.matches(record, this.loadPendingFlow)) {
+			const isMatch = this.query.matches(record, this.loadPendingFlow);
+			// Not kept: it may be a view of a gRPC receive buffer.
+			this.pendingRaw = undefined;
+			if (isMatch) {
 				this.result.push(sequence - this.indexes.base);
 				this.matchedFlows++;
 			}

@@ -134,6 +134,41 @@ describe('the frame clock', () => {
 		expect(built).toBe(4);
 	});
 
+	test('keeps --fps on a busy loop: a late tick does not push the next one back; far behind, it skips', () => {
+		let now = 0;
+		let version = 0;
+		const delays: number[] = [];
+		let pending: (() => void) | undefined;
+		const clock = new FrameClock({
+			fps: 10,
+			version: () => ++version,
+			build: () => ({builtAt: now}) as Frame,
+			onFrame() {},
+			now: () => now,
+			setTimer(callback, milliseconds) {
+				delays.push(milliseconds);
+				pending = callback;
+				return {} as NodeJS.Timeout;
+			},
+		});
+		clock.start();
+		// Every tick runs 30 ms after it was due (the loop was busy with ingest).
+		for (let tick = 1; tick <= 10; tick++) {
+			now = tick * 100 + 30;
+			pending!();
+		}
+
+		expect(delays[0]).toBe(100);
+		// Due at 200, 300, …: 70 ms after a tick that ran at 130, 230, …
+		expect(delays.slice(1)).toEqual(Array.from({length: 10}, () => 70));
+		// Ten ticks in 1,030 ms: 10 frames a second (setInterval's way, 100 ms after each, gave 7.7).
+		// A tick 350 ms late starts the grid again from then: no burst of catch-up frames.
+		now += 350;
+		pending!();
+		expect(delays.at(-1)).toBe(100);
+		clock.stop();
+	});
+
 	test('refuses a frame rate outside 1-60', () => {
 		const options = {version: () => 0, build: () => ({}) as Frame, onFrame() {}};
 		expect(() => new FrameClock({...options, fps: 0})).toThrow(/--fps/);
