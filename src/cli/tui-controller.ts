@@ -73,8 +73,10 @@ export class TuiControllerImpl implements TuiController {
 	private readonly now: () => number;
 	private statusVersion = 0;
 	private policies: TuiPolicies | undefined;
-	/** The policies --policies gave, as read, and the suggestions added to the what-if set since (a). */
-	// The sets as read (without suggestions added with `a`): per cluster when each cluster's were read.
+	/**
+	The sets --policies gave, as read (per cluster when each cluster's own were read), and below them the
+	suggestions added to the what-if set since (a).
+	*/
 	private loadedPolicies: {baseline?: PolicySet; candidate?: PolicySet} = {};
 	private readonly added: LoadedPolicy[] = [];
 	private lastSuggestion: SuggestionResult | undefined;

@@ -1,7 +1,8 @@
 /**
 The policies of several clusters at once (`--policies cluster` with several `--kube-context`): Cilium applies
-a cluster's policies to that cluster's own endpoints only (cilium-policy.md: a policy is imported by the
-agents of the cluster it was applied to; peers of other clusters are matched by their labels), so each
+a cluster's policies to that cluster's own endpoints only (each cluster's agents import the policies of their
+own Kubernetes API server; Cluster Mesh shares identities, not policies, and peers of other clusters are
+matched by their labels, cilium-policy.md §3), so each
 direction of a flow is evaluated with the set of its subject's cluster: the destination for ingress, the
 source for egress, by Hubble's endpoint `cluster_name` (else the cluster of the node that observed the flow).
 A subject in a cluster whose policies were not read is `unknown`, never judged by another cluster's set.

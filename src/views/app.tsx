@@ -62,8 +62,9 @@ function effectiveFilter(text: string, verdict: VerdictQuickFilter): string {
 function policyFilterText(row: {name: string; namespace: string; direction: string; kind: string; cluster?: string}): string {
 	const quote = (value: string) => (/[\s"']/.test(value) ? `"${value.replaceAll('"', '')}"` : value);
 	// A row of the pane split by cluster: the flows observed on that cluster's nodes (hubble's --node-name
-	// `cluster/` matches a whole cluster; --cluster would test the endpoints' clusters instead).
-	const cluster = row.cluster ? ` --node-name ${quote(`${row.cluster}/`)}` : '';
+	// `cluster/` matches a whole cluster; --cluster would test the endpoints' clusters instead). A cluster
+	// named after its relay (`east*`: Hubble named none) has no filter: it is left out.
+	const cluster = row.cluster && !row.cluster.endsWith('*') ? ` --node-name ${quote(`${row.cluster}/`)}` : '';
 	if (row.kind === '' && (row.name === '(default deny)' || row.name === '(unattributed)')) {
 		const verdict = row.name === '(default deny)' ? 'verdict:denied' : 'verdict:allowed';
 		const side = row.direction === 'EGRESS' ? '--from-namespace' : '--to-namespace';
