@@ -150,18 +150,21 @@ function startFloor(address: string): Client {
 	};
 }
 
-/** A headless client whose stdout lines are flows: `ztop -o compact` or `hubble observe -o compact`. */
-function startLines(command: string[]): Client {
+/**
+A headless client: `ztop -o compact` or `hubble observe -o compact`, its stdout lines counted as flows, or with
+`isDiscarded` sent to /dev/null (then what it received is not known).
+*/
+function startLines(command: string[], isDiscarded = false): Client {
 	const full = pinned(0, command);
-	const child = spawn(full[0]!, full.slice(1), {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+	const child = spawn(full[0]!, full.slice(1), {stdio: ['ignore', isDiscarded ? 'ignore' : 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
 	let lines = 0;
 	let errors = '';
-	child.stdout.on('data', (chunk: Buffer) => {
+	child.stdout?.on('data', (chunk: Buffer) => {
 		for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) {
 			lines++;
 		}
 	});
-	child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+	child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
 	return {
 		pid: () => child.pid!,
 		async finish() {
@@ -171,27 +174,7 @@ function startLines(command: string[]): Client {
 				process.stderr.write(`  (${path.basename(command[0]!)} said: ${errors.trim().split('\n')[0]})\n`);
 			}
 
-			return {received: lines};
-		},
-	};
-}
-
-/** A headless client whose stdout goes to /dev/null: what it received is not known. */
-function startDiscarding(command: string[]): Client {
-	const full = pinned(0, command);
-	const child = spawn(full[0]!, full.slice(1), {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
-	let errors = '';
-	child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
-	return {
-		pid: () => child.pid!,
-		async finish() {
-			child.kill('SIGTERM');
-			await new Promise(resolve => child.once('exit', resolve));
-			if (errors.trim() !== '') {
-				process.stderr.write(`  (${path.basename(command[0]!)} said: ${errors.trim().split('\n')[0]})\n`);
-			}
-
-			return {received: undefined};
+			return {received: isDiscarded ? undefined : lines};
 		},
 	};
 }
@@ -240,7 +223,7 @@ async function measure(clientName: string, rate: number): Promise<Run | undefine
 		floor: () => startFloor(address),
 		compact: () => startLines([process.execPath, ztop, '--server', address, '-f', '-o', 'compact']),
 		tui: () => startTui(address),
-		hubble: () => (hubble ? startDiscarding([hubble, 'observe', '--server', address, '-f', '-o', 'compact']) : undefined),
+		hubble: () => (hubble ? startLines([hubble, 'observe', '--server', address, '-f', '-o', 'compact'], true) : undefined),
 		'hubble-pipe': () => (hubble ? startLines([hubble, 'observe', '--server', address, '-f', '-o', 'compact']) : undefined),
 	};
 	const client = clients[clientName]?.();

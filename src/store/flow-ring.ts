@@ -183,20 +183,15 @@ export class FlowRing {
 		this.l7Type[slot] = record.l7Type;
 		this.httpCode[slot] = record.httpCode;
 		this.nodeName[slot] = record.nodeName;
-		// The tuples are looked up through scratch arrays: share() copies one only when it is new.
-		const endpoint = this.scratchEndpoint;
-		endpoint[0] = record.sourcePodName;
-		endpoint[1] = record.sourceNamespace;
-		endpoint[2] = record.sourceClusterName;
-		endpoint[3] = record.sourceLabels;
-		endpoint[4] = record.sourceWorkloads;
-		this.sourceEndpoint[slot] = this.endpointTuples.share(record.sourcePodName || record.sourceLabels, endpoint as unknown as EndpointTuple);
-		endpoint[0] = record.destinationPodName;
-		endpoint[1] = record.destinationNamespace;
-		endpoint[2] = record.destinationClusterName;
-		endpoint[3] = record.destinationLabels;
-		endpoint[4] = record.destinationWorkloads;
-		this.destinationEndpoint[slot] = this.endpointTuples.share(record.destinationPodName || record.destinationLabels, endpoint as unknown as EndpointTuple);
+		this.sourceEndpoint[slot] = this.sharedEndpoint(record.sourcePodName, record.sourceNamespace, record.sourceClusterName, record.sourceLabels, record.sourceWorkloads);
+		this.destinationEndpoint[slot] = this.sharedEndpoint(
+			record.destinationPodName,
+			record.destinationNamespace,
+			record.destinationClusterName,
+			record.destinationLabels,
+			record.destinationWorkloads,
+		);
+		// Looked up through a scratch array, as endpoints are: share() copies it only when it is new.
 		const lists = this.scratchPolicies;
 		lists[0] = record.egressAllowedBy;
 		lists[1] = record.ingressAllowedBy;
@@ -244,6 +239,17 @@ export class FlowRing {
 
 		this.slabs.release(this.start);
 		return evicted ? {sequence, evicted} : {sequence};
+	}
+
+	/** The shared tuple of an endpoint, looked up through a scratch array: share() copies one only when it is new. */
+	private sharedEndpoint(podName: string, namespace: string, clusterName: string, labels: readonly string[], workloads: readonly WorkloadRecord[]): EndpointTuple {
+		const endpoint = this.scratchEndpoint;
+		endpoint[0] = podName;
+		endpoint[1] = namespace;
+		endpoint[2] = clusterName;
+		endpoint[3] = labels;
+		endpoint[4] = workloads;
+		return this.endpointTuples.share(podName || labels, endpoint as unknown as EndpointTuple);
 	}
 
 	/** The record of `sequence` (a new object each time), or undefined once it was evicted (or never existed). */

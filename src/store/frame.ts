@@ -10,7 +10,7 @@ import type {ConnectionAttribution} from './connection-attribution.js';
 import type {ConnectionChange} from '../policy/what-if.js';
 import type {FlowStore} from './flow-store.js';
 import type {NodeCounts, OverviewSnapshot} from './overview.js';
-import {sortTallyRows, type PolicyTally, type TallyCounts, type TallyDirection} from './policy-tally.js';
+import {sortTallyRows, type LiveTallyRow, type PolicyTally, type TallyCounts, type TallyDirection} from './policy-tally.js';
 import {historySeconds} from './second-history.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'ended' | 'failed';
@@ -169,6 +169,11 @@ function whatIfSnapshot(store: FlowStore, view: ViewState): WhatIfSnapshot | und
 	return {rows: view.showWhatIf ? changes.rows() : [], evaluated: changes.evaluated, changedFlows: changes.changedFlows, ...changes.totals()};
 }
 
+/** Counted rows in the pane's order (most denied first, sortTallyRows), each keeping its live row. */
+function sortCounted<Item extends TallyCounts & {row: LiveTallyRow}>(items: Item[]): Item[] {
+	return sortTallyRows(items.map(item => ({...item, kind: item.row.kind, namespace: item.row.namespace, name: item.row.name, direction: item.row.direction})));
+}
+
 /**
 The policies pane split by cluster: a row per cluster and policy, from each cluster's own tally. The
 what-if's counts after are for all clusters together, so a split row has none.
@@ -180,20 +185,7 @@ function clusterPolicyRows(tallies: ReadonlyMap<string, PolicyTally>, store: Flo
 			.map(row => ({row, cluster, ...(view.sinceMark ? row.sinceMark : row)}))
 			.filter(({allowed, denied, audited, l7Denied}) => !view.sinceMark || allowed + denied + audited + l7Denied > 0),
 	);
-	const sorted = sortTallyRows(
-		counted.map(({row, cluster, allowed, denied, audited, l7Denied}) => ({
-			row,
-			cluster,
-			kind: row.kind,
-			namespace: row.namespace,
-			name: row.name,
-			direction: row.direction,
-			allowed,
-			denied,
-			audited,
-			l7Denied,
-		})),
-	);
+	const sorted = sortCounted(counted);
 	const latest = store.overview.latestSecond;
 	return {
 		policies: sorted.slice(0, Math.max(0, view.policyRows)).map(({row, cluster, allowed, denied, audited, l7Denied}) => ({
@@ -229,19 +221,7 @@ function policyRows(store: FlowStore, view: ViewState): {policies: PolicyRow[]; 
 	const candidateOnly = (afterRows ?? []).filter(row => !liveKeys.has(row.key)).map(row => ({row, allowed: 0, denied: 0, audited: 0, l7Denied: 0}));
 	const counted = [...live, ...candidateOnly];
 	const shown = view.sinceMark ? counted.filter(({allowed, denied, audited, l7Denied, row}) => allowed + denied + audited + l7Denied > 0 || afterByKey.has(row.key)) : counted;
-	const sorted = sortTallyRows(
-		shown.map(({row, allowed, denied, audited, l7Denied}) => ({
-			row,
-			kind: row.kind,
-			namespace: row.namespace,
-			name: row.name,
-			direction: row.direction,
-			allowed,
-			denied,
-			audited,
-			l7Denied,
-		})),
-	);
+	const sorted = sortCounted(shown);
 	const latest = store.overview.latestSecond;
 	return {
 		policies: sorted.slice(0, Math.max(0, view.policyRows)).map(({row, allowed, denied, audited, l7Denied}) => {
