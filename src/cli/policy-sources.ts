@@ -145,7 +145,10 @@ export async function readPolicySources(flags: Flags, notice: (text: string) => 
 	for (const source of sources) {
 		if (source === 'cluster' && contexts.length > 1) {
 			for (const context of contexts) {
-				const [name, load] = await Promise.all([ciliumClusterName(flags, context), loadClusterPolicies({...flags, kubeContext: context})]);
+				const policies = loadClusterPolicies({...flags, kubeContext: context}).catch((error: unknown) => {
+					throw error instanceof RunError ? new RunError(`--kube-context ${context}: ${error.message}`) : error;
+				});
+				const [name, load] = await Promise.all([ciliumClusterName(flags, context), policies]);
 				const same = clusterLoads.get(name);
 				if (same) {
 					throw new RunError(

@@ -180,6 +180,14 @@ describe('--policies cluster through kubectl (a fake kubectl on PATH that serves
 		expect(calls.filter(call => call.includes('--all-namespaces')).map(call => call[1]).sort()).toEqual(['east', 'west']);
 	});
 
+	test('with several contexts, a cluster that cannot answer is named', async () => {
+		const result = await runZtop(['--input-file', capture, '--policies', 'cluster', '--kube-context', 'east', '--kube-context', 'west', '-o', 'what-if-json'], {
+			environment: environment({FAKE_KUBECTL_MODE: 'unreachable'}),
+		});
+		expect(result.exitCode).toBe(1);
+		expect(result.stderr).toMatch(/^ztop: --kube-context east: (cannot read Cilium's cluster name \(configmap cilium-config\): )?kubectl cannot reach the Kubernetes API server/);
+	});
+
 	test('two contexts that are the same Cilium cluster are refused: their flows cannot be told apart', async () => {
 		const result = await runZtop(['--input-file', capture, '--policies', 'cluster', '--kube-context', 'east', '--kube-context', 'west', '-o', 'what-if-json'], {environment: environment()});
 		expect(result.exitCode).toBe(1);
