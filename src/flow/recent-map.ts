@@ -49,6 +49,19 @@ export class RecentMap<Key, Value> {
 		return this.young.has(key) || this.old.has(key);
 	}
 
+	/**
+	Adds an entry the caller knows is not there (set() without its lookups). Should it be there after all,
+	it is there twice, and either copy answers has() and get().
+	*/
+	insertAbsent(key: Key, value: Value): void {
+		if (this.young.size >= this.generation) {
+			this.old = this.young;
+			this.young = new Map();
+		}
+
+		this.young.set(key, value);
+	}
+
 	/** Every entry, least recent first (an iterator over both generations: read it before changing the map). */
 	*entries(): IterableIterator<[Key, Value]> {
 		yield* this.old;

@@ -20,6 +20,22 @@ describe('a map of recent entries', () => {
 		expect(map.get(0)).toBeUndefined();
 	});
 
+	test('insertAbsent keeps the same bounds and order as set for new keys', () => {
+		const bySet = new RecentMap<number, string>(10);
+		const byInsert = new RecentMap<number, string>(10);
+		for (let key = 0; key < 57; key++) {
+			bySet.set(key, String(key));
+			byInsert.insertAbsent(key, String(key));
+			expect(byInsert.size).toBe(bySet.size);
+		}
+
+		expect([...byInsert.entries()]).toEqual([...bySet.entries()]);
+		// A key that was there after all answers with either copy, and leaves with the older generation.
+		byInsert.insertAbsent(56, 'again');
+		expect(byInsert.has(56)).toBe(true);
+		expect(['56', 'again']).toContain(byInsert.peek(56));
+	});
+
 	test('an entry read with get stays; one only peeked at ages out', () => {
 		const map = new RecentMap<string, number>(4);
 		map.set('kept', 1);
