@@ -279,11 +279,7 @@ async function startLive(controller: TuiControllerImpl, settings: TuiSettings, d
 	const {connection, cleanUp, demo} = await openLiveConnection(settings.flags, settings.demoScenario, () => undefined);
 	const client = new ObserverClient(connection);
 	const serverFilters = settings.filterArguments === '' ? '' : ` │ server filters: ${settings.filterArguments}`;
-	const label = () => {
-		const stage = demo?.relay.stage();
-		const name = demo ? `demo: ${settings.demoScenario}${stage ? ` stage ${stage.index}/${stage.count} ${stage.name}` : ''}` : client.target;
-		return name + serverFilters;
-	};
+	const label = () => (demo ? demoStageText(settings.demoScenario, demo) : client.target) + serverFilters;
 
 	let status: SourceStatus = {label: label(), state: 'connecting', reconnects: 0};
 	const update = (change: Partial<SourceStatus>) => {
@@ -355,6 +351,12 @@ async function startLive(controller: TuiControllerImpl, settings: TuiSettings, d
 	};
 }
 
+/** `demo: zero-trust stage 2/5 allow-dns`, for the header. */
+function demoStageText(scenario: string | undefined, demo: RunningDemoRelay): string {
+	const stage = demo.relay.stage();
+	return `demo: ${scenario}${stage ? ` stage ${stage.index}/${stage.count} ${stage.name}` : ''}`;
+}
+
 /** `--policies demo`: the demo scenario's policies at the relay's stage. */
 function demoPoliciesOf(settings: TuiSettings, demo: RunningDemoRelay): {demo?: DemoPolicies} {
 	const scenario = settings.demoScenario === undefined ? undefined : scenarios.get(settings.demoScenario);
@@ -376,11 +378,9 @@ function startSeveral(
 ): RunningSource {
 	const isFollowing = settings.flags['first'] === undefined && settings.flags['until'] === undefined;
 	const serverFilters = settings.filterArguments === '' ? '' : ` │ server filters: ${settings.filterArguments}`;
-	// The demo's relays share a clock: the first one's stage is every one's.
-	const demoLabel = () => {
-		const stage = demo?.relay.stage();
-		return demo ? ` │ demo: ${settings.demoScenario}${stage ? ` stage ${stage.index}/${stage.count} ${stage.name}` : ''}` : '';
-	};
+	// The demo's relays share a clock: the first one's stage is every one's. It leads the header, so an
+	// 80-column terminal shows it before the relays' segments.
+	const demoLabel = () => (demo ? `${demoStageText(settings.demoScenario, demo)} │ ` : '');
 
 	const seen = new RecentMap<string, true>(131_072);
 	type Source = {part: SourcePart; client: ObserverClient; index: number; received: number; counted: number; subscription?: FlowSubscription; poller?: ServerStatusPoller};
@@ -390,7 +390,10 @@ function startSeveral(
 		const index = controller.store.addSource(name);
 		return {client, index, received: 0, counted: 0, part: {label: name, state: 'connecting', reconnects: 0, flowsPerSecond: 0, lost: 0}};
 	});
-	const publish = () => controller.setStatus(combineSourceStatuses(sources.map(source => source.part), demoLabel() + serverFilters));
+	const publish = () => {
+		const status = combineSourceStatuses(sources.map(source => source.part), serverFilters);
+		controller.setStatus({...status, label: demoLabel() + status.label});
+	};
 	const update = (source: Source, change: Partial<SourcePart>) => {
 		source.part = {...source.part, ...change};
 		publish();
