@@ -229,10 +229,9 @@ export class FlowStore {
 	/**
 	The cluster a held flow was observed in: its node's (`cluster1/worker-1`), else, with several sources,
 	its source's name marked `*` (Hubble named none: a relay of a cluster without Cluster Mesh may leave the
-	cluster out of node names), else ''.
+	cluster out of node names), else ''. `record` is the flow's, when the caller has it already.
 	*/
-	clusterOfFlow(sequence: number): string {
-		const record = this.ring.get(sequence);
+	clusterOfFlow(sequence: number, record = this.ring.get(sequence)): string {
 		return record ? this.clusterOf(record.nodeName, this.sourceBySlot[sequence % this.ring.capacity]!) : '';
 	}
 

@@ -131,8 +131,9 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 	const rows: FlowRow[] = [];
 	for (let index = firstRow; index < Math.min(total, firstRow + height); index++) {
 		const sequence = sequenceAt(index)!;
-		const row: FlowRow = {sequence, record: store.record(sequence), attribution: store.attribution(sequence)};
-		rows.push(store.clusterCount > 1 ? {...row, cluster: store.clusterOfFlow(sequence)} : row);
+		const record = store.record(sequence);
+		const attribution = store.attribution(sequence);
+		rows.push(store.clusterCount > 1 ? {sequence, record, attribution, cluster: store.clusterOfFlow(sequence, record)} : {sequence, record, attribution});
 	}
 
 	return {

@@ -33,7 +33,8 @@ export class FlowMerge {
 				return;
 			}
 
-			this.seen.set(uuid, true);
+			// has() just looked in both generations.
+			this.seen.insertAbsent(uuid, true);
 		}
 
 		const text = response.time ?? response.flow?.time;
