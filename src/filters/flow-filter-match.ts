@@ -134,6 +134,11 @@ Hubble's filters.Apply: allowlist.MatchOne && denylist.MatchNone. Responses that
 events, node status) always pass, as they do on the server.
 */
 export function compileFilterLists(allowlist: readonly FlowFilter[], denylist: readonly FlowFilter[]): ResponsePredicate {
+	if (allowlist.length === 0 && denylist.length === 0) {
+		// Everything passes: not even the flow is read (the demo relay makes its flows only when read).
+		return () => true;
+	}
+
 	const matches = compileFlowLists(allowlist, denylist);
 	return response => !response.flow || matches(response.flow);
 }

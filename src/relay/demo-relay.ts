@@ -12,6 +12,7 @@ import {ScenarioFeed} from './scenario-feed.js';
 import type {Scenario} from './scenario.js';
 import {ResponseEncoder} from './response-encoder.js';
 import {StreamOutbox} from './stream-outbox.js';
+import {hasFlow, ScenarioResponse} from './scenario-response.js';
 
 /** GetFlowsRequest in the canonical shape (proto field names). */
 export type FlowsRequest = {
@@ -75,9 +76,16 @@ export class DemoRelay {
 	readonly source: FlowSource;
 	private readonly subscribers = new Set<Subscriber>();
 	readonly encoder = new ResponseEncoder();
-	/** Each response's bytes, encoded when a stream first sends it and shared by every other. */
+	/**
+	Each response's bytes, encoded when a stream first sends it and shared by every other. Not a scenario's
+	responses: patching their shape's bytes again costs less than remembering every response's bytes.
+	*/
 	private readonly encoded = new WeakMap<GetFlowsResponse, Uint8Array>();
 	private readonly bytesOf = (response: GetFlowsResponse): Uint8Array => {
+		if (response instanceof ScenarioResponse) {
+			return this.encoder.encode(response);
+		}
+
 		let bytes = this.encoded.get(response);
 		if (!bytes) {
 			bytes = this.encoder.encode(response);
@@ -176,7 +184,8 @@ export class DemoRelay {
 			outbox.push(response);
 		}
 
-		const accepts = (response: GetFlowsResponse) => !response.flow || (predicate(response) && (!until || isNotAfter(response, until)));
+		// The predicate passes what carries no flow (and reads no flow when there are no filters).
+		const accepts = (response: GetFlowsResponse) => predicate(response) && (!until || !hasFlow(response) || isNotAfter(response, until));
 		const subscriber: Subscriber = {
 			deliver(response) {
 				if (accepts(response)) {
@@ -217,7 +226,9 @@ export class DemoRelay {
 	getNamespaces(): Record<string, unknown> {
 		const namespaces = new Map<string, {cluster?: string; namespace: string}>();
 		for (const response of this.history.read({predicate: () => true, number: 0, first: false})) {
-			for (const endpoint of [response.flow?.source, response.flow?.destination]) {
+			// A scenario's flow shape has the endpoints: the flow itself need not be made.
+			const flow = response instanceof ScenarioResponse ? response.shape.flow : response.flow;
+			for (const endpoint of [flow?.source, flow?.destination]) {
 				if (endpoint?.namespace) {
 					const cluster = endpoint.cluster_name ?? '';
 					namespaces.set(`${cluster}/${endpoint.namespace}`, {...(cluster ? {cluster} : {}), namespace: endpoint.namespace});

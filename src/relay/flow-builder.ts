@@ -2,8 +2,14 @@
 Builds the flows one connection produces in Cilium, as Hubble reports them: policy verdicts on the
 source's node (egress) and the destination's node (ingress), trace events, drops, and L7 records from
 the proxy. Used by the demo scenarios; every field follows hubble-api.md §1.4-1.12.
+
+Connections between the same two workloads on the same server port produce the same flows but for the
+client's ephemeral port, so each flow is built once, as a shape shared by every such connection, and a
+connection's flow is its shape plus its client port. Building every flow of every round afresh (object
+spreads, policy lists) and finding its encoding again cost the demo relay most of its time per flow.
 */
 import type {Endpoint, Flow, Policy} from '../flow/flow.js';
+import {RecentMap} from '../flow/recent-map.js';
 
 export type Workload = {
 	endpoint: Endpoint;
@@ -36,13 +42,64 @@ export type ConnectionOptions = {
 	source: Workload;
 	destination: Workload;
 	protocol: Protocol;
+	/** The client's ephemeral port. */
 	sourcePort: number;
+	/** The server's port. */
 	destinationPort: number;
 };
 
-/** One connection; each method returns a flow without time, uuid or node (the scenario clock adds them). */
+/**
+A flow of every connection of one kind, with 0 for the client's port: frozen, as it is shared. The client's
+port is the source port of a request and the destination port of a reply.
+*/
+export type FlowShape = {
+	readonly flow: Flow;
+	readonly clientPortField: 'source_port' | 'destination_port';
+};
+
+/** One flow of a round: its shape and the port its client drew. */
+export type RoundFlow = {readonly shape: FlowShape; readonly clientPort: number};
+
+/** The flow a round flow stands for (without time, uuid or node, which the scenario clock adds). */
+export function flowOf({shape, clientPort}: RoundFlow): Flow {
+	const field = shape.clientPortField;
+	const layer4 = shape.flow.l4!;
+	return {...shape.flow, l4: layer4.TCP ? {TCP: {...layer4.TCP, [field]: clientPort}} : {UDP: {...layer4.UDP, [field]: clientPort}}};
+}
+
+const workloadIds = new WeakMap<Workload, number>();
+let workloadCount = 0;
+
+function workloadId(workload: Workload): number {
+	let id = workloadIds.get(workload);
+	if (id === undefined) {
+		id = workloadCount++;
+		workloadIds.set(workload, id);
+	}
+
+	return id;
+}
+
+/**
+The shapes made so far per kind of connection (its workloads, protocol and server port). Bounded, so a
+scenario that makes new workload objects every round costs time, not memory.
+*/
+const shapesByKind = new RecentMap<string, Map<string, FlowShape>>(1024);
+
+/** One connection; each method returns one of its flows. */
 export class Connection {
-	constructor(readonly options: ConnectionOptions) {}
+	private readonly shapes: Map<string, FlowShape>;
+
+	constructor(readonly options: ConnectionOptions) {
+		const kind = `${workloadId(options.source)}>${workloadId(options.destination)} ${options.protocol}/${options.destinationPort}`;
+		let shapes = shapesByKind.get(kind);
+		if (!shapes) {
+			shapes = new Map();
+			shapesByKind.set(kind, shapes);
+		}
+
+		this.shapes = shapes;
+	}
 
 	/** A policy verdict for the first packet, taken on the egress (source) or ingress (destination) side. */
 	policyVerdict(
@@ -50,7 +107,12 @@ export class Connection {
 		verdict: 'FORWARDED' | 'REDIRECTED' | 'DROPPED' | 'AUDIT',
 		match: number,
 		policies: Policy[] = [],
-	): Flow {
+	): RoundFlow {
+		const key = `verdict ${direction} ${verdict} ${match} ${policies.map(policy => `${policy.kind}/${policy.namespace}/${policy.name}/${policy.revision}`).join(',')}`;
+		return this.flow(key, () => this.buildPolicyVerdict(direction, verdict, match, policies));
+	}
+
+	private buildPolicyVerdict(direction: 'EGRESS' | 'INGRESS', verdict: 'FORWARDED' | 'REDIRECTED' | 'DROPPED' | 'AUDIT', match: number, policies: Policy[]): Flow {
 		const isDenied = verdict === 'DROPPED';
 		const prefix = direction === 'EGRESS' ? 'egress' : 'ingress';
 		const flow: Flow = {
@@ -76,7 +138,11 @@ export class Connection {
 	}
 
 	/** A trace event: `to-endpoint` (0), `to-proxy` (1), `to-stack` (3) … seen from the request or the reply. */
-	trace(point: 'to-endpoint' | 'to-proxy' | 'to-stack', isReply: boolean, direction: 'EGRESS' | 'INGRESS'): Flow {
+	trace(point: 'to-endpoint' | 'to-proxy' | 'to-stack', isReply: boolean, direction: 'EGRESS' | 'INGRESS'): RoundFlow {
+		return this.flow(`trace ${point} ${isReply} ${direction}`, () => this.buildTrace(point, isReply, direction));
+	}
+
+	private buildTrace(point: 'to-endpoint' | 'to-proxy' | 'to-stack', isReply: boolean, direction: 'EGRESS' | 'INGRESS'): Flow {
 		const subType = {'to-endpoint': 0, 'to-proxy': 1, 'to-stack': 3}[point];
 		const observationPoint = {'to-endpoint': 'TO_ENDPOINT', 'to-proxy': 'TO_PROXY', 'to-stack': 'TO_STACK'}[point];
 		const node = point === 'to-endpoint' ? (isReply ? this.options.source.node : this.options.destination.node) : isReply ? this.options.destination.node : this.options.source.node;
@@ -91,7 +157,11 @@ export class Connection {
 	}
 
 	/** A default-deny drop (`Policy denied DROPPED`, reason 133) on the given side. */
-	drop(direction: 'EGRESS' | 'INGRESS'): Flow {
+	drop(direction: 'EGRESS' | 'INGRESS'): RoundFlow {
+		return this.flow(`drop ${direction}`, () => this.buildDrop(direction));
+	}
+
+	private buildDrop(direction: 'EGRESS' | 'INGRESS'): Flow {
 		const flow: Flow = {
 			...this.base(false, direction === 'EGRESS' ? this.options.source.node : this.options.destination.node),
 			verdict: 'DROPPED',
@@ -105,8 +175,8 @@ export class Connection {
 		return flow;
 	}
 
-	httpRequest(method: string, url: string, verdict: 'FORWARDED' | 'DROPPED'): Flow {
-		return {
+	httpRequest(method: string, url: string, verdict: 'FORWARDED' | 'DROPPED'): RoundFlow {
+		return this.flow(`http-request ${method} ${url} ${verdict}`, () => ({
 			...this.base(false, this.options.destination.node),
 			verdict,
 			Type: 'L7',
@@ -114,11 +184,11 @@ export class Connection {
 			event_type: {type: 129},
 			traffic_direction: 'INGRESS',
 			Summary: `HTTP/1.1 ${method} ${url}`,
-		};
+		}));
 	}
 
-	httpResponse(method: string, url: string, code: number, latencyMilliseconds: number): Flow {
-		return {
+	httpResponse(method: string, url: string, code: number, latencyMilliseconds: number): RoundFlow {
+		return this.flow(`http-response ${method} ${url} ${code} ${latencyMilliseconds}`, () => ({
 			...this.base(true, this.options.destination.node),
 			verdict: 'FORWARDED',
 			Type: 'L7',
@@ -126,23 +196,24 @@ export class Connection {
 			event_type: {type: 129},
 			traffic_direction: 'INGRESS',
 			Summary: `HTTP/1.1 ${code} ${latencyMilliseconds}ms (${method} ${url})`,
-		};
+		}));
 	}
 
-	dnsRequest(query: string): Flow {
-		return {
+	/** A lookup through the agent's DNS proxy, which drops names the rules do not allow. */
+	dnsRequest(query: string, verdict: 'FORWARDED' | 'DROPPED' = 'FORWARDED'): RoundFlow {
+		return this.flow(`dns-request ${query} ${verdict}`, () => ({
 			...this.base(false, this.options.source.node),
-			verdict: 'FORWARDED',
+			verdict,
 			Type: 'L7',
 			l7: {type: 'REQUEST', dns: {query, observation_source: 'proxy', qtypes: ['A']}},
 			event_type: {type: 129},
 			traffic_direction: 'EGRESS',
 			Summary: `DNS Query ${query} A`,
-		};
+		}));
 	}
 
-	dnsResponse(query: string, ips: string[], ttl: number): Flow {
-		return {
+	dnsResponse(query: string, ips: string[], ttl: number): RoundFlow {
+		return this.flow(`dns-response ${query} ${ips.join(',')} ${ttl}`, () => ({
 			...this.base(true, this.options.source.node),
 			verdict: 'FORWARDED',
 			Type: 'L7',
@@ -150,16 +221,30 @@ export class Connection {
 			event_type: {type: 129},
 			traffic_direction: 'EGRESS',
 			Summary: `DNS Answer "${ips.join(',')}" TTL: ${ttl} (Proxy ${query} A)`,
-		};
+		}));
 	}
 
-	/** The fields every flow of the connection shares; a reply travels from the server back to the client. */
+	/** This connection's flow of a shape, built the first time a connection of its kind needs it. */
+	private flow(key: string, build: () => Flow): RoundFlow {
+		let shape = this.shapes.get(key);
+		if (!shape) {
+			const flow = build();
+			Object.freeze(flow.IP);
+			shape = Object.freeze({flow: Object.freeze(flow), clientPortField: flow.is_reply === true ? 'destination_port' : 'source_port'});
+			this.shapes.set(key, shape);
+		}
+
+		return {shape, clientPort: this.options.sourcePort};
+	}
+
+	/**
+	The fields every flow of the connection shares; a reply travels from the server back to the client. The
+	client's port is 0 here: each round flow has its own (see flowOf).
+	*/
 	private base(isReply: boolean, node: string | undefined): Flow {
 		const {protocol} = this.options;
 		const [source, destination] = isReply ? [this.options.destination, this.options.source] : [this.options.source, this.options.destination];
-		const [sourcePort, destinationPort] = isReply
-			? [this.options.destinationPort, this.options.sourcePort]
-			: [this.options.sourcePort, this.options.destinationPort];
+		const [sourcePort, destinationPort] = isReply ? [this.options.destinationPort, 0] : [0, this.options.destinationPort];
 		const ports = {source_port: sourcePort, destination_port: destinationPort};
 		return {
 			IP: {source: source.ip, destination: destination.ip, ipVersion: 'IPv4'},

@@ -7,6 +7,7 @@ oldest, `until` stops at the first later event, lost events ignore filters and a
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {compareInstants, parseTimestamp, type Instant} from '../flow/timestamp.js';
 import type {ResponsePredicate} from '../filters/flow-filter-match.js';
+import {hasFlow} from './scenario-response.js';
 
 export type HistoryQuery = {
 	predicate: ResponsePredicate;
@@ -56,7 +57,7 @@ export class FlowHistory {
 		}
 
 		ring.push(response);
-		if (response.flow) {
+		if (hasFlow(response)) {
 			this.seenFlowCount++;
 		}
 	}
@@ -101,7 +102,7 @@ function selectFromNode(items: GetFlowsResponse[], query: HistoryQuery): GetFlow
 				continue;
 			}
 
-			if (!response.flow) {
+			if (!hasFlow(response)) {
 				selected.push(response);
 				continue;
 			}
@@ -135,7 +136,7 @@ function selectFromNode(items: GetFlowsResponse[], query: HistoryQuery): GetFlow
 			continue;
 		}
 
-		if (!response.flow) {
+		if (!hasFlow(response)) {
 			selected.push(response);
 		} else if (query.predicate(response)) {
 			selected.push(response);

@@ -10,6 +10,10 @@ nanoseconds and the ports are written as padded varints of the sentinel's width 
 every protobuf decoder reads as the plain value (the encoding spec allows non-minimal varints; protobufjs
 and Go's protowire accept them). A shape whose sentinels cannot be found exactly once each is encoded
 the slow way every time.
+
+A scenario's responses carry their shape (relay/scenario-response.ts), which finds its template directly;
+other responses (a replayed capture's) find theirs by a key made from the whole flow with sentinels in
+place, which costs more than the patching.
 */
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
@@ -17,6 +21,8 @@ import {RecentMap} from '../flow/recent-map.js';
 import {encodeMessage} from '../stream/binary-codec.js';
 import {hubbleSchema} from '../stream/hubble-schema.js';
 import {varintBytes} from '../stream/protobuf-wire.js';
+import type {FlowShape} from './flow-builder.js';
+import {ScenarioResponse} from './scenario-response.js';
 
 const sentinelSeconds = 1_799_999_999;
 const sentinelNanos = 999_999_999;
@@ -60,17 +66,33 @@ const timePattern = [0x08, ...varintBytes(sentinelSeconds), 0x10, ...varintBytes
 const sourcePortPattern = [0x08, ...varintBytes(sentinelSourcePort)];
 const destinationPortPattern = [0x10, ...varintBytes(sentinelDestinationPort)];
 const uuidPattern = [...Buffer.from(sentinelUuid, 'latin1')];
+/** A reply's client port: the destination port, holding the same sentinel as a request's source port. */
+const clientDestinationPortPattern = [0x10, ...varintBytes(sentinelSourcePort)];
 
 type Ports = {source_port?: number; destination_port?: number};
+
+type ShapeTemplate = {
+	nodeName: string;
+	bytes: Uint8Array;
+	times: number[];
+	uuid: number;
+	clientPort: number;
+};
 
 export class ResponseEncoder {
 	private readonly type = hubbleSchema().getFlowsResponse;
 	private readonly templates = new RecentMap<string, Template | null>(4096);
+	/** A scenario flow shape's template: found by the shape itself, with no key to build. */
+	private readonly shapeTemplates = new WeakMap<FlowShape, ShapeTemplate | null>();
 	/** Flows encoded from a template, and the slow way (shapes seen first, or not patchable). */
 	fromTemplate = 0;
 	encodedWhole = 0;
 
 	encode(response: GetFlowsResponse): Uint8Array {
+		if (response instanceof ScenarioResponse) {
+			return this.encodeScenarioResponse(response);
+		}
+
 		const flow = response.flow;
 		const layer4 = flow?.l4?.TCP ?? flow?.l4?.UDP;
 		if (!flow || !layer4 || flow.time === undefined || response.time !== flow.time || flow.uuid?.length !== sentinelUuid.length) {
@@ -105,6 +127,46 @@ export class ResponseEncoder {
 		writePaddedVarint(bytes, template.destinationPort, ports.destination_port ?? 0, 3);
 		this.fromTemplate++;
 		return bytes;
+	}
+
+	private encodeScenarioResponse(response: ScenarioResponse): Uint8Array {
+		let template = this.shapeTemplates.get(response.shape);
+		if (template === undefined || (template !== null && template.nodeName !== response.node_name)) {
+			template = this.compileShape(response);
+			this.shapeTemplates.set(response.shape, template);
+		}
+
+		if (!template || response.seconds < 2 ** 28 || response.seconds >= 2 ** 35 || response.uuid.length !== sentinelUuid.length) {
+			this.encodedWhole++;
+			return encodeMessage(this.type, response.toJSON());
+		}
+
+		// From Buffer's pool: a separate ArrayBuffer per message cost the relay more than the copy.
+		const bytes = Buffer.allocUnsafe(template.bytes.length);
+		bytes.set(template.bytes);
+		for (const at of template.times) {
+			writePaddedVarint(bytes, at, response.seconds, 5);
+			writePaddedVarint(bytes, at + 6, response.nanos, 5);
+		}
+
+		bytes.write(response.uuid, template.uuid, 'latin1');
+		writePaddedVarint(bytes, template.clientPort, response.clientPort, 3);
+		this.fromTemplate++;
+		return bytes;
+	}
+
+	/** A shape's bytes with sentinels for time, uuid and the client port, and where they are; null when they are not each found exactly once. */
+	private compileShape(response: ScenarioResponse): ShapeTemplate | null {
+		const sentinel = new ScenarioResponse(response.shape, response.node_name, sentinelSeconds, sentinelNanos, sentinelUuid, sentinelSourcePort);
+		const bytes = encodeMessage(this.type, sentinel.toJSON());
+		const times = occurrences(bytes, timePattern);
+		const uuid = occurrences(bytes, uuidPattern);
+		const clientPort = occurrences(bytes, response.shape.clientPortField === 'source_port' ? sourcePortPattern : clientDestinationPortPattern);
+		if (times.length !== 2 || uuid.length !== 1 || clientPort.length !== 1) {
+			return null;
+		}
+
+		return {nodeName: response.node_name, bytes, times: times.map(at => at + 1), uuid: uuid[0]!, clientPort: clientPort[0]! + 1};
 	}
 
 	private sentinelLayer4(l4: NonNullable<NonNullable<GetFlowsResponse['flow']>['l4']>): typeof l4 {

@@ -4,10 +4,10 @@ Turns a scenario into a timed stream of GetFlowsResponses: rounds are spaced so 
 and its node, deterministically for a given seed and start time.
 */
 import type {GetFlowsResponse} from '../flow/flow.js';
-import {formatTimestamp} from '../flow/timestamp.js';
 import type {FlowSource} from './flow-source.js';
 import {SeededRandom} from './random.js';
 import type {Scenario} from './scenario.js';
+import {ScenarioResponse} from './scenario-response.js';
 
 export type ScenarioFeedOptions = {
 	seed: number;
@@ -72,20 +72,20 @@ export class ScenarioFeed implements FlowSource {
 			const stage = this.stageIndexAt(roundStart);
 			const flows = this.scenario.round({stage, random: this.random, ephemeralPort: () => this.ephemeralPort()});
 			const spacing = 1000 / this.options.rate;
-			for (const [index, flow] of flows.entries()) {
+			for (const [index, {shape, clientPort}] of flows.entries()) {
 				const at = roundStart + index * spacing;
 				const seconds = Math.floor(at / 1000);
 				// Sub-millisecond jitter keeps timestamps distinct and realistic (hubble prints nanoseconds in JSON).
 				const nanos = Math.floor((at - seconds * 1000) * 1_000_000) + this.random.integer(0, 999);
-				const time = formatTimestamp({seconds, nanos});
-				const nodeName = flow.node_name ?? this.scenario.nodes[0]!;
-				responses.push({flow: {time, uuid: this.random.uuid(), ...flow, node_name: nodeName}, node_name: nodeName, time});
+				const nodeName = shape.flow.node_name ?? this.scenario.nodes[0]!;
+				const response = new ScenarioResponse(shape, nodeName, seconds, nanos, this.random.uuid(), clientPort);
+				responses.push(response);
 				this.flowCount++;
 				if (this.options.lostEvery > 0 && this.flowCount % this.options.lostEvery === 0) {
 					responses.push({
 						lost_events: {source: 'PERF_EVENT_RING_BUFFER', num_events_lost: String(this.random.integer(1, 64)), cpu: this.random.integer(0, 1)},
 						node_name: nodeName,
-						time,
+						time: response.time,
 					});
 				}
 			}

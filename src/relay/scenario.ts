@@ -2,8 +2,8 @@
 A demo scenario: a deterministic story of flows in stages (the zero-trust lab's policy rollout, the
 Star Wars demo). Each round is one pass of the lab's test loop (nslookup, curl …) in the current stage.
 */
-import type {Flow} from '../flow/flow.js';
 import type {PolicyLoad} from '../policy/policy-documents.js';
+import type {RoundFlow} from './flow-builder.js';
 import type {SeededRandom} from './random.js';
 
 export type ScenarioRound = {
@@ -22,5 +22,5 @@ export type Scenario = {
 	/** The policies in force at stage `stage` (0-based), for `--policies demo`, when the scenario has them. */
 	policies?: (stage: number) => PolicyLoad;
 	/** The flows of one round in stage `stage` (0-based), in the order they happen. */
-	round(context: ScenarioRound): Flow[];
+	round(context: ScenarioRound): RoundFlow[];
 };

@@ -37,7 +37,8 @@ describe('ResponseEncoder', () => {
 
 	test('a template keeps no value of the flow it was made from', () => {
 		const encoder = new ResponseEncoder();
-		const first = scenarioResponses().find(response => response.flow?.l4?.TCP);
+		// A plain response, as a replayed capture's (a scenario's own responses are encoded from their shapes).
+		const first = JSON.parse(JSON.stringify(scenarioResponses().find(response => response.flow?.l4?.TCP))) as GetFlowsResponse;
 		const shape = (response: GetFlowsResponse, time: string, uuid: string, ports: [number, number]): GetFlowsResponse => ({
 			...response,
 			time,

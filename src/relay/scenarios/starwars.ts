@@ -3,8 +3,8 @@ Cilium's Star Wars demo (shared/scenarios/README.md §2), namespace default: tie
 on the deathstar; stage 2 applies rule1 as an L3/L4 policy (only org=empire on TCP 80), stage 3 as an
 L7 policy (only POST /v1/request-landing), which drops tiefighter's PUT /v1/exhaust-port.
 */
-import type {Endpoint, Flow} from '../../flow/flow.js';
-import {Connection, cnp, matchType, type Workload} from '../flow-builder.js';
+import type {Endpoint} from '../../flow/flow.js';
+import {Connection, cnp, matchType, type RoundFlow, type Workload} from '../flow-builder.js';
 import type {Scenario, ScenarioRound} from '../scenario.js';
 
 const rule1 = cnp('rule1', 'default');
@@ -29,7 +29,8 @@ const deathstars = [
 ];
 const tiefighter = ship('tiefighter', 'tiefighter', ['class=tiefighter', 'org=empire'], 9_142, 318, node1, '10.244.1.203', 'Pod');
 const xwing = ship('xwing', 'xwing', ['class=xwing', 'org=alliance'], 58_201, 877, node2, '10.244.2.66', 'Pod');
-const nodeLocalDns: Workload = {endpoint: {identity: 1, labels: ['reserved:host']}, ip: '169.254.25.10'};
+/** NodeLocal DNSCache on each ship's node: one workload per node, made once (connections between the same workloads share their flows' shapes). */
+const nodeLocalDns = new Map([node1, node2].map(node => [node, {endpoint: {identity: 1, labels: ['reserved:host']}, ip: '169.254.25.10', node} satisfies Workload]));
 
 const landingUrl = 'http://deathstar.default.svc.cluster.local/v1/request-landing';
 const exhaustPortUrl = 'http://deathstar.default.svc.cluster.local/v1/exhaust-port';
@@ -49,13 +50,13 @@ export const starWarsScenario: Scenario = {
 	},
 };
 
-function lookUp(client: Workload, context: ScenarioRound): Flow[] {
-	const dns = new Connection({source: client, destination: {...nodeLocalDns, node: client.node}, protocol: 'UDP', sourcePort: context.ephemeralPort(), destinationPort: 53});
+function lookUp(client: Workload, context: ScenarioRound): RoundFlow[] {
+	const dns = new Connection({source: client, destination: nodeLocalDns.get(client.node!)!, protocol: 'UDP', sourcePort: context.ephemeralPort(), destinationPort: 53});
 	return [dns.trace('to-stack', false, 'EGRESS'), dns.trace('to-endpoint', true, 'INGRESS')];
 }
 
 /** `curl -s -XPOST deathstar.default.svc.cluster.local/v1/request-landing` */
-function land(client: Workload, deathstar: Workload, context: ScenarioRound): Flow[] {
+function land(client: Workload, deathstar: Workload, context: ScenarioRound): RoundFlow[] {
 	const http = new Connection({source: client, destination: deathstar, protocol: 'TCP', sourcePort: context.ephemeralPort(), destinationPort: 80});
 	const flows = lookUp(client, context);
 	const isEmpire = client === tiefighter;
@@ -95,7 +96,7 @@ function land(client: Workload, deathstar: Workload, context: ScenarioRound): Fl
 }
 
 /** `curl -s -XPUT deathstar.default.svc.cluster.local/v1/exhaust-port`, denied by the L7 rule ("Access denied"). */
-function exhaustPort(deathstar: Workload, context: ScenarioRound): Flow[] {
+function exhaustPort(deathstar: Workload, context: ScenarioRound): RoundFlow[] {
 	const http = new Connection({source: tiefighter, destination: deathstar, protocol: 'TCP', sourcePort: context.ephemeralPort(), destinationPort: 80});
 	return [
 		http.policyVerdict('INGRESS', 'REDIRECTED', matchType.l3l4, [rule1]),

@@ -5,11 +5,11 @@ allow-dns, L4 allow, L7 HTTP rule, default deny). Each stage's verdicts, match t
 from the lab's own YAML (zero-trust-policies.ts) through ztop's policy evaluator.
 */
 import {dropReasonNames} from '../../flow/drop-reason.js';
-import type {Endpoint, Flow} from '../../flow/flow.js';
+import type {Endpoint} from '../../flow/flow.js';
 import {RecordLists, toFlowRecord} from '../../flow/to-flow-record.js';
 import {loadPolicyText, mergePolicies, type PolicyLoad} from '../../policy/policy-documents.js';
 import {PolicySet, type FlowEvaluation} from '../../policy/policy-evaluator.js';
-import {Connection, cnp, type Workload} from '../flow-builder.js';
+import {Connection, cnp, flowOf, type RoundFlow, type Workload} from '../flow-builder.js';
 import type {Scenario, ScenarioRound} from '../scenario.js';
 import {zeroTrustPolicyFiles, zeroTrustStageFiles} from './zero-trust-policies.js';
 
@@ -85,10 +85,11 @@ const lists = new RecordLists();
 const evaluations = new Map<string, FlowEvaluation>();
 
 /** What the stage's policies decide for a flow; flows of one kind decide alike, so the answer is kept per kind. */
-function decide(stage: number, kind: string, flow: Flow): FlowEvaluation {
+function decide(stage: number, kind: string, roundFlow: RoundFlow): FlowEvaluation {
 	const key = `${stage}|${kind}`;
 	let evaluation = evaluations.get(key);
 	if (!evaluation) {
+		const flow = flowOf(roundFlow);
 		evaluation = stageSets[stage]!.evaluate({record: toFlowRecord({flow}, lists, dropReasonNames)!, fullFlow: () => flow});
 		evaluations.set(key, evaluation);
 	}
@@ -101,9 +102,9 @@ The first packet of a connection through the stage's policies, as Cilium reports
 each enforced side (none where no policy selects the endpoint), a drop where one side denies. `passed` says
 whether the packet got through, and `proxy` which side redirected it to the L7 proxy.
 */
-function firstPacket(connection: Connection, stage: number, kind: string): {flows: Flow[]; passed: boolean; proxy: {egress: boolean; ingress: boolean}} {
+function firstPacket(connection: Connection, stage: number, kind: string): {flows: RoundFlow[]; passed: boolean; proxy: {egress: boolean; ingress: boolean}} {
 	const evaluation = decide(stage, kind, connection.trace('to-endpoint', false, 'INGRESS'));
-	const flows: Flow[] = [];
+	const flows: RoundFlow[] = [];
 	for (const direction of ['egress', 'ingress'] as const) {
 		const result = evaluation[direction];
 		const side = direction === 'egress' ? 'EGRESS' : 'INGRESS';
@@ -124,7 +125,7 @@ function firstPacket(connection: Connection, stage: number, kind: string): {flow
 }
 
 /** `nslookup backend.shop.svc.cluster.local` from frontend. */
-function lookUpBackend(lab: Cluster, context: ScenarioRound): Flow[] {
+function lookUpBackend(lab: Cluster, context: ScenarioRound): RoundFlow[] {
 	const dns = new Connection({source: lab.frontend, destination: lab.kubeDns, protocol: 'UDP', sourcePort: context.ephemeralPort(), destinationPort: 53});
 	const query = `${backendHost}.`;
 	const {flows, passed, proxy} = firstPacket(dns, context.stage, `dns ${lab.frontend.node}`);
@@ -137,19 +138,18 @@ function lookUpBackend(lab: Cluster, context: ScenarioRound): Flow[] {
 	}
 
 	// A DNS rule redirects lookups to the agent's DNS proxy, which answers only names the rules allow.
-	const request = dns.dnsRequest(query);
-	const isAllowed = decide(context.stage, `dns-query ${lab.frontend.node}`, request).egress.verdict === 'allowed';
+	const isAllowed = decide(context.stage, `dns-query ${lab.frontend.node}`, dns.dnsRequest(query)).egress.verdict === 'allowed';
 	return [
 		...flows,
 		dns.trace('to-proxy', false, 'EGRESS'),
-		isAllowed ? request : {...request, verdict: 'DROPPED'},
+		isAllowed ? dns.dnsRequest(query) : dns.dnsRequest(query, 'DROPPED'),
 		...(isAllowed ? [dns.dnsResponse(query, [backendServiceIp], 30)] : []),
 	];
 }
 
 /** `curl backend/status/200` and `curl backend/get` from frontend. */
-function curlBackend(lab: Cluster, context: ScenarioRound): Flow[] {
-	const flows: Flow[] = [];
+function curlBackend(lab: Cluster, context: ScenarioRound): RoundFlow[] {
+	const flows: RoundFlow[] = [];
 	for (const path of ['/status/200', '/get']) {
 		const http = new Connection({source: lab.frontend, destination: lab.backend, protocol: 'TCP', sourcePort: context.ephemeralPort(), destinationPort: 80});
 		const url = `http://${backendHost}${path}`;
@@ -178,7 +178,7 @@ function curlBackend(lab: Cluster, context: ScenarioRound): Flow[] {
 }
 
 /** `curl example.com` and `curl 1.1.1.1` from frontend. */
-function curlWorld(lab: Cluster, context: ScenarioRound): Flow[] {
+function curlWorld(lab: Cluster, context: ScenarioRound): RoundFlow[] {
 	const destination = context.random.pick([exampleCom, oneOneOneOne]);
 	const http = new Connection({source: lab.frontend, destination, protocol: 'TCP', sourcePort: context.ephemeralPort(), destinationPort: 80});
 	const {flows, passed} = firstPacket(http, context.stage, `world ${destination.ip} ${lab.frontend.node}`);
