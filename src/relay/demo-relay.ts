@@ -178,8 +178,10 @@ export class DemoRelay {
 			return;
 		}
 
-		// History and live flows leave at the client's pace; it may lag by a whole history before it loses any.
-		const outbox = new StreamOutbox(stream, Math.max(history.length, this.options.historyPerNode * this.source.nodes.length), this.now, this.bytesOf);
+		// History and live flows leave at the client's pace; behind its history, it may lag by a whole ring of
+		// live flows before it loses any. (With room for the history alone, every live flow made while a full
+		// history was still on its way pushed out one of its oldest: ztop's TUI lost ~1,000 at 5,000/s.)
+		const outbox = new StreamOutbox(stream, history.length + this.options.historyPerNode * this.source.nodes.length, this.now, this.bytesOf);
 		for (const response of history) {
 			outbox.push(response);
 		}

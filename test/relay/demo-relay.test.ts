@@ -202,6 +202,37 @@ describe('GetFlows on the demo relay', () => {
 		expect(times).toEqual([...times].sort((a, b) => a - b));
 	});
 
+	test('a follower still reading a full history loses none of it to the live flows made meanwhile', () => {
+		let now = start;
+		const historyPerNode = 50;
+		const relay = new DemoRelay(zeroTrustScenario, {...defaultDemoRelayOptions, rate: 1000, historyPerNode, now: () => now});
+		const held = relay.history.flowCount;
+		expect(held).toBe(historyPerNode * zeroTrustScenario.nodes.length);
+		// A client that takes the node status and 10 flows, then makes the relay wait.
+		const sent: GetFlowsResponse[] = [];
+		let drain = () => undefined as void;
+		relay.getFlows(
+			{follow: true, number: String(held)},
+			{send: response => sent.push(response) <= 11, end: () => undefined, onDrain: listener => (drain = listener), onClose: () => undefined},
+		);
+		expect(sent.length).toBeLessThan(held);
+		const seenBefore = relay.history.seenFlows;
+		now += 100;
+		relay.tick();
+		const live = relay.history.seenFlows - seenBefore;
+		expect(live).toBeGreaterThan(50);
+		const drained = (function readAll() {
+			for (let before = -1; before !== sent.length; ) {
+				before = sent.length;
+				drain();
+			}
+
+			return sent;
+		})();
+		expect(drained.some(response => response.lost_events)).toBe(false);
+		expect(drained.filter(response => response.flow)).toHaveLength(held + live);
+	});
+
 	test('a follower that lags by more than the history loses the oldest, and is told how many', () => {
 		let now = start;
 		const historyPerNode = 2;
