@@ -4,6 +4,7 @@ minutes (or --since / --last / --all) and follows (--first and --until select a 
 loads the file for offline analysis. The command-line filters go to the server, as with `hubble observe`;
 the `/` prompt filters the store locally.
 */
+import v8 from 'node:v8';
 import type {Readable} from 'node:stream';
 import {dropReasonNames} from '../flow/drop-reason.js';
 import type {GetFlowsResponse} from '../flow/flow.js';
@@ -73,7 +74,8 @@ function debugLogger(flags: Flags, stderr: NodeJS.WriteStream): {log?: (message:
 function memoryText(): string {
 	const memory = process.memoryUsage();
 	const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
-	return `now RSS ${megabytes(memory.rss)} MB (heap ${megabytes(memory.heapUsed)}/${megabytes(memory.heapTotal)} MB, array buffers ${megabytes(memory.arrayBuffers)} MB)`;
+	const youngGeneration = v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space')?.space_size ?? 0;
+	return `now RSS ${megabytes(memory.rss)} MB (heap ${megabytes(memory.heapUsed)}/${megabytes(memory.heapTotal)} MB of which young generation ${megabytes(youngGeneration)} MB, array buffers ${megabytes(memory.arrayBuffers)} MB)`;
 }
 
 const encoder = new TextEncoder();

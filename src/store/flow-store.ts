@@ -32,6 +32,9 @@ export type FlowStoreOptions = {
 
 export const emptyQuery: FilterQuery = {allowlist: [], denylist: []};
 
+/** A flow without addresses has no connection: its L7 drops, if any, go to no policy. */
+const noConnection: ConnectionAttribution = Object.freeze({});
+
 export class FlowStore {
 	private readonly clusterOfNode: Array<Map<string, string>> = [];
 	private readonly sourceNames: string[] = [];
@@ -115,7 +118,8 @@ export class FlowStore {
 			this.result.evict(evicted.sequence - this.indexes.base);
 		}
 
-		this.attributionBySlot[sequence % this.ring.capacity] = this.attributions.attribute(record);
+		const attribution = this.attributions.attribute(record);
+		this.attributionBySlot[sequence % this.ring.capacity] = attribution;
 		if (this.indexes.fits(sequence)) {
 			this.indexes.add(sequence, record);
 			this.pendingRaw = raw;
@@ -130,9 +134,9 @@ export class FlowStore {
 			this.rebase();
 		}
 
-		this.tally.addRecord(record);
+		this.tally.addRecord(record, attribution ?? noConnection);
 		if (this.clusterTallyMap) {
-			this.clusterTally(cluster).addRecord(record);
+			this.clusterTally(cluster).addRecord(record, attribution ?? noConnection);
 		}
 
 		this.overview.add(record);

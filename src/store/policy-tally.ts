@@ -14,6 +14,7 @@ import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
 import {RecentMap} from '../flow/recent-map.js';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
+import type {ConnectionAttribution} from './connection-attribution.js';
 import {SecondHistory} from './second-history.js';
 
 export type TallyDirection = 'INGRESS' | 'EGRESS' | 'TRAFFIC_DIRECTION_UNKNOWN';
@@ -87,12 +88,18 @@ export class PolicyTally {
 		this.lostEventCount++;
 	}
 
-	addRecord(record: FlowRecord): void {
+	/**
+	Counts a flow. `connection`, when given, is the flow's connection as the store attributes it
+	(store/connection-attribution.ts): an L7 drop then goes to the policies whose verdict on its side
+	redirected the connection to the proxy, and the tally keeps no table of redirects of its own (a second
+	table of 65,536 connections, keyed a second way, was a tenth of the TUI's memory with busy clusters).
+	*/
+	addRecord(record: FlowRecord, connection?: ConnectionAttribution): void {
 		this.flowCount++;
 		if (record.eventType === eventType.policyVerdict) {
-			this.addPolicyVerdict(record);
+			this.addPolicyVerdict(record, connection === undefined);
 		} else if (record.flowType === flowTypeL7 && record.verdict === verdict.dropped) {
-			this.addL7Drop(record);
+			this.addL7Drop(record, connection);
 		}
 	}
 
@@ -160,7 +167,7 @@ export class PolicyTally {
 		return [...this.rowsByKey.values()];
 	}
 
-	private addPolicyVerdict(record: FlowRecord): void {
+	private addPolicyVerdict(record: FlowRecord, remembersRedirects: boolean): void {
 		this.policyVerdictCount++;
 		const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
 		const isIngress = direction === 'INGRESS';
@@ -170,7 +177,7 @@ export class PolicyTally {
 			case verdict.redirected: {
 				const policies = hasDirection ? (isIngress ? record.ingressAllowedBy : record.egressAllowedBy) : [];
 				this.credit(record, direction, policies, unattributedName, 'allowed');
-				if (record.verdict === verdict.redirected) {
+				if (record.verdict === verdict.redirected && remembersRedirects) {
 					this.rememberRedirect(record, direction, policies);
 				}
 
@@ -191,10 +198,11 @@ export class PolicyTally {
 		}
 	}
 
-	private addL7Drop(record: FlowRecord): void {
+	private addL7Drop(record: FlowRecord, connection: ConnectionAttribution | undefined): void {
 		const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
-		const policies =
-			this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true)) ?? [];
+		const policies = connection
+			? redirectedBy(connection, direction)
+			: (this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true)) ?? []);
 		this.credit(record, direction, policies, unattributedName, 'l7Denied');
 	}
 
@@ -285,6 +293,12 @@ function localNamespace(record: FlowRecord, direction: TallyDirection): string {
 	}
 
 	return direction === 'EGRESS' ? record.sourceNamespace : '';
+}
+
+/** The policies of the connection's verdict on `direction`'s side when that verdict redirected it to the proxy. */
+function redirectedBy(connection: ConnectionAttribution, direction: TallyDirection): readonly PolicyRecord[] {
+	const side = direction === 'INGRESS' ? connection.ingress : direction === 'EGRESS' ? connection.egress : undefined;
+	return side?.verdict === verdict.redirected ? side.policies : [];
 }
 
 /** Protocol, both addresses and ports, and direction; reversed reads it from the reply's side. */
