@@ -3,7 +3,9 @@ The end-to-end benchmark's Hubble Relay: a minimal HTTP/2 gRPC responder in its 
 the zero-trust demo's flows at a fixed rate to every GetFlows caller, standing in for Relay (Go) so that
 the server costs next to nothing and the same for every client measured. Flows are encoded once; each send
 copies a slice of them and patches, in place, the seconds of both timestamps (fixed-width varints) with
-the current second and the tail of each uuid with a counter, so every flow is new and current.
+the current second, the tail of each uuid with a counter, and each client port with one shifted on every
+pass over the templates, so every flow is new and current and every pass opens new connections, as a
+cluster's clients do (repeating the templates' ports, a client's connection tables never filled up).
 
 Usage: node paced-server.mjs RATE — prints `{"address": "127.0.0.1:PORT"}`, then streams at RATE flows/s
 to each caller until it is sent SIGUSR2, which stops the sending and prints `{"sent": N, "due": D, "streams": S}`
@@ -11,6 +13,7 @@ to each caller until it is sent SIGUSR2, which stops the sending and prints `{"s
 */
 import http2 from 'node:http2';
 import {ScenarioFeed} from '../../src/relay/scenario-feed.js';
+import {ScenarioResponse} from '../../src/relay/scenario-response.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {encodeMessage} from '../../src/stream/binary-codec.js';
 import {hubbleSchema} from '../../src/stream/hubble-schema.js';
@@ -24,24 +27,27 @@ const varintBuffer = (value: number) => Buffer.from(varintBytes(value));
 
 // 2027-01-15T08:00:00Z: its seconds encode as a 5-byte varint, as every second until 2038 does.
 const sentinelSeconds = 1_799_913_600;
-const sentinelTime = new Date(sentinelSeconds * 1000).toISOString();
 
 const schema = hubbleSchema();
 const start = Date.parse('2026-11-22T10:00:00Z');
 const feed = new ScenarioFeed(zeroTrustScenario, {seed: 7, rate: 1000, stageSeconds: 20, startMilliseconds: start, lostEvery: 0});
-type Template = {framed: Buffer; secondsAt: number[]; uuidAt: number};
+/** Client ports stay in 32768–65535 (the feed's are in it): all 3-byte varints, so a port is patched in place. */
+const firstPort = 32_768;
+const portCount = 32_768;
+const sentinelPort = 65_535;
+type Template = {framed: Buffer; secondsAt: number[]; uuidAt: number; portAt: number; port: number};
 const templates: Template[] = [];
 const sentinel = varintBuffer(sentinelSeconds);
 for (let until = start; templates.length < templateCount; until += 1000) {
 	for (const response of feed.until(until)) {
-		if (!response.flow || templates.length >= templateCount) {
+		if (!(response instanceof ScenarioResponse) || templates.length >= templateCount) {
 			continue;
 		}
 
 		const uuid = `00000000-0000-4000-8000-${String(templates.length).padStart(12, '0')}`;
-		const message = Buffer.from(
-			encodeMessage(schema.getFlowsResponse, {...response, time: sentinelTime, flow: {...response.flow, time: sentinelTime, uuid}}),
-		);
+		const {shape, clientPort} = response;
+		const withSentinels = new ScenarioResponse(shape, response.node_name, sentinelSeconds, response.nanos, uuid, sentinelPort);
+		const message = Buffer.from(encodeMessage(schema.getFlowsResponse, withSentinels.toJSON()));
 		const framed = Buffer.alloc(5 + message.length);
 		framed.writeUInt32BE(message.length, 1);
 		message.copy(framed, 5);
@@ -51,11 +57,14 @@ for (let until = start; templates.length < templateCount; until += 1000) {
 		}
 
 		const uuidAt = framed.indexOf(uuid) + 24;
-		if (secondsAt.length !== 2 || uuidAt < 24) {
-			throw new Error(`flow ${templates.length}: expected two timestamps and a uuid, found ${secondsAt.length}`);
+		// The client port's field: source_port (1) of a request, destination_port (2) of a reply.
+		const portField = Buffer.from([shape.clientPortField === 'source_port' ? 0x08 : 0x10, ...varintBytes(sentinelPort)]);
+		const portAt = framed.indexOf(portField) + 1;
+		if (secondsAt.length !== 2 || uuidAt < 24 || portAt < 1 || framed.indexOf(portField, portAt) !== -1) {
+			throw new Error(`flow ${templates.length}: expected two timestamps, a uuid and a client port, found ${secondsAt.length} timestamps`);
 		}
 
-		templates.push({framed, secondsAt, uuidAt});
+		templates.push({framed, secondsAt, uuidAt, portAt, port: clientPort});
 	}
 }
 
@@ -80,6 +89,11 @@ function batch(first: number, count: number, serial: number): Buffer {
 		}
 
 		buffer.write(String(serial + index).padStart(12, '0').slice(-12), offset + template.uuidAt, 'latin1');
+		const pass = Math.floor((first + index) / templates.length);
+		const port = firstPort + ((template.port - firstPort + pass * 7919) % portCount);
+		buffer[offset + template.portAt] = (port & 0x7f) | 0x80;
+		buffer[offset + template.portAt + 1] = ((port >> 7) & 0x7f) | 0x80;
+		buffer[offset + template.portAt + 2] = port >> 14;
 		offset += template.framed.length;
 	}
 
