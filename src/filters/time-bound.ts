@@ -18,13 +18,14 @@ const durationUnits: Record<string, number> = {
 
 /** A Go duration in milliseconds, or undefined when the text is not one. */
 export function parseGoDuration(text: string): number | undefined {
-	const match = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(text);
+	// Go's micro signs (U+00B5, U+03BC) as escapes: the bundle stays ASCII (scripts/build.mjs).
+	const match = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00B5s|\u03BCs|ms|s|m|h))+$/.exec(text);
 	if (!match && text !== '0') {
 		return undefined;
 	}
 
 	let total = 0;
-	for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+	for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00B5s|\u03BCs|ms|s|m|h)/g)) {
 		total += Number(amount) * durationUnits[unit!]!;
 	}
 

@@ -1,4 +1,4 @@
-import {readdirSync, writeFileSync, mkdtempSync} from 'node:fs';
+import {readdirSync, readFileSync, writeFileSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
@@ -195,5 +195,14 @@ describe('flags and errors', () => {
 		expect(always.stdout).toContain('\u001B[35m(ID:');
 		const auto = await runZtop(['--input-file', capture]);
 		expect(auto.stdout).toBe(golden('basic-sample-5-http-flows.compact.txt'));
+	});
+});
+
+describe('the bundle', () => {
+	// V8 keeps a script's source for the whole run, as two bytes per character if any is not Latin-1.
+	test('is ASCII only, so its source is held one byte per character', () => {
+		const bundle = readFileSync(new URL('../../dist/ztop.js', import.meta.url));
+		const first = bundle.findIndex(byte => byte > 0x7f);
+		expect(first === -1 ? '' : bundle.subarray(Math.max(0, first - 60), first + 20).toString()).toBe('');
 	});
 });
