@@ -2,8 +2,8 @@
 The end-to-end benchmark's Hubble Relay: a minimal HTTP/2 gRPC responder in its own process that streams
 the zero-trust demo's flows at a fixed rate to every GetFlows caller, standing in for Relay (Go) so that
 the server costs next to nothing and the same for every client measured. Flows are encoded once; each send
-copies a slice of them and patches, in place, the seconds of both timestamps (fixed-width varints) with
-the current second, the tail of each uuid with a counter, and each client port with one shifted on every
+copies a slice of them and patches, in place, both timestamps (fixed-width varints) with the time the flow
+is due, in order, the tail of each uuid with a counter, and each client port with one shifted on every
 pass over the templates, so every flow is new and current and every pass opens new connections, as a
 cluster's clients do (repeating the templates' ports, a client's connection tables never filled up).
 
@@ -22,8 +22,6 @@ import {varintBytes} from '../../src/stream/protobuf-wire.js';
 const rate = Number(process.argv[2] ?? 1000);
 const templateCount = 20_000;
 const tickMilliseconds = 10;
-/** A varint as a Buffer, to splice into encoded messages. */
-const varintBuffer = (value: number) => Buffer.from(varintBytes(value));
 
 // 2027-01-15T08:00:00Z: its seconds encode as a 5-byte varint, as every second until 2038 does.
 const sentinelSeconds = 1_799_913_600;
@@ -37,7 +35,9 @@ const portCount = 32_768;
 const sentinelPort = 65_535;
 type Template = {framed: Buffer; secondsAt: number[]; uuidAt: number; portAt: number; port: number};
 const templates: Template[] = [];
-const sentinel = varintBuffer(sentinelSeconds);
+// Each Timestamp's body: seconds and nanos (fields 1 and 2), both at their widest (5-byte varints).
+const sentinelNanos = 999_999_999;
+const sentinel = Buffer.from([0x08, ...varintBytes(sentinelSeconds), 0x10, ...varintBytes(sentinelNanos)]);
 for (let until = start; templates.length < templateCount; until += 1000) {
 	for (const response of feed.until(until)) {
 		if (!(response instanceof ScenarioResponse) || templates.length >= templateCount) {
@@ -46,14 +46,14 @@ for (let until = start; templates.length < templateCount; until += 1000) {
 
 		const uuid = `00000000-0000-4000-8000-${String(templates.length).padStart(12, '0')}`;
 		const {shape, clientPort} = response;
-		const withSentinels = new ScenarioResponse(shape, response.node_name, sentinelSeconds, response.nanos, uuid, sentinelPort);
+		const withSentinels = new ScenarioResponse(shape, response.node_name, sentinelSeconds, sentinelNanos, uuid, sentinelPort);
 		const message = Buffer.from(encodeMessage(schema.getFlowsResponse, withSentinels.toJSON()));
 		const framed = Buffer.alloc(5 + message.length);
 		framed.writeUInt32BE(message.length, 1);
 		message.copy(framed, 5);
 		const secondsAt: number[] = [];
 		for (let at = framed.indexOf(sentinel); at !== -1; at = framed.indexOf(sentinel, at + 1)) {
-			secondsAt.push(at);
+			secondsAt.push(at + 1);
 		}
 
 		const uuidAt = framed.indexOf(uuid) + 24;
@@ -72,20 +72,38 @@ let sentTotal = 0;
 let isStopped = false;
 const streams = new Set<{sent: number; began: number; timer?: NodeJS.Timeout}>();
 
-/** `count` flows from template `first` on, as one buffer, with this second's time and fresh uuids. */
-function batch(first: number, count: number, serial: number): Buffer {
+/** Writes `value` as a varint of exactly `width` bytes (padded with continuation bits, as protobuf allows). */
+function writePaddedVarint(buffer: Buffer, at: number, value: number, width: number): void {
+	let rest = value;
+	for (let index = 0; index < width; index++) {
+		const low = rest % 128;
+		rest = Math.floor(rest / 128);
+		buffer[at + index] = index === width - 1 ? low : low | 0x80;
+	}
+}
+
+/**
+`count` flows from template `first` on, as one buffer, with fresh uuids and times: the stream's `first`-th
+flow is due `first / rate` seconds after `beganMilliseconds`, and each gets that time, so a stream's flows
+come in time order, as Relay sorts them (templates' own sub-second times made most flows look older than
+the one before).
+*/
+function batch(first: number, count: number, serial: number, beganMilliseconds: number): Buffer {
 	const parts: Buffer[] = [];
 	for (let index = 0; index < count; index++) {
 		parts.push(templates[(first + index) % templates.length]!.framed);
 	}
 
 	const buffer = Buffer.concat(parts);
-	const seconds = varintBuffer(Math.floor(Date.now() / 1000));
 	let offset = 0;
 	for (let index = 0; index < count; index++) {
 		const template = templates[(first + index) % templates.length]!;
+		const due = beganMilliseconds + ((first + index) * 1000) / rate;
+		const seconds = Math.floor(due / 1000);
+		const nanos = Math.floor((due - seconds * 1000) * 1_000_000);
 		for (const at of template.secondsAt) {
-			seconds.copy(buffer, offset + at);
+			writePaddedVarint(buffer, offset + at, seconds, 5);
+			writePaddedVarint(buffer, offset + at + 6, nanos, 5);
 		}
 
 		buffer.write(String(serial + index).padStart(12, '0').slice(-12), offset + template.uuidAt, 'latin1');
@@ -122,6 +140,7 @@ server.on('stream', (stream, headers) => {
 	stream.respond({':status': 200, 'content-type': 'application/grpc'});
 	stream.resume();
 	const began = performance.now();
+	const beganMilliseconds = Date.now();
 	const state: {sent: number; began: number; timer?: NodeJS.Timeout} = {sent: 0, began};
 	streams.add(state);
 	let isWaiting = false;
@@ -137,7 +156,7 @@ server.on('stream', (stream, headers) => {
 			return;
 		}
 
-		const chunk = batch(state.sent, count, sentTotal);
+		const chunk = batch(state.sent, count, sentTotal, beganMilliseconds);
 		state.sent += count;
 		sentTotal += count;
 		if (!stream.write(chunk)) {
