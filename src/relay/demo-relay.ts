@@ -13,6 +13,7 @@ import type {Scenario} from './scenario.js';
 import {ResponseEncoder} from './response-encoder.js';
 import {StreamOutbox} from './stream-outbox.js';
 import {hasFlow, ScenarioResponse} from './scenario-response.js';
+import {ReplayedResponse} from './replayed-response.js';
 
 /** GetFlowsRequest in the canonical shape (proto field names). */
 export type FlowsRequest = {
@@ -78,11 +79,12 @@ export class DemoRelay {
 	readonly encoder = new ResponseEncoder();
 	/**
 	Each response's bytes, encoded when a stream first sends it and shared by every other. Not a scenario's
-	responses: patching their shape's bytes again costs less than remembering every response's bytes.
+	or a replay's responses: patching their template's bytes again costs less than remembering every
+	response's bytes.
 	*/
 	private readonly encoded = new WeakMap<GetFlowsResponse, Uint8Array>();
 	private readonly bytesOf = (response: GetFlowsResponse): Uint8Array => {
-		if (response instanceof ScenarioResponse) {
+		if (response instanceof ScenarioResponse || response instanceof ReplayedResponse) {
 			return this.encoder.encode(response);
 		}
 
@@ -229,7 +231,7 @@ export class DemoRelay {
 		const namespaces = new Map<string, {cluster?: string; namespace: string}>();
 		for (const response of this.history.read({predicate: () => true, number: 0, first: false})) {
 			// A scenario's flow shape has the endpoints: the flow itself need not be made.
-			const flow = response instanceof ScenarioResponse ? response.shape.flow : response.flow;
+			const flow = response instanceof ScenarioResponse ? response.shape.flow : response instanceof ReplayedResponse ? response.original.flow : response.flow;
 			for (const endpoint of [flow?.source, flow?.destination]) {
 				if (endpoint?.namespace) {
 					const cluster = endpoint.cluster_name ?? '';

@@ -5,10 +5,11 @@ capture is also played again as live flows at that pace, stamped with the time t
 --since and reconnects behave as with a real relay), and with --loop it repeats. Replayed flows get
 fresh uuids, drawn from a seeded generator, so a client's de-duplication keeps every pass.
 */
-import type {GetFlowsResponse} from '../flow/flow.js';
+import type {Flow, GetFlowsResponse} from '../flow/flow.js';
 import {formatTimestamp} from '../flow/timestamp.js';
 import type {FlowSource} from './flow-source.js';
 import {SeededRandom} from './random.js';
+import {ReplayedResponse} from './replayed-response.js';
 
 export type ReplayOptions = {
 	/** Live flows per second; 0 serves the capture as history only. */
@@ -72,9 +73,9 @@ export class ReplaySource implements FlowSource {
 
 	private restamp(response: GetFlowsResponse, milliseconds: number): GetFlowsResponse {
 		const seconds = Math.floor(milliseconds / 1000);
-		const time = formatTimestamp({seconds, nanos: Math.round((milliseconds - seconds * 1000) * 1_000_000)});
+		const nanos = Math.round((milliseconds - seconds * 1000) * 1_000_000);
 		return response.flow
-			? {...response, flow: {...response.flow, time, uuid: this.random.uuid()}, time}
-			: {...response, time};
+			? new ReplayedResponse(response as GetFlowsResponse & {flow: Flow}, seconds, nanos, this.random.uuid())
+			: {...response, time: formatTimestamp({seconds, nanos})};
 	}
 }

@@ -11,9 +11,9 @@ every protobuf decoder reads as the plain value (the encoding spec allows non-mi
 and Go's protowire accept them). A shape whose sentinels cannot be found exactly once each is encoded
 the slow way every time.
 
-A scenario's responses carry their shape (relay/scenario-response.ts), which finds its template directly;
-other responses (a replayed capture's) find theirs by a key made from the whole flow with sentinels in
-place, which costs more than the patching.
+A scenario's responses carry their shape (relay/scenario-response.ts) and a replay's its capture line
+(relay/replayed-response.ts), which find their template directly; other responses find theirs by a key
+made from the whole flow with sentinels in place, which costs more than the patching.
 */
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
@@ -22,6 +22,7 @@ import {encodeMessage} from '../stream/binary-codec.js';
 import {hubbleSchema} from '../stream/hubble-schema.js';
 import {varintBytes} from '../stream/protobuf-wire.js';
 import type {FlowShape} from './flow-builder.js';
+import {ReplayedResponse} from './replayed-response.js';
 import {ScenarioResponse} from './scenario-response.js';
 
 const sentinelSeconds = 1_799_999_999;
@@ -84,6 +85,8 @@ export class ResponseEncoder {
 	private readonly templates = new RecentMap<string, Template | null>(4096);
 	/** A scenario flow shape's template: found by the shape itself, with no key to build. */
 	private readonly shapeTemplates = new WeakMap<FlowShape, ShapeTemplate | null>();
+	/** A replayed capture line's template: its bytes with time and uuid to patch (the rest is the capture's). */
+	private readonly replayTemplates = new WeakMap<GetFlowsResponse, {bytes: Uint8Array; times: number[]; uuid: number} | null>();
 	/** Flows encoded from a template, and the slow way (shapes seen first, or not patchable). */
 	fromTemplate = 0;
 	encodedWhole = 0;
@@ -91,6 +94,10 @@ export class ResponseEncoder {
 	encode(response: GetFlowsResponse): Uint8Array {
 		if (response instanceof ScenarioResponse) {
 			return this.encodeScenarioResponse(response);
+		}
+
+		if (response instanceof ReplayedResponse) {
+			return this.encodeReplayedResponse(response);
 		}
 
 		const flow = response.flow;
@@ -151,6 +158,35 @@ export class ResponseEncoder {
 
 		bytes.write(response.uuid, template.uuid, 'latin1');
 		writePaddedVarint(bytes, template.clientPort, response.clientPort, 3);
+		this.fromTemplate++;
+		return bytes;
+	}
+
+	private encodeReplayedResponse(response: ReplayedResponse): Uint8Array {
+		let template = this.replayTemplates.get(response.original);
+		if (template === undefined) {
+			const {original} = response;
+			const sentinel: GetFlowsResponse = {...original, time: sentinelTime, flow: {...original.flow, time: sentinelTime, uuid: sentinelUuid}};
+			const bytes = encodeMessage(this.type, sentinel);
+			const times = occurrences(bytes, timePattern);
+			const uuid = occurrences(bytes, uuidPattern);
+			template = times.length === 2 && uuid.length === 1 ? {bytes, times: times.map(at => at + 1), uuid: uuid[0]!} : null;
+			this.replayTemplates.set(original, template);
+		}
+
+		if (!template || response.seconds < 2 ** 28 || response.seconds >= 2 ** 35 || response.uuid.length !== sentinelUuid.length) {
+			this.encodedWhole++;
+			return encodeMessage(this.type, response.toJSON());
+		}
+
+		const bytes = Buffer.allocUnsafe(template.bytes.length);
+		bytes.set(template.bytes);
+		for (const at of template.times) {
+			writePaddedVarint(bytes, at, response.seconds, 5);
+			writePaddedVarint(bytes, at + 6, response.nanos, 5);
+		}
+
+		bytes.write(response.uuid, template.uuid, 'latin1');
 		this.fromTemplate++;
 		return bytes;
 	}

@@ -10,6 +10,7 @@ It reads as a GetFlowsResponse (`flow` and `time` are getters) and compares as e
 import type {Flow, GetFlowsResponse} from '../flow/flow.js';
 import {formatTimestamp} from '../flow/timestamp.js';
 import {flowOf, type FlowShape} from './flow-builder.js';
+import {ReplayedResponse} from './replayed-response.js';
 
 export class ScenarioResponse implements GetFlowsResponse {
 	#time: string | undefined;
@@ -40,7 +41,7 @@ export class ScenarioResponse implements GetFlowsResponse {
 	}
 }
 
-/** Whether a response carries a flow, without making a scenario response's flow to find out. */
+/** Whether a response carries a flow, without making a scenario's or a replay's flow to find out. */
 export function hasFlow(response: GetFlowsResponse): boolean {
-	return response instanceof ScenarioResponse || response.flow !== undefined;
+	return response instanceof ScenarioResponse || response instanceof ReplayedResponse || response.flow !== undefined;
 }
