@@ -17,7 +17,7 @@ import {ScenarioResponse} from '../../src/relay/scenario-response.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {encodeMessage} from '../../src/stream/binary-codec.js';
 import {hubbleSchema} from '../../src/stream/hubble-schema.js';
-import {varintBytes} from '../../src/stream/protobuf-wire.js';
+import {varintBytes, writePaddedVarint} from '../../src/stream/protobuf-wire.js';
 
 const rate = Number(process.argv[2] ?? 1000);
 const templateCount = 20_000;
@@ -71,16 +71,6 @@ for (let until = start; templates.length < templateCount; until += 1000) {
 let sentTotal = 0;
 let isStopped = false;
 const streams = new Set<{sent: number; began: number; timer?: NodeJS.Timeout}>();
-
-/** Writes `value` as a varint of exactly `width` bytes (padded with continuation bits, as protobuf allows). */
-function writePaddedVarint(buffer: Buffer, at: number, value: number, width: number): void {
-	let rest = value;
-	for (let index = 0; index < width; index++) {
-		const low = rest % 128;
-		rest = Math.floor(rest / 128);
-		buffer[at + index] = index === width - 1 ? low : low | 0x80;
-	}
-}
 
 /**
 `count` flows from template `first` on, as one buffer, with fresh uuids and times: the stream's `first`-th

@@ -20,7 +20,7 @@ import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
 import {RecentMap} from '../flow/recent-map.js';
 import {encodeMessage} from '../stream/binary-codec.js';
 import {hubbleSchema} from '../stream/hubble-schema.js';
-import {varintBytes} from '../stream/protobuf-wire.js';
+import {varintBytes, writePaddedVarint} from '../stream/protobuf-wire.js';
 import type {FlowShape} from './flow-builder.js';
 import {ReplayedResponse} from './replayed-response.js';
 import {ScenarioResponse} from './scenario-response.js';
@@ -40,16 +40,6 @@ type Template = {
 	sourcePort: number;
 	destinationPort: number;
 };
-
-/** Varint bytes of `value`, padded with continuation bytes to `width`. */
-function writePaddedVarint(target: Uint8Array, at: number, value: number, width: number): void {
-	let rest = value;
-	for (let index = 0; index < width; index++) {
-		const low = rest % 128;
-		rest = Math.floor(rest / 128);
-		target[at + index] = index === width - 1 ? low : low | 0x80;
-	}
-}
 
 function occurrences(haystack: Uint8Array, needle: readonly number[]): number[] {
 	const found: number[] = [];
@@ -72,13 +62,23 @@ const clientDestinationPortPattern = [0x10, ...varintBytes(sentinelSourcePort)];
 
 type Ports = {source_port?: number; destination_port?: number};
 
-type ShapeTemplate = {
-	nodeName: string;
-	bytes: Uint8Array;
-	times: number[];
-	uuid: number;
-	clientPort: number;
-};
+/** A template whose time (both timestamps: offsets of each seconds varint) and uuid are patched. */
+type TimeAndUuidTemplate = {bytes: Uint8Array; times: number[]; uuid: number};
+type ShapeTemplate = TimeAndUuidTemplate & {nodeName: string; clientPort: number};
+
+/** A copy of the template's bytes with the time and uuid written in. */
+function patchedCopy(template: TimeAndUuidTemplate, values: {seconds: number; nanos: number; uuid: string}): Buffer {
+	// From Buffer's pool: a separate ArrayBuffer per message cost the relay more than the copy.
+	const bytes = Buffer.allocUnsafe(template.bytes.length);
+	bytes.set(template.bytes);
+	for (const at of template.times) {
+		writePaddedVarint(bytes, at, values.seconds, 5);
+		writePaddedVarint(bytes, at + 6, values.nanos, 5);
+	}
+
+	bytes.write(values.uuid, template.uuid, 'latin1');
+	return bytes;
+}
 
 export class ResponseEncoder {
 	private readonly type = hubbleSchema().getFlowsResponse;
@@ -86,7 +86,7 @@ export class ResponseEncoder {
 	/** A scenario flow shape's template: found by the shape itself, with no key to build. */
 	private readonly shapeTemplates = new WeakMap<FlowShape, ShapeTemplate | null>();
 	/** A replayed capture line's template: its bytes with time and uuid to patch (the rest is the capture's). */
-	private readonly replayTemplates = new WeakMap<GetFlowsResponse, {bytes: Uint8Array; times: number[]; uuid: number} | null>();
+	private readonly replayTemplates = new WeakMap<GetFlowsResponse, TimeAndUuidTemplate | null>();
 	/** Flows encoded from a template, and the slow way (shapes seen first, or not patchable). */
 	fromTemplate = 0;
 	encodedWhole = 0;
@@ -122,14 +122,7 @@ export class ResponseEncoder {
 			return encodeMessage(this.type, response);
 		}
 
-		// A copy: the template may be a Buffer, whose slice() is a view of it.
-		const bytes = new Uint8Array(template.bytes);
-		for (const at of template.times) {
-			writePaddedVarint(bytes, at, time.seconds, 5);
-			writePaddedVarint(bytes, at + 6, time.nanos, 5);
-		}
-
-		bytes.set(Buffer.from(flow.uuid, 'latin1'), template.uuid);
+		const bytes = patchedCopy(template, {seconds: time.seconds, nanos: time.nanos, uuid: flow.uuid});
 		writePaddedVarint(bytes, template.sourcePort, ports.source_port ?? 0, 3);
 		writePaddedVarint(bytes, template.destinationPort, ports.destination_port ?? 0, 3);
 		this.fromTemplate++;
@@ -148,15 +141,7 @@ export class ResponseEncoder {
 			return encodeMessage(this.type, response.toJSON());
 		}
 
-		// From Buffer's pool: a separate ArrayBuffer per message cost the relay more than the copy.
-		const bytes = Buffer.allocUnsafe(template.bytes.length);
-		bytes.set(template.bytes);
-		for (const at of template.times) {
-			writePaddedVarint(bytes, at, response.seconds, 5);
-			writePaddedVarint(bytes, at + 6, response.nanos, 5);
-		}
-
-		bytes.write(response.uuid, template.uuid, 'latin1');
+		const bytes = patchedCopy(template, response);
 		writePaddedVarint(bytes, template.clientPort, response.clientPort, 3);
 		this.fromTemplate++;
 		return bytes;
@@ -179,14 +164,7 @@ export class ResponseEncoder {
 			return encodeMessage(this.type, response.toJSON());
 		}
 
-		const bytes = Buffer.allocUnsafe(template.bytes.length);
-		bytes.set(template.bytes);
-		for (const at of template.times) {
-			writePaddedVarint(bytes, at, response.seconds, 5);
-			writePaddedVarint(bytes, at + 6, response.nanos, 5);
-		}
-
-		bytes.write(response.uuid, template.uuid, 'latin1');
+		const bytes = patchedCopy(template, response);
 		this.fromTemplate++;
 		return bytes;
 	}

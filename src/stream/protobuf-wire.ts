@@ -35,3 +35,17 @@ export function writeVarint(target: Uint8Array, at: number, value: number): numb
 	target[position++] = rest;
 	return position;
 }
+
+/**
+Writes `value` as a varint of exactly `width` bytes, padded with continuation bytes: a value patched into
+encoded bytes in place keeps their layout. Every protobuf decoder reads it as the plain value (the encoding
+allows non-minimal varints; protobufjs, Go's protowire and ztop's decoder accept them).
+*/
+export function writePaddedVarint(target: Uint8Array, at: number, value: number, width: number): void {
+	let rest = value;
+	for (let index = 0; index < width; index++) {
+		const low = rest % 128;
+		rest = Math.floor(rest / 128);
+		target[at + index] = index === width - 1 ? low : low | 0x80;
+	}
+}
