@@ -18,9 +18,10 @@ if (process.argv[2] !== 'demo-relay') {
 
 /**
 Stops the young generation from growing once it is `bytes` (two semi-spaces of 4 MB) instead of V8's 32 MB.
-Measured with the TUI following the paced bench server (2 vCPU, 30 s runs): at 50,000 flows/s 63-69% of a
-core instead of 85-88% (what a scavenge touches stays in the processor's caches) and RSS 168 MB instead of
-199; at 5,000 flows/s the same CPU and 162 MB instead of 184. --max-semi-space-size=4 does this, but only
+Measured with the TUI following the paced bench server (2 vCPU, 30 s runs, interleaved): at 50,000 flows/s
+63-69% of a core instead of 85-88% (what a scavenge touches stays in the processor's caches; 2 MB was
+slower, 1 MB fell behind) and RSS 168 MB instead of 199; at 5,000 flows/s the same CPU and 162 MB instead
+of 184. --max-semi-space-size=4 does this, but only
 on node's command line (V8 reads it when it makes the heap); the growth factor it reads at every growth,
 so once the young generation has grown to `bytes` a factor of 1 keeps it there. It grows in the first
 seconds of a busy stream, one doubling per scavenge that finds it too small, so a look every 100 ms catches

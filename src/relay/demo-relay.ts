@@ -230,7 +230,7 @@ export class DemoRelay {
 	getNamespaces(): Record<string, unknown> {
 		const namespaces = new Map<string, {cluster?: string; namespace: string}>();
 		for (const response of this.history.read({predicate: () => true, number: 0, first: false})) {
-			// A scenario's flow shape has the endpoints: the flow itself need not be made.
+			// A scenario's flow shape or a replay's capture line has the endpoints: the flow itself need not be made.
 			const flow = response instanceof ScenarioResponse ? response.shape.flow : response instanceof ReplayedResponse ? response.original.flow : response.flow;
 			for (const endpoint of [flow?.source, flow?.destination]) {
 				if (endpoint?.namespace) {
