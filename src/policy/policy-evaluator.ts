@@ -12,6 +12,7 @@ Compiling a set once and caching subject selection per label list keeps re-evalu
 */
 import {matchesLabelSelector} from '../filters/label-selector.js';
 import type {FlowRecord} from '../flow/flow-record.js';
+import {objectId} from '../flow/object-id.js';
 import type {Flow} from '../flow/flow.js';
 import {endpointFacts, type EndpointFacts} from './endpoint-facts.js';
 import {entityMatches} from './entities.js';
@@ -77,19 +78,6 @@ type Decision = {result: DirectionEvaluation; candidates: readonly Candidate[]; 
 /** Decisions kept per policy set before the cache starts over (each is a few hundred bytes). */
 const maximumDecisions = 50_000;
 
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-
-/** A small number per object (endpoint facts, name lists): cache keys without their contents. */
-function objectId(value: object): number {
-	let id = ids.get(value);
-	if (id === undefined) {
-		id = nextId++;
-		ids.set(value, id);
-	}
-
-	return id;
-}
 
 const protocolNumbers: Record<string, number> = {'': 0, TCP: 1, UDP: 2, SCTP: 3, ICMPv4: 4, ICMPv6: 5};
 const listId = (list: readonly string[]) => (list.length === 0 ? 0 : objectId(list));

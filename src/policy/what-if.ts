@@ -5,6 +5,7 @@ when a direction that was allowed would be denied, `fixes` for the reverse.
 */
 import {eventType} from '../flow/event-type.js';
 import type {FlowRecord} from '../flow/flow-record.js';
+import {objectId} from '../flow/object-id.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import type {DirectionEvaluation, FlowEvaluation} from './policy-evaluator.js';
 import {directions, policyKey, type Direction, type LoadedPolicy, type PolicyKind} from './policy-model.js';
@@ -174,7 +175,7 @@ export class ConnectionChanges {
 			// A cheap key first (identities, port, the evaluation object, which the evaluator shares between
 			// flows of one kind); the row's words are built once per connection.
 			const peerIp = record.destinationIdentity < 256 || record.destinationPodName === '' ? record.destinationIp : '';
-			const quickKey = `${direction}|${was}|${objectKey(evaluation)}|${record.sourceIdentity}|${record.destinationIdentity}|${peerIp}|${record.destinationPort}|${record.protocol}`;
+			const quickKey = `${direction}|${was}|${objectId(evaluation)}|${record.sourceIdentity}|${record.destinationIdentity}|${peerIp}|${record.destinationPort}|${record.protocol}`;
 			const existing = this.byKey.get(quickKey);
 			if (existing) {
 				existing.flows++;
@@ -228,18 +229,6 @@ export class ConnectionChanges {
 	}
 }
 
-const objectKeys = new WeakMap<object, number>();
-let nextObjectKey = 1;
-
-function objectKey(value: object): number {
-	let key = objectKeys.get(value);
-	if (key === undefined) {
-		key = nextObjectKey++;
-		objectKeys.set(value, key);
-	}
-
-	return key;
-}
 
 /** `shop/frontend` (namespace and workload, else pod), or the reserved identity, address and DNS name. */
 export function connectionEndpoint(record: FlowRecord, side: 'source' | 'destination'): string {

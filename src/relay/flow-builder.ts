@@ -9,6 +9,7 @@ connection's flow is its shape plus its client port. Building every flow of ever
 spreads, policy lists) and finding its encoding again cost the demo relay most of its time per flow.
 */
 import type {Endpoint, Flow, Policy} from '../flow/flow.js';
+import {objectId} from '../flow/object-id.js';
 import {RecentMap} from '../flow/recent-map.js';
 
 export type Workload = {
@@ -67,19 +68,6 @@ export function flowOf({shape, clientPort}: RoundFlow): Flow {
 	return {...shape.flow, l4: layer4.TCP ? {TCP: {...layer4.TCP, [field]: clientPort}} : {UDP: {...layer4.UDP, [field]: clientPort}}};
 }
 
-const workloadIds = new WeakMap<Workload, number>();
-let workloadCount = 0;
-
-function workloadId(workload: Workload): number {
-	let id = workloadIds.get(workload);
-	if (id === undefined) {
-		id = workloadCount++;
-		workloadIds.set(workload, id);
-	}
-
-	return id;
-}
-
 /**
 The shapes made so far per kind of connection (its workloads, protocol and server port). Bounded, so a
 scenario that makes new workload objects every round costs time, not memory.
@@ -91,7 +79,7 @@ export class Connection {
 	private readonly shapes: Map<string, FlowShape>;
 
 	constructor(readonly options: ConnectionOptions) {
-		const kind = `${workloadId(options.source)}>${workloadId(options.destination)} ${options.protocol}/${options.destinationPort}`;
+		const kind = `${objectId(options.source)}>${objectId(options.destination)} ${options.protocol}/${options.destinationPort}`;
 		let shapes = shapesByKind.get(kind);
 		if (!shapes) {
 			shapes = new Map();
