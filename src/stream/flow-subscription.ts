@@ -66,7 +66,8 @@ export class FlowSubscription {
 	private call: FlowCall | undefined;
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	private attempt = 0;
-	private lastFlowTime: {text: string; instant: Instant} | undefined;
+	/** The newest flow time seen; a reconnect asks for flows since then. */
+	private lastFlowTime: Instant | undefined;
 	private hasConnected = false;
 	private isStopped = false;
 	private readonly seen: RecentMap<string, true>;
@@ -92,7 +93,8 @@ export class FlowSubscription {
 	}
 
 	private connect(): void {
-		const request = this.lastFlowTime === undefined ? this.request : {...this.request, since: this.lastFlowTime.text};
+		// Formatted here, once per connection: most flows are the newest so far, and formatting each cost a string per flow.
+		const request = this.lastFlowTime === undefined ? this.request : {...this.request, since: formatTimestamp(this.lastFlowTime)};
 		let hasData = false;
 		this.call = this.client.getFlows(request, {
 			onData: bytes => {
@@ -171,8 +173,8 @@ export class FlowSubscription {
 
 			const text = response.time ?? flow.time;
 			const instant = text === undefined ? undefined : parseTimestamp(text);
-			if (text !== undefined && instant) {
-				this.advance(instant, text);
+			if (instant) {
+				this.advance(instant);
 			}
 		}
 
@@ -200,7 +202,7 @@ export class FlowSubscription {
 
 	private isDuplicate(uuid: string | undefined, bytes: Buffer, time?: Instant): boolean {
 		const key = uuid ?? createHash('sha1').update(bytes).digest('base64');
-		if (this.ownsSeen && time && this.lastFlowTime && compareInstants(time, this.lastFlowTime.instant) > 0) {
+		if (this.ownsSeen && time && this.lastFlowTime && compareInstants(time, this.lastFlowTime) > 0) {
 			// Newer than every flow this relay sent: not a repeat (a reconnect resumes from the newest time seen,
 			// so only flows at or before it can come twice). It is only remembered: one map operation instead of
 			// five.
@@ -219,10 +221,9 @@ export class FlowSubscription {
 		return false;
 	}
 
-	/** Remembers the newest flow time: a reconnect asks for flows since then. */
-	private advance(instant: Instant, text?: string): void {
-		if (this.lastFlowTime === undefined || compareInstants(instant, this.lastFlowTime.instant) > 0) {
-			this.lastFlowTime = {text: text ?? formatTimestamp(instant), instant};
+	private advance(instant: Instant): void {
+		if (this.lastFlowTime === undefined || compareInstants(instant, this.lastFlowTime) > 0) {
+			this.lastFlowTime = instant;
 		}
 	}
 }
