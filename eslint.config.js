@@ -3,7 +3,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const uiAndWire = ['react', 'react/*', 'ink', 'ink/*', '@grpc/*', 'protobufjs', 'protobufjs/*'];
+// The wire: grpc-js (the demo relay's server), node:http2 (ztop's own gRPC client) and protobufjs.
+const wire = ['@grpc/*', 'node:http2', 'http2', 'protobufjs', 'protobufjs/*'];
+const uiAndWire = ['react', 'react/*', 'ink', 'ink/*', ...wire];
 
 /** A no-restricted-imports rule: the listed folders (relative to src/) and packages are off limits. */
 function forbid(folders, packages, reason) {
@@ -59,10 +61,10 @@ export default tseslint.config(
 	},
 	{
 		files: ['src/relay/**'],
-		rules: forbid(['store', 'printer', 'views', 'cli'], ['react', 'react/*', 'ink', 'ink/*', '@grpc/*'], 'src/relay may import src/flow, src/filters and src/stream; gRPC goes through src/stream (ARCHITECTURE.md).'),
+		rules: forbid(['store', 'printer', 'views', 'cli'], ['react', 'react/*', 'ink', 'ink/*', '@grpc/*', 'node:http2', 'http2'], 'src/relay may import src/flow, src/filters and src/stream; gRPC goes through src/stream (ARCHITECTURE.md).'),
 	},
 	{
 		files: ['src/views/**'],
-		rules: forbid(['stream', 'relay', 'cli'], ['@grpc/*', 'protobufjs', 'protobufjs/*'], 'Views read Frames, never the stream (ARCHITECTURE.md).'),
+		rules: forbid(['stream', 'relay', 'cli'], wire, 'Views read Frames, never the stream (ARCHITECTURE.md).'),
 	},
 );

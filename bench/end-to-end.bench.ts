@@ -4,7 +4,7 @@ ztop measured as the user runs it: the real CLI process fed over gRPC by a paced
 and client it reports the client's CPU (% of one core, and µs per flow), flows received against flows sent,
 whether the server could keep its rate (a client that falls behind holds it back through HTTP/2 flow
 control), RSS, and for the TUI the frames drawn and the bytes written to its terminal. The clients:
-- floor: grpc-js receiving each message as bytes and counting it (bench/end-to-end/count-client.ts);
+- floor: ztop's own gRPC connection (node:http2) handing on each message's bytes, counted (bench/end-to-end/count-client.ts);
 - `ztop --server … -f -o compact`, its stdout read by this process;
 - the TUI, `ztop --server … --debug` in a tmux pane of 120×40 at the default 10 fps (its `--debug` session
   summary gives flows received, frames and terminal bytes);
@@ -270,7 +270,7 @@ async function measure(clientName: string, rate: number): Promise<Run | undefine
 }
 
 const labels: Record<string, string> = {
-	floor: 'floor: grpc-js, count only',
+	floor: 'floor: gRPC bytes, count only',
 	compact: 'ztop -f -o compact',
 	tui: 'ztop TUI 120×40',
 	hubble: 'hubble -f -o compact >/dev/null',

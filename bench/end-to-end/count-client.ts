@@ -1,21 +1,26 @@
 /**
-The end-to-end benchmark's floor: the least a Node.js client can do with a GetFlows stream — grpc-js
-receiving each message as bytes and counting it. Usage: node count-client.mjs ADDRESS; on SIGUSR2 it
-prints `{"received": N}` and exits (on SIGUSR1 it prints it and goes on). It asks to follow (GetFlowsRequest field 3 = true, bytes 0x18 0x01), so
-it also reads a live stream from `ztop demo-relay` or a real relay.
+The end-to-end benchmark's floor: the least a Node.js client can do with a GetFlows stream — ztop's own
+gRPC connection (src/stream/grpc-connection.ts, node:http2) handing on each message's bytes, which are
+only counted. Usage: node count-client.mjs ADDRESS; on SIGUSR2 it prints `{"received": N}` and exits (on
+SIGUSR1 it prints it and goes on). It asks to follow (GetFlowsRequest field 3 = true, bytes 0x18 0x01),
+so it also reads a live stream from `ztop demo-relay` or a real relay.
 */
-import * as grpc from '@grpc/grpc-js';
+import {GrpcConnection} from '../../src/stream/grpc-connection.js';
 
-const client = new grpc.Client(process.argv[2]!, grpc.credentials.createInsecure());
+const connection = new GrpcConnection({
+	target: process.argv[2]!,
+	// As ztop's ObserverClient: 8 MiB windows, 16 MiB messages, a ping every 5 minutes.
+	flowControlWindow: 8 * 1024 * 1024,
+	maximumMessageLength: 16 * 1024 * 1024,
+	keepaliveMilliseconds: 300_000,
+	keepaliveTimeoutMilliseconds: 20_000,
+});
 let received = 0;
-const call = client.makeServerStreamRequest<Buffer, Buffer>(
-	'/observer.Observer/GetFlows',
-	request => request,
-	bytes => bytes,
-	Buffer.from([0x18, 0x01]),
-);
-call.on('data', () => received++);
-call.on('error', () => undefined);
+connection.serverStream('/observer.Observer/GetFlows', Buffer.from([0x18, 0x01]), {
+	onMessage: () => received++,
+	onEnd: () => undefined,
+	onError: () => undefined,
+});
 process.on('SIGUSR1', () => {
 	process.stdout.write(JSON.stringify({received}) + '\n');
 });

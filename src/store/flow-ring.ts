@@ -12,7 +12,7 @@ With a RawSplitter (gRPC flows), what repeats from flow to flow — endpoints, p
 (part-interner.ts) and the slab holds only the rest: about a third of a flow's bytes.
 get() builds the record on demand: the UI asks for the few dozen rows it shows.
 */
-import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
+import {newFlowRecord, type FlowRecord, type PolicyRecord, type WorkloadRecord} from '../flow/flow-record.js';
 import {ByteSlabs} from './byte-slabs.js';
 import {PartInterner} from './part-interner.js';
 import {SharedTuples} from './shared-tuples.js';
@@ -296,7 +296,7 @@ export class FlowRing {
 	}
 
 	private read(slot: number): FlowRecord {
-		return this.readInto(slot, {} as FlowRecord);
+		return this.readInto(slot, newFlowRecord());
 	}
 
 	/** Fills `target` with the record of a slot (eviction reuses one object: a full ring evicts at every push). */

@@ -7,7 +7,7 @@ decode; `npm run bench` measures it again in this project. Field numbers: hubble
 import type Long from 'long';
 import protobuf from './protobuf-runtime.js';
 import {StringInterner} from './string-interner.js';
-import type {FlowRecord, LostEventsRecord, NodeStatusRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
+import {newFlowRecord, type FlowRecord, type LostEventsRecord, type NodeStatusRecord, type PolicyRecord, type WorkloadRecord} from '../flow/flow-record.js';
 import {RecordLists} from '../flow/to-flow-record.js';
 import {emptyList} from '../flow/shared-lists.js';
 import type {Flow, GetFlowsResponse} from '../flow/flow.js';
@@ -68,55 +68,8 @@ export type DecodedResponse = FlowRecord | LostEventsRecord | NodeStatusRecord |
 
 const nodeStatus: NodeStatusRecord = Object.freeze({kind: 'node-status'});
 
-function newRecord(): FlowRecord {
-	return {
-		kind: 'flow',
-		timeSeconds: 0,
-		timeNanos: 0,
-		nodeName: '',
-		uuid: '',
-		verdict: 0,
-		dropReason: 0,
-		eventType: 0,
-		eventSubType: 0,
-		flowType: 0,
-		trafficDirection: 0,
-		policyMatchType: 0,
-		isReply: -1,
-		sourceIp: '',
-		destinationIp: '',
-		protocol: '',
-		sourcePort: 0,
-		destinationPort: 0,
-		sourceNamespace: '',
-		sourcePodName: '',
-		sourceIdentity: 0,
-		sourceClusterName: '',
-		destinationNamespace: '',
-		destinationPodName: '',
-		destinationIdentity: 0,
-		destinationClusterName: '',
-		sourceLabels: emptyList,
-		destinationLabels: emptyList,
-		sourceWorkloads: emptyList,
-		destinationWorkloads: emptyList,
-		sourceNames: emptyList,
-		destinationNames: emptyList,
-		l7Type: 0,
-		l7Protocol: '',
-		httpCode: 0,
-		httpMethod: '',
-		httpUrl: '',
-		dnsQuery: '',
-		egressAllowedBy: noPolicies,
-		ingressAllowedBy: noPolicies,
-		egressDeniedBy: noPolicies,
-		ingressDeniedBy: noPolicies,
-	};
-}
-
-// Most flows name no policy: share one empty list instead of allocating four per flow.
-const noPolicies: readonly PolicyRecord[] = Object.freeze([]);
+// Most flows name no policy: they share one empty list instead of allocating four per flow.
+const noPolicies = emptyList as readonly PolicyRecord[];
 
 /**
 Policies repeat in every verdict they take: one shared record per (name, namespace, kind), with its
@@ -210,7 +163,7 @@ export function decodeFlowRecord(bytes: Uint8Array): DecodedResponse {
 
 function readFlow(reader: Reader, length: number): FlowRecord {
 	const end = reader.pos + length;
-	const record = newRecord();
+	const record = newFlowRecord();
 	scratchSourceNames.length = 0;
 	scratchDestinationNames.length = 0;
 	while (reader.pos < end) {

@@ -6,18 +6,17 @@ backoff (capped), re-issuing the request with `since` = the last flow time seen;
 by uuid, or by a hash of their bytes when they have none, in bounded memory.
 */
 import {createHash} from 'node:crypto';
-import type {ServiceError} from '@grpc/grpc-js';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import type {FlowRecord, LostEventsRecord, NodeStatusRecord} from '../flow/flow-record.js';
 import {RecentMap} from '../flow/recent-map.js';
 import {compareInstants, formatTimestamp, parseTimestamp, type Instant} from '../flow/timestamp.js';
 import {decodeFlowRecord} from './flow-record-decoder.js';
-import {decodeFlowsResponse, describeCallError, statusCode, statusName, type FlowCall, type ObserverClient} from './observer-client.js';
+import {decodeFlowsResponse, describeCallError, statusCode, statusName, type CallError, type FlowCall, type ObserverClient} from './observer-client.js';
 import type {CanonicalMessage} from './protojson.js';
 
 export type SubscriptionEvent =
 	| {kind: 'connected'; attempt: number}
-	/** `reason` is in words for the user; `cause` is the gRPC status and message as the server or grpc-js gave them. */
+	/** `reason` is in words for the user; `cause` is the gRPC status and message as the server or the connection gave them. */
 	| {kind: 'reconnecting'; attempt: number; delayMilliseconds: number; reason: string; cause: string}
 	| {kind: 'ended'}
 	| {kind: 'failed'; reason: string};
@@ -129,7 +128,7 @@ export class FlowSubscription {
 		});
 	}
 
-	private handleError(error: ServiceError): void {
+	private handleError(error: CallError): void {
 		const reason = describeCallError(error, this.client.target, this.client.isTls);
 		const isTlsFailure = error.code === statusCode.UNAVAILABLE && /TLS|certificate|expects TLS/.test(reason);
 		// Without --follow ztop behaves like hubble: one attempt. A TLS mismatch before the first
