@@ -30,28 +30,40 @@ const direction = {ingress: 1, egress: 2} as const;
 
 export const defaultConnectionMemory = 65_536;
 
-/** Protocol and both endpoints, the lower endpoint first, so both directions of a connection agree. */
-export function connectionKey(record: FlowRecord): string | undefined {
-	if (record.sourceIp === '' || record.destinationIp === '') {
-		return undefined;
-	}
-
-	// One string per flow (this runs for every flow received): the endpoints compared as they are.
-	const {sourceIp, sourcePort, destinationIp, destinationPort} = record;
-	return sourceIp < destinationIp || (sourceIp === destinationIp && sourcePort <= destinationPort)
-		? `${record.protocol} ${sourceIp} ${sourcePort} ${destinationIp} ${destinationPort}`
-		: `${record.protocol} ${destinationIp} ${destinationPort} ${sourceIp} ${sourcePort}`;
-}
-
 export class ConnectionAttributions {
 	private readonly connections: RecentMap<string, ConnectionAttribution>;
+	/**
+	A number for each address, never reused (a forgotten address comes back with a new one), so a connection's
+	key is a string of nine UTF-16 units rather than its addresses and ports written out: that string, made
+	for every flow, was a sixth of all the TUI allocated while following. An address in use is read for
+	every flow of its connections, so it is forgotten only after its connections are.
+	*/
+	private readonly addressIds: RecentMap<string, number>;
+	private nextAddressId = 1;
+	private readonly protocolCodes = new Map<string, number>();
 
 	constructor(capacity = defaultConnectionMemory) {
 		this.connections = new RecentMap(capacity);
+		this.addressIds = new RecentMap(capacity);
 	}
 
 	get size(): number {
 		return this.connections.size;
+	}
+
+	/** Protocol and both endpoints, the lower endpoint first, so both directions of a connection agree. */
+	connectionKey(record: FlowRecord): string | undefined {
+		if (record.sourceIp === '' || record.destinationIp === '') {
+			return undefined;
+		}
+
+		const source = this.addressId(record.sourceIp);
+		const destination = this.addressId(record.destinationIp);
+		const {sourcePort, destinationPort} = record;
+		const protocol = this.protocolCode(record.protocol);
+		return source < destination || (source === destination && sourcePort <= destinationPort)
+			? endpointsKey(protocol, source, sourcePort, destination, destinationPort)
+			: endpointsKey(protocol, destination, destinationPort, source, sourcePort);
 	}
 
 	/**
@@ -59,7 +71,7 @@ export class ConnectionAttributions {
 	direction. Undefined for records without addresses.
 	*/
 	attribute(record: FlowRecord): ConnectionAttribution | undefined {
-		const key = connectionKey(record);
+		const key = this.connectionKey(record);
 		if (key === undefined) {
 			return undefined;
 		}
@@ -95,4 +107,39 @@ export class ConnectionAttributions {
 
 		return attribution;
 	}
+
+	private addressId(address: string): number {
+		let id = this.addressIds.get(address);
+		if (id === undefined) {
+			id = this.nextAddressId++;
+			this.addressIds.insertAbsent(address, id);
+		}
+
+		return id;
+	}
+
+	private protocolCode(protocol: string): number {
+		let code = this.protocolCodes.get(protocol);
+		if (code === undefined) {
+			code = this.protocolCodes.size;
+			this.protocolCodes.set(protocol, code);
+		}
+
+		return code;
+	}
+}
+
+/** One flat string of nine UTF-16 units: ids up to 2^48 take three each, a port one. */
+function endpointsKey(protocol: number, first: number, firstPort: number, second: number, secondPort: number): string {
+	return String.fromCharCode(
+		protocol,
+		Math.floor(first / 0x1_0000_0000),
+		Math.floor(first / 0x1_0000) & 0xffff,
+		first & 0xffff,
+		firstPort,
+		Math.floor(second / 0x1_0000_0000),
+		Math.floor(second / 0x1_0000) & 0xffff,
+		second & 0xffff,
+		secondPort,
+	);
 }

@@ -49,6 +49,39 @@ function increment(map: Map<string, number>, name: string, amount = 1): void {
 	map.set(name, (map.get(name) ?? 0) + amount);
 }
 
+// The names counted for every flow are made once each: a new string per flow was garbage at once.
+const portNames = new Map<string, Map<number, string>>();
+
+function portName(port: number, protocol: string): string {
+	let byPort = portNames.get(protocol);
+	if (!byPort) {
+		byPort = new Map();
+		portNames.set(protocol, byPort);
+	}
+
+	let name = byPort.get(port);
+	if (name === undefined) {
+		name = `${port}/${protocol}`;
+		byPort.set(port, name);
+	}
+
+	return name;
+}
+
+const upperCaseNames = new Map<string, string>();
+
+function upperCase(name: string): string {
+	let upper = upperCaseNames.get(name);
+	if (upper === undefined) {
+		upper = name.toUpperCase();
+		upperCaseNames.set(name, upper);
+	}
+
+	return upper;
+}
+
+const statusClassNames: readonly string[] = Array.from({length: 10}, (_, index) => `${index}xx`);
+
 function historyFor(map: Map<string, SecondHistory>, name: string): SecondHistory {
 	let history = map.get(name);
 	if (!history) {
@@ -105,13 +138,14 @@ export class Overview {
 
 		// Requests only, so that a connection's replies do not count its client's ephemeral port.
 		if (record.destinationPort !== 0 && record.isReply !== 1) {
-			increment(this.destinationPorts, `${record.destinationPort}/${record.protocol}`);
+			increment(this.destinationPorts, portName(record.destinationPort, record.protocol));
 		}
 
 		if (record.l7Protocol !== '') {
-			increment(this.l7, record.l7Protocol.toUpperCase());
+			increment(this.l7, upperCase(record.l7Protocol));
 			if (record.httpCode !== 0) {
-				increment(this.httpStatusClasses, `${Math.floor(record.httpCode / 100)}xx`);
+				const statusClass = Math.floor(record.httpCode / 100);
+				increment(this.httpStatusClasses, statusClassNames[statusClass] ?? `${statusClass}xx`);
 			}
 		}
 	}

@@ -49,6 +49,8 @@ export type LiveTallyRow = TallyRow & {
 export const defaultDenyName = '(default deny)';
 export const unattributedName = '(unattributed)';
 
+const noPolicies: readonly PolicyRecord[] = Object.freeze([]);
+
 type Counter = keyof TallyCounts;
 
 const verdict = {forwarded: 1, dropped: 2, error: 3, audit: 4, redirected: 5} as const;
@@ -176,7 +178,7 @@ export class PolicyTally {
 		switch (record.verdict) {
 			case verdict.forwarded:
 			case verdict.redirected: {
-				const policies = hasDirection ? (isIngress ? record.ingressAllowedBy : record.egressAllowedBy) : [];
+				const policies = hasDirection ? (isIngress ? record.ingressAllowedBy : record.egressAllowedBy) : noPolicies;
 				this.credit(record, direction, policies, unattributedName, 'allowed');
 				if (record.verdict === verdict.redirected && remembersRedirects) {
 					this.rememberRedirect(record, direction, policies);
@@ -188,7 +190,7 @@ export class PolicyTally {
 			case verdict.dropped:
 			case verdict.error:
 			case verdict.audit: {
-				const policies = hasDirection ? (isIngress ? record.ingressDeniedBy : record.egressDeniedBy) : [];
+				const policies = hasDirection ? (isIngress ? record.ingressDeniedBy : record.egressDeniedBy) : noPolicies;
 				this.credit(record, direction, policies, defaultDenyName, record.verdict === verdict.audit ? 'audited' : 'denied');
 				break;
 			}
@@ -203,7 +205,7 @@ export class PolicyTally {
 		const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
 		const policies = connection
 			? redirectedBy(connection, direction)
-			: (this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true)) ?? []);
+			: (this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true)) ?? noPolicies);
 		this.credit(record, direction, policies, unattributedName, 'l7Denied');
 	}
 
@@ -219,11 +221,15 @@ export class PolicyTally {
 		counter: Counter,
 	): void {
 		if (policies.length === 0) {
-			this.count(this.row('', localNamespace(record, direction), fallbackName, direction), counter, record.timeSeconds);
+			const namespace = localNamespace(record, direction);
+			this.count(this.row('', namespace, fallbackName, direction, fallbackRowKey(namespace, fallbackName, direction)), counter, record.timeSeconds);
 			return;
 		}
 
-		for (const policy of policies) {
+		// Indexed: a for-of here allocated an iterator per verdict (a policy list may be frozen, which kept
+		// V8 from optimising the loop away).
+		for (let index = 0; index < policies.length; index++) {
+			const policy = policies[index]!;
 			this.count(this.row(policy.kind, policy.namespace, policy.name, direction, rowKeyOf(policy, direction)), counter, record.timeSeconds);
 		}
 	}
@@ -285,6 +291,31 @@ function rowKeyOf(policy: PolicyRecord, direction: TallyDirection): string {
 function plainRow(row: LiveTallyRow): TallyRow {
 	const {kind, namespace, name, direction, allowed, denied, audited, l7Denied} = row;
 	return {kind, namespace, name, direction, allowed, denied, audited, l7Denied};
+}
+
+/** Row keys of "(default deny)" and "(unattributed)" by name, direction and namespace: built once, not per flow. */
+const fallbackRowKeys = new Map<string, Map<TallyDirection, Map<string, string>>>();
+
+function fallbackRowKey(namespace: string, fallbackName: string, direction: TallyDirection): string {
+	let byDirection = fallbackRowKeys.get(fallbackName);
+	if (!byDirection) {
+		byDirection = new Map();
+		fallbackRowKeys.set(fallbackName, byDirection);
+	}
+
+	let byNamespace = byDirection.get(direction);
+	if (!byNamespace) {
+		byNamespace = new Map();
+		byDirection.set(direction, byNamespace);
+	}
+
+	let key = byNamespace.get(namespace);
+	if (key === undefined) {
+		key = rowKey('', namespace, fallbackName, direction);
+		byNamespace.set(namespace, key);
+	}
+
+	return key;
 }
 
 /** The endpoint the verdict was taken for: the destination on ingress, the source on egress. */

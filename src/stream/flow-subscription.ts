@@ -7,7 +7,7 @@ by uuid, or by a hash of their bytes when they have none, in bounded memory.
 */
 import {createHash} from 'node:crypto';
 import type {GetFlowsResponse} from '../flow/flow.js';
-import type {FlowRecord, LostEventsRecord, NodeStatusRecord} from '../flow/flow-record.js';
+import {newFlowRecord, type FlowRecord, type LostEventsRecord, type NodeStatusRecord} from '../flow/flow-record.js';
 import {RecentMap} from '../flow/recent-map.js';
 import {compareInstants, formatTimestamp, parseTimestamp, type Instant} from '../flow/timestamp.js';
 import {decodeFlowRecord} from './flow-record-decoder.js';
@@ -25,7 +25,10 @@ export type SubscriptionOptions = {
 	follow: boolean;
 	/** Each response, fully decoded (the headless outputs). */
 	onResponse?(response: GetFlowsResponse, bytes: Buffer): void;
-	/** Or each response as the hot path's record, with its bytes kept for drill-down (the TUI). */
+	/**
+	Or each response as the hot path's record, with its bytes kept for drill-down (the TUI). A flow's record
+	is reused for the next flow: read or copy it before returning.
+	*/
 	onRecord?(record: FlowRecord | LostEventsRecord | NodeStatusRecord, bytes: Buffer): void;
 	onEvent(event: SubscriptionEvent): void;
 	/**
@@ -71,6 +74,7 @@ export class FlowSubscription {
 	private isStopped = false;
 	private readonly seen: RecentMap<string, true>;
 	private readonly ownsSeen: boolean;
+	private readonly scratchRecord = newFlowRecord();
 
 	constructor(
 		private readonly client: ObserverClient,
@@ -182,7 +186,7 @@ export class FlowSubscription {
 
 	/** The TUI's path: only the partial decode, never the full message. */
 	private receiveRecord(bytes: Buffer, onRecord: NonNullable<SubscriptionOptions['onRecord']>): void {
-		const record = decodeFlowRecord(bytes);
+		const record = decodeFlowRecord(bytes, this.scratchRecord);
 		if (record === undefined) {
 			return;
 		}

@@ -4,6 +4,7 @@ capture line and on a stretch of both demo scenarios (policies, L7, drops, repli
 */
 import {describe, expect, test} from 'vitest';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
+import {newFlowRecord} from '../../src/flow/flow-record.js';
 import {ScenarioFeed} from '../../src/relay/scenario-feed.js';
 import {starWarsScenario} from '../../src/relay/scenarios/starwars.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
@@ -21,6 +22,8 @@ const {getFlowsResponse} = hubbleSchema();
 
 function check(responses: GetFlowsResponse[]): number {
 	let checked = 0;
+	// One record reused for every flow, as the TUI decodes: nothing of the flow before may stay in it.
+	const reused = newFlowRecord();
 	for (const response of responses) {
 		if (!response.flow) {
 			continue;
@@ -28,7 +31,11 @@ function check(responses: GetFlowsResponse[]): number {
 
 		// toFlowRecord (tested on its own in test/flow/to-flow-record.test.ts) reads the full decode; the
 		// wire decoder must produce the very same record.
-		expect(decodeFlowRecord(encodeMessage(getFlowsResponse, response))).toEqual(toFlowRecord(response, lists, dropReasonNames));
+		const expected = toFlowRecord(response, lists, dropReasonNames);
+		const bytes = encodeMessage(getFlowsResponse, response);
+		expect(decodeFlowRecord(bytes)).toEqual(expected);
+		expect(decodeFlowRecord(bytes, reused)).toBe(reused);
+		expect(reused).toEqual(expected);
 		checked++;
 	}
 
