@@ -29,6 +29,12 @@ export type ConnectionOptions = {
 	/** The HTTP/2 receive window of the connection and of each stream. */
 	flowControlWindow: number;
 	maximumMessageLength: number;
+	/**
+	How long a connection may take (TCP, then TLS): a relay behind a firewall that drops packets would
+	otherwise leave a follower waiting minutes for the system's own timeout (grpc's connection backoff
+	spec: a minimum connect timeout of 20 s).
+	*/
+	connectTimeoutMilliseconds?: number;
 	/** While calls are open, a ping this often; no answer within the timeout closes the connection. */
 	keepaliveMilliseconds: number;
 	keepaliveTimeoutMilliseconds: number;
@@ -269,7 +275,14 @@ export class GrpcConnection {
 		this.session = session;
 		this.sessionState = state;
 		let pingTimer: ReturnType<typeof setInterval> | undefined;
+		const connectTimeout = this.options.connectTimeoutMilliseconds ?? 20_000;
+		const connectTimer = setTimeout(() => {
+			state.error = `No connection established. Last error: no answer within ${connectTimeout / 1000} s (connect timeout)`;
+			session.destroy();
+		}, connectTimeout);
+		connectTimer.unref();
 		session.on('connect', () => {
+			clearTimeout(connectTimer);
 			state.hasConnected = true;
 			// The connection's window, beyond the per-stream one in the settings.
 			session.setLocalWindowSize(this.options.flowControlWindow);
@@ -286,6 +299,7 @@ export class GrpcConnection {
 			}
 		});
 		session.on('close', () => {
+			clearTimeout(connectTimer);
 			clearInterval(pingTimer);
 			if (this.session === session) {
 				this.session = undefined;

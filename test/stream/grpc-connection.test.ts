@@ -5,6 +5,7 @@ errors, resets, dropped connections, silence. The grpc-js server behind the demo
 live tests (test/cli/live-observe.test.ts).
 */
 import http2 from 'node:http2';
+import net from 'node:net';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -164,6 +165,22 @@ describe('ztop\'s gRPC client over HTTP/2', () => {
 		const outcome = await stream(connect('127.0.0.1:1'));
 		expect(outcome.error?.code).toBe(statusCode.UNAVAILABLE);
 		expect(outcome.error?.details).toMatch(/^No connection established\. Last error: connect ECONNREFUSED 127\.0\.0\.1:1/);
+	});
+
+	test('a server that accepts the connection but never completes TLS: UNAVAILABLE after the connect timeout', {timeout}, async () => {
+		const silent = net.createServer(() => undefined);
+		await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
+		try {
+			const {port} = silent.address() as net.AddressInfo;
+			const outcome = await stream(connect(`127.0.0.1:${port}`, {tls: {allowInsecure: true}, connectTimeoutMilliseconds: 300}));
+			expect(outcome.error?.code).toBe(statusCode.UNAVAILABLE);
+			expect(outcome.error?.details).toBe('No connection established. Last error: no answer within 0.3 s (connect timeout)');
+		} finally {
+			silent.close();
+			for (const connection of connections.splice(0)) {
+				connection.close();
+			}
+		}
 	});
 
 	test('a cancelled call hears nothing more and the server sees it cancelled', {timeout}, async () => {
