@@ -1,9 +1,12 @@
 /**
 Connection settings from flags, then HUBBLE_* environment variables, then hubble's defaults
-(hubble-api.md §3.3): server localhost:4245, request timeout 12 s, TLS off unless asked for.
+(hubble-api.md §3.3): server localhost:4245, request timeout 12 s, TLS off unless asked for; a proxy
+from HTTPS_PROXY and NO_PROXY as hubble's gRPC client reads them.
 */
 import {readFileSync} from 'node:fs';
 import {parseGoDuration} from '../filters/time-bound.js';
+import {parseTarget} from '../stream/grpc-connection.js';
+import {proxyFor} from '../stream/grpc-proxy.js';
 import type {ClientOptions, ClientTls} from '../stream/observer-client.js';
 import {UsageError} from './usage-error.js';
 
@@ -42,7 +45,16 @@ export function connectionOptions(flags: Flags, environment: Record<string, stri
 				...(serverName ? {serverName} : {}),
 			}
 		: undefined;
-	return {server, requestTimeoutMilliseconds: timeout, ...(tls ? {tls} : {})};
+	// As hubble: HTTPS_PROXY unless NO_PROXY or a loopback target says otherwise; never for a unix socket.
+	const target = parseTarget(server.startsWith('tls://') ? server.slice('tls://'.length) : server);
+	let proxy: URL | undefined;
+	try {
+		proxy = 'socketPath' in target ? undefined : proxyFor(target.host, target.port, environment);
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
+
+	return {server, requestTimeoutMilliseconds: timeout, ...(tls ? {tls} : {}), ...(proxy ? {proxy} : {})};
 }
 
 function readPem(flag: string, file: string): Buffer {

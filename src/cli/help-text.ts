@@ -69,6 +69,8 @@ export const helpText = `
                             --tls-client-cert-file FILE --tls-client-key-file FILE (mTLS),
                             --tls-allow-insecure (skip certificate checks)
     --request-timeout D     Deadline of unary calls (default 12s)
+                            A relay that is not on this host is reached through $HTTPS_PROXY
+                            (http:// CONNECT proxies) unless $NO_PROXY lists it, as hubble does
     -P, --port-forward      kubectl port-forward service/hubble-relay first; --port-forward-port N
                             (default 4245, 0 = any), --kube-context, --kubeconfig, --kube-namespace
                             (default kube-system). Repeat --kube-context for one forward per cluster,

@@ -11,6 +11,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import {GrpcMessageReader} from './grpc-message-reader.js';
+import {tunnelThrough} from './grpc-proxy.js';
 import {CallError, decodeStatusMessage, statusCode, statusOfHttp} from './grpc-status.js';
 
 export type ConnectionTls = {
@@ -35,6 +36,8 @@ export type ConnectionOptions = {
 	spec: a minimum connect timeout of 20 s).
 	*/
 	connectTimeoutMilliseconds?: number;
+	/** An HTTP CONNECT proxy to reach the target through (grpc-proxy's proxyFor). */
+	proxy?: URL;
 	/** While calls are open, a ping this often; no answer within the timeout closes the connection. */
 	keepaliveMilliseconds: number;
 	keepaliveTimeoutMilliseconds: number;
@@ -270,8 +273,8 @@ export class GrpcConnection {
 			return {session: this.session, state: this.sessionState};
 		}
 
-		const session = this.connect();
 		const state: SessionState = {hasConnected: false};
+		const session = this.connect(state);
 		this.session = session;
 		this.sessionState = state;
 		let pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -321,7 +324,7 @@ export class GrpcConnection {
 		session.ping(() => clearTimeout(timeout));
 	}
 
-	private connect(): http2.ClientHttp2Session {
+	private connect(state: SessionState): http2.ClientHttp2Session {
 		const target = this.target;
 		const settings: http2.Settings = {initialWindowSize: this.options.flowControlWindow, enablePush: false};
 		const tlsOptions = this.options.tls === undefined ? undefined : secureContextOptions(this.options.tls);
@@ -334,6 +337,32 @@ export class GrpcConnection {
 		}
 
 		const host = net.isIPv6(target.host) ? `[${target.host}]` : target.host;
+		const proxy = this.options.proxy;
+		if (proxy !== undefined) {
+			// With its own connection, http2 sets neither ALPN nor the name to check the certificate against.
+			// http2 does not pass on the tunnel's errors: they are kept for the calls to report.
+			const tunnel = () => {
+				const opened = tunnelThrough(proxy, target.host, target.port);
+				opened.on('error', (error: Error) => {
+					state.error ??= opened.isOpen ? `Connection dropped: ${error.message}` : `No connection established. Last error: ${error.message}`;
+				});
+				return opened;
+			};
+			return tlsOptions === undefined
+				? http2.connect(`http://${host}:${target.port}`, {settings, createConnection: tunnel})
+				: http2.connect(`https://${host}:${target.port}`, {
+						settings,
+						createConnection: () =>
+							tls.connect({
+								socket: tunnel(),
+								host: target.host,
+								ALPNProtocols: ['h2'],
+								...(net.isIP(target.host) ? {} : {servername: target.host}),
+								...tlsOptions,
+							}),
+					});
+		}
+
 		return tlsOptions === undefined
 			? http2.connect(`http://${host}:${target.port}`, {settings})
 			: http2.connect(`https://${host}:${target.port}`, {settings, ...tlsOptions});

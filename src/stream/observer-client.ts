@@ -20,6 +20,8 @@ export type ClientOptions = {
 	tls?: ClientTls;
 	/** Deadline of unary calls (ServerStatus, GetNodes); hubble's default is 12 s. */
 	requestTimeoutMilliseconds: number;
+	/** An HTTP CONNECT proxy, as hubble takes it from HTTPS_PROXY (grpc-proxy's proxyFor). */
+	proxy?: URL;
 };
 
 export type StreamHandlers = {
@@ -44,6 +46,7 @@ export class ObserverClient {
 		this.connection = new GrpcConnection({
 			target: this.target,
 			...(this.isTls ? {tls: options.tls ?? {allowInsecure: false}} : {}),
+			...(options.proxy ? {proxy: options.proxy} : {}),
 			// Hubble messages are small, but a field-mask-free flow with many labels can pass 4 MiB in a burst.
 			maximumMessageLength: 16 * 1024 * 1024,
 			// HTTP/2's default 64 KiB window lets a busy relay send about 1.5 ms of a 50,000 flows/s stream
@@ -110,6 +113,10 @@ export function describeCallError(error: CallError, server: string, isTls: boole
 			return isTls
 				? `TLS with ${server} failed: the server's certificate is not signed by a CA ztop trusts, or names another host. Pass the relay's CA with --tls-ca-cert-files, the name in its certificate with --tls-server-name (e.g. hubble.hubble-relay.cilium.io), or --tls-allow-insecure to skip the check. [${text}]`
 				: `${server} expects TLS, but ztop connected without it. Add --tls (and --tls-ca-cert-files if the relay uses its own CA). [${text}]`;
+		}
+
+		if (/Last error: proxy /.test(details)) {
+			return `cannot reach Hubble Relay at ${server} through the proxy in HTTPS_PROXY. Check HTTPS_PROXY, or list the relay's host in NO_PROXY to connect directly. [${text}]`;
 		}
 
 		if (/ECONNREFUSED|connection refused|connect ENOENT/i.test(details)) {

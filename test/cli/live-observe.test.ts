@@ -149,6 +149,18 @@ describe('connection errors say what to do', () => {
 		expect(result.stderr).toMatch(/^ztop: cannot reach Hubble Relay at 127\.0\.0\.1:1: nothing is listening there\. Is Hubble Relay port-forwarded\? Try `cilium hubble port-forward` or `ztop -P`/);
 	});
 
+	test('HTTPS_PROXY is used as hubble uses it, and a proxy that cannot be reached is named', async () => {
+		const unreachable = await runZtop(['--server', 'hubble-relay.example:4245', '--last', '1'], {environment: {HTTPS_PROXY: 'http://127.0.0.1:1'}});
+		expect(unreachable.exitCode).toBe(1);
+		expect(unreachable.stderr).toMatch(/^ztop: cannot reach Hubble Relay at hubble-relay\.example:4245 through the proxy in HTTPS_PROXY\. Check HTTPS_PROXY, or list the relay's host in NO_PROXY/);
+		const socks = await runZtop(['--server', 'hubble-relay.example:4245', '--last', '1'], {environment: {HTTPS_PROXY: 'socks5://127.0.0.1:1080'}});
+		expect(socks.exitCode).toBe(2);
+		expect(socks.stderr).toContain('socks5:// proxies are not supported');
+		// A loopback server (a port-forward) is never proxied.
+		const local = await runZtop(['--server', '127.0.0.1:1', '--last', '1'], {environment: {HTTPS_PROXY: 'http://127.0.0.1:2'}});
+		expect(local.stderr).toMatch(/nothing is listening there/);
+	});
+
 	test('HUBBLE_SERVER is the default server', async () => {
 		const result = await runZtop(['--last', '1'], {environment: {HUBBLE_SERVER: '127.0.0.1:2'}});
 		expect(result.stderr).toContain('127.0.0.1:2');
