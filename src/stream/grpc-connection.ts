@@ -51,6 +51,8 @@ export type StreamHandlers = {
 
 export type Call = {cancel(): void};
 
+const defaultConnectTimeout = 20_000;
+
 type Target = {authority: string; host: string; port: number} | {authority: string; socketPath: string};
 
 /** What the calls on one HTTP/2 session need to know about it when they end without a status. */
@@ -278,7 +280,7 @@ export class GrpcConnection {
 		this.session = session;
 		this.sessionState = state;
 		let pingTimer: ReturnType<typeof setInterval> | undefined;
-		const connectTimeout = this.options.connectTimeoutMilliseconds ?? 20_000;
+		const connectTimeout = this.options.connectTimeoutMilliseconds ?? defaultConnectTimeout;
 		const connectTimer = setTimeout(() => {
 			state.error = `No connection established. Last error: no answer within ${connectTimeout / 1000} s (connect timeout)`;
 			session.destroy();
@@ -342,7 +344,7 @@ export class GrpcConnection {
 			// With its own connection, http2 sets neither ALPN nor the name to check the certificate against.
 			// http2 does not pass on the tunnel's errors: they are kept for the calls to report.
 			const tunnel = () => {
-				const opened = tunnelThrough(proxy, target.host, target.port);
+				const opened = tunnelThrough(proxy, target.host, target.port, this.options.connectTimeoutMilliseconds ?? defaultConnectTimeout);
 				opened.on('error', (error: Error) => {
 					state.error ??= opened.isOpen ? `Connection dropped: ${error.message}` : `No connection established. Last error: ${error.message}`;
 				});

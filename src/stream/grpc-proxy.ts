@@ -89,9 +89,14 @@ export type Tunnel = Duplex & {
 	readonly isOpen: boolean;
 };
 
-export function tunnelThrough(proxy: URL, host: string, port: number): Tunnel {
+export function tunnelThrough(proxy: URL, host: string, port: number, timeoutMilliseconds: number): Tunnel {
 	const authority = net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
 	const socket = net.connect(Number(proxy.port || 80), proxy.hostname.replace(/^\[|\]$/g, ''));
+	// http2 takes the tunnel as connected at once, so its own connect timeout would not cover a silent proxy.
+	const timer = setTimeout(() => {
+		tunnel.destroy(new Error(`proxy ${proxy.host} did not open a tunnel to ${authority} within ${timeoutMilliseconds / 1000} s`));
+	}, timeoutMilliseconds);
+	timer.unref();
 	let isOpen = false;
 	let waiting: Array<() => void> = [];
 	let answer = Buffer.alloc(0);
@@ -111,6 +116,7 @@ export function tunnelThrough(proxy: URL, host: string, port: number): Tunnel {
 			callback();
 		},
 		destroy(error, callback) {
+			clearTimeout(timer);
 			socket.destroy();
 			callback(error);
 		},
@@ -136,6 +142,7 @@ export function tunnelThrough(proxy: URL, host: string, port: number): Tunnel {
 		}
 
 		isOpen = true;
+		clearTimeout(timer);
 		const rest = answer.subarray(end + 4);
 		if (rest.length > 0) {
 			tunnel.push(rest);

@@ -156,6 +156,26 @@ describe('gRPC calls through a CONNECT proxy', () => {
 		}
 	});
 
+	test('a proxy that never answers CONNECT: UNAVAILABLE after the connect timeout', {timeout}, async () => {
+		const silentAddress = await listen(net.createServer(() => undefined));
+		const connection = new GrpcConnection({
+			target: plainTarget,
+			proxy: new URL(`http://${silentAddress}`),
+			connectTimeoutMilliseconds: 300,
+			flowControlWindow: 1024 * 1024,
+			maximumMessageLength: 1024,
+			keepaliveMilliseconds: 300_000,
+			keepaliveTimeoutMilliseconds: 20_000,
+		});
+		try {
+			const outcome = await call(connection);
+			expect(outcome.error?.code).toBe(statusCode.UNAVAILABLE);
+			expect(outcome.error?.details).toBe(`No connection established. Last error: proxy ${silentAddress} did not open a tunnel to ${plainTarget} within 0.3 s`);
+		} finally {
+			connection.close();
+		}
+	});
+
 	test('a proxy that refuses the tunnel: UNAVAILABLE with its answer', {timeout}, async () => {
 		const connection = connectionTo(plainTarget, `http://${refusingProxyAddress}`);
 		try {
