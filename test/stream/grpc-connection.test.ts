@@ -20,19 +20,28 @@ type Respond = (stream: http2.ServerHttp2Stream, request: Buffer, headers: http2
 
 const servers: http2.Http2Server[] = [];
 const connections: GrpcConnection[] = [];
+const sockets = new Set<net.Socket>();
 
 afterEach(async () => {
 	for (const connection of connections.splice(0)) {
 		connection.close();
 	}
 
-	await Promise.all(servers.splice(0).map(server => new Promise(resolve => server.close(resolve))));
+	const closed = Promise.all(servers.splice(0).map(server => new Promise(resolve => server.close(resolve))));
+	// close() waits for open connections; a test's server may still hold one (a silent or dropped peer).
+	for (const socket of sockets) {
+		socket.destroy();
+	}
+
+	sockets.clear();
+	await closed;
 });
 
 /** An HTTP/2 server whose every call is answered by `respond`, once the request body is in. */
 async function serve(respond: Respond, listenOn: number | string = 0): Promise<{target: string; server: http2.Http2Server}> {
 	const server = http2.createServer();
 	servers.push(server);
+	server.on('connection', (socket: net.Socket) => sockets.add(socket));
 	server.on('stream', (stream, headers) => {
 		const parts: Buffer[] = [];
 		stream.on('data', (chunk: Buffer) => parts.push(chunk));

@@ -49,7 +49,7 @@ describe('which targets go through HTTPS_PROXY', () => {
 
 describe('gRPC calls through a CONNECT proxy', () => {
 	const certificates = makeTestCertificates();
-	const servers: Array<{close(callback: () => void): void}> = [];
+	const servers: net.Server[] = [];
 	const connects: Array<{target: string; authorization?: string}> = [];
 	let plainTarget = '';
 	let tlsTarget = '';
@@ -65,8 +65,14 @@ describe('gRPC calls through a CONNECT proxy', () => {
 		stream.on('wantTrailers', () => stream.sendTrailers({'grpc-status': '0'}));
 	};
 
+	// Every socket the servers accept, destroyed at the end: close() alone waits for tunnels to wind down.
+	const sockets = new Set<net.Socket>();
 	const listen = async (server: net.Server): Promise<string> => {
 		servers.push(server);
+		server.on('connection', (socket: net.Socket) => {
+			sockets.add(socket);
+			socket.on('close', () => sockets.delete(socket));
+		});
 		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 		return `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 	};
@@ -100,7 +106,12 @@ describe('gRPC calls through a CONNECT proxy', () => {
 	});
 
 	afterAll(async () => {
-		await Promise.all(servers.map(server => new Promise<void>(resolve => server.close(() => resolve()))));
+		const closed = Promise.all(servers.map(server => new Promise<void>(resolve => server.close(() => resolve()))));
+		for (const socket of sockets) {
+			socket.destroy();
+		}
+
+		await closed;
 	});
 
 	const call = (connection: GrpcConnection) =>
