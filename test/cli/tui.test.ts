@@ -266,6 +266,8 @@ describe('policies in a real terminal', () => {
 			tmux.keys(...Array.from({length: Math.max(0, backendRow(screen).index)}, () => 'j'), 'Enter');
 			detail = await tmux.waitFor(text => text.includes('POLICIES: ztop\'s evaluation of --policies'), 'the drill-down');
 			if (/Destination: shop\/backend/.test(detail)) {
+				// The drill-down can reach the terminal in more than one write (a busy machine): wait for its ingress part.
+				detail = await tmux.waitFor(text => /^Ingress at shop\/backend/m.test(text) && text.includes('ingress[0]:'), 'the drill-down\'s ingress evaluation');
 				break;
 			}
 
