@@ -15,11 +15,14 @@ import {tunnelThrough} from './grpc-proxy.js';
 import {CallError, decodeStatusMessage, statusCode, statusOfHttp} from './grpc-status.js';
 
 export type ConnectionTls = {
+	/** `--tls-allow-insecure`: accept any server certificate. */
 	allowInsecure: boolean;
+	/** `--tls-ca-cert-files`, concatenated PEM; the system roots when absent. */
 	caCertificates?: Buffer;
+	/** `--tls-client-cert-file` and `--tls-client-key-file` (mTLS). */
 	clientCertificate?: Buffer;
 	clientKey?: Buffer;
-	/** The name the server certificate must carry; also the call's :authority (grpc-js: ssl_target_name_override). */
+	/** `--tls-server-name`: the name the server certificate must carry; also the calls' :authority (as grpc-js's ssl_target_name_override). */
 	serverName?: string;
 };
 
