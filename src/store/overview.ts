@@ -4,6 +4,7 @@ flows by event type and by verdict over time, forwarded vs dropped, drop reasons
 the L7 mix (DNS, HTTP, Kafka and HTTP status classes), lost events by source, nodes connected. Everything
 counts every flow seen (not only what the ring still holds), incrementally.
 */
+import {StringCache} from '../flow/string-cache.js';
 import {dropReasonText} from '../flow/drop-reason.js';
 import {lostEventSourceNames} from '../flow/to-flow-record.js';
 import type {FlowRecord, LostEventsRecord} from '../flow/flow-record.js';
@@ -50,23 +51,7 @@ function increment(map: Map<string, number>, name: string, amount = 1): void {
 }
 
 // The names counted for every flow are made once each: a new string per flow was garbage at once.
-const portNames = new Map<string, Map<number, string>>();
-
-function portName(port: number, protocol: string): string {
-	let byPort = portNames.get(protocol);
-	if (!byPort) {
-		byPort = new Map();
-		portNames.set(protocol, byPort);
-	}
-
-	let name = byPort.get(port);
-	if (name === undefined) {
-		name = `${port}/${protocol}`;
-		byPort.set(port, name);
-	}
-
-	return name;
-}
+const portNames = new StringCache<string, number>((protocol, port) => `${port}/${protocol}`);
 
 const upperCaseNames = new Map<string, string>();
 
@@ -138,7 +123,7 @@ export class Overview {
 
 		// Requests only, so that a connection's replies do not count its client's ephemeral port.
 		if (record.destinationPort !== 0 && record.isReply !== 1) {
-			increment(this.destinationPorts, portName(record.destinationPort, record.protocol));
+			increment(this.destinationPorts, portNames.get(record.protocol, record.destinationPort));
 		}
 
 		if (record.l7Protocol !== '') {

@@ -15,6 +15,7 @@ import {RecentMap} from '../flow/recent-map.js';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {RecordLists, toFlowRecord} from '../flow/to-flow-record.js';
 import type {ConnectionAttribution} from './connection-attribution.js';
+import {StringCache} from '../flow/string-cache.js';
 import {SecondHistory} from './second-history.js';
 
 export type TallyDirection = 'INGRESS' | 'EGRESS' | 'TRAFFIC_DIRECTION_UNKNOWN';
@@ -222,7 +223,8 @@ export class PolicyTally {
 	): void {
 		if (policies.length === 0) {
 			const namespace = localNamespace(record, direction);
-			this.count(this.row('', namespace, fallbackName, direction, fallbackRowKey(namespace, fallbackName, direction)), counter, record.timeSeconds);
+			const key = (fallbackName === defaultDenyName ? defaultDenyRowKeys : unattributedRowKeys).get(direction, namespace);
+			this.count(this.row('', namespace, fallbackName, direction, key), counter, record.timeSeconds);
 			return;
 		}
 
@@ -230,7 +232,7 @@ export class PolicyTally {
 		// V8 from optimising the loop away).
 		for (let index = 0; index < policies.length; index++) {
 			const policy = policies[index]!;
-			this.count(this.row(policy.kind, policy.namespace, policy.name, direction, rowKeyOf(policy, direction)), counter, record.timeSeconds);
+			this.count(this.row(policy.kind, policy.namespace, policy.name, direction, policyRowKeys.get(policy, direction)), counter, record.timeSeconds);
 		}
 	}
 
@@ -270,52 +272,18 @@ function rowKey(kind: string, namespace: string, name: string, direction: TallyD
 }
 
 /** Row keys by policy: the decoder shares a policy between the flows that name it, so its key is built once, not per flow. */
-const rowKeys = new WeakMap<PolicyRecord, Map<TallyDirection, string>>();
+const policyRowKeys = new StringCache<PolicyRecord, TallyDirection>(
+	(policy, direction) => rowKey(policy.kind, policy.namespace, policy.name, direction),
+	new WeakMap<PolicyRecord, Map<TallyDirection, string>>(),
+);
 
-function rowKeyOf(policy: PolicyRecord, direction: TallyDirection): string {
-	let byDirection = rowKeys.get(policy);
-	if (!byDirection) {
-		byDirection = new Map();
-		rowKeys.set(policy, byDirection);
-	}
-
-	let key = byDirection.get(direction);
-	if (key === undefined) {
-		key = rowKey(policy.kind, policy.namespace, policy.name, direction);
-		byDirection.set(direction, key);
-	}
-
-	return key;
-}
+/** Row keys of "(default deny)" and "(unattributed)" by direction and namespace: built once, not per flow. */
+const defaultDenyRowKeys = new StringCache<TallyDirection, string>((direction, namespace) => rowKey('', namespace, defaultDenyName, direction));
+const unattributedRowKeys = new StringCache<TallyDirection, string>((direction, namespace) => rowKey('', namespace, unattributedName, direction));
 
 function plainRow(row: LiveTallyRow): TallyRow {
 	const {kind, namespace, name, direction, allowed, denied, audited, l7Denied} = row;
 	return {kind, namespace, name, direction, allowed, denied, audited, l7Denied};
-}
-
-/** Row keys of "(default deny)" and "(unattributed)" by name, direction and namespace: built once, not per flow. */
-const fallbackRowKeys = new Map<string, Map<TallyDirection, Map<string, string>>>();
-
-function fallbackRowKey(namespace: string, fallbackName: string, direction: TallyDirection): string {
-	let byDirection = fallbackRowKeys.get(fallbackName);
-	if (!byDirection) {
-		byDirection = new Map();
-		fallbackRowKeys.set(fallbackName, byDirection);
-	}
-
-	let byNamespace = byDirection.get(direction);
-	if (!byNamespace) {
-		byNamespace = new Map();
-		byDirection.set(direction, byNamespace);
-	}
-
-	let key = byNamespace.get(namespace);
-	if (key === undefined) {
-		key = rowKey('', namespace, fallbackName, direction);
-		byNamespace.set(namespace, key);
-	}
-
-	return key;
 }
 
 /** The endpoint the verdict was taken for: the destination on ingress, the source on egress. */

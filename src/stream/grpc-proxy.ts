@@ -31,13 +31,13 @@ export function proxyFor(host: string, port: number, environment: ProxyEnvironme
 	return proxy;
 }
 
+/** `host` as parseTarget gives it: an IPv6 address without brackets. */
 function isLoopback(host: string): boolean {
-	const bare = host.replace(/^\[|\]$/g, '');
-	return bare === 'localhost' || bare === '::1' || (net.isIPv4(bare) && bare.startsWith('127.'));
+	return host === 'localhost' || host === '::1' || (net.isIPv4(host) && host.startsWith('127.'));
 }
 
 function isExcluded(host: string, port: number, noProxy: string): boolean {
-	const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+	const bare = host.toLowerCase();
 	return noProxy
 		.split(/[\s,]+/)
 		.filter(Boolean)
