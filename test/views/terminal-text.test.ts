@@ -11,6 +11,16 @@ const sgr = /\u001B\[[\d;]*m/g;
 const visible = (text: string) => text.replaceAll(sgr, '');
 const controls = /[\u0000-\u001F\u007F-\u009F]/;
 
+/**
+A Prepend character (Grapheme_Cluster_Break=Prepend, e.g. U+111C2) joins whatever follows it into one grapheme,
+so string-width counts it and the padding space after it as one column; a terminal (xterm, tmux) measures code
+point by code point and draws two, which is what fit() pads for. string-width is no oracle for text holding
+one (found by this property, 1 run in ~1,000).
+*/
+const segmenter = new Intl.Segmenter('en', {granularity: 'grapheme'});
+const joinsNext = (character: string) => [...segmenter.segment(`${character} `)].length === 1;
+const withoutPrepend = (text: string) => ![...text].some(character => joinsNext(character));
+
 describe('terminal text', () => {
 	test.each([
 		['ascii', 'frontend-7d9f', 13],
@@ -41,7 +51,7 @@ describe('terminal text', () => {
 
 	test('any text fits to exactly the width asked, with no control characters (property)', () => {
 		fc.assert(
-			fc.property(fc.string({unit: 'binary', maxLength: 60}), fc.integer({min: 1, max: 80}), (text, width) => {
+			fc.property(fc.string({unit: 'binary', maxLength: 60}).filter(withoutPrepend), fc.integer({min: 1, max: 80}), (text, width) => {
 				const fitted = fit(text, width);
 				expect(stringWidth(fitted)).toBe(width);
 				expect(fitted).not.toMatch(controls);
