@@ -12,7 +12,7 @@ import {RecordLists, toFlowRecord, toLostEventsRecord} from '../flow/to-flow-rec
 import type {FilterLists} from '../filters/observe-flags.js';
 import type {SourceStatus} from '../store/frame.js';
 import {combineSourceStatuses, type SourcePart} from '../store/source-status.js';
-import {RecentMap} from '../flow/recent-map.js';
+import {RecentFlowIds} from '../flow/recent-flow-ids.js';
 import type {PolicyLoad} from '../policy/policy-documents.js';
 import {scenarios, type RunningDemoRelay} from '../relay/demo-relay-server.js';
 import {decodeFullFlow} from '../stream/flow-record-decoder.js';
@@ -384,7 +384,7 @@ function startSeveral(
 	// 80-column terminal shows it before the relays' segments.
 	const demoLabel = () => (demo ? `${demoStageText(settings.demoScenario, demo)} │ ` : '');
 
-	const seen = new RecentMap<string, true>(131_072);
+	const seen = new RecentFlowIds(131_072);
 	type Source = {part: SourcePart; client: ObserverClient; index: number; received: number; counted: number; subscription?: FlowSubscription; poller?: ServerStatusPoller};
 	const sources: Source[] = connections.map(({name, connection}) => {
 		const client = new ObserverClient(connection);

@@ -4,6 +4,7 @@ record the hot-path decoder reads from the wire, so the store treats both source
 */
 import type {FlowRecord, LostEventsRecord, PolicyRecord, WorkloadRecord} from './flow-record.js';
 import type {Endpoint, GetFlowsResponse, Policy} from './flow.js';
+import {setUuid} from './flow-uuid.js';
 import {SharedLists} from './shared-lists.js';
 import {parseTimestamp} from './timestamp.js';
 
@@ -67,12 +68,17 @@ export function toFlowRecord(response: GetFlowsResponse, lists: RecordLists, dro
 	const workloads = (endpoint: Endpoint | undefined) =>
 		lists.workloads.share((endpoint?.workloads ?? []).map(workload => ({name: workload.name ?? '', kind: workload.kind ?? ''})));
 	const dropReason = flow.drop_reason_desc;
-	return {
+	const record: FlowRecord = {
 		kind: 'flow',
 		timeSeconds: time.seconds,
 		timeNanos: time.nanos,
 		nodeName: flow.node_name || (response.node_name ?? ''),
-		uuid: flow.uuid ?? '',
+		isUuidInWords: false,
+		uuidWord0: 0,
+		uuidWord1: 0,
+		uuidWord2: 0,
+		uuidWord3: 0,
+		uuid: '',
 		verdict: enumNumber(verdicts, flow.verdict),
 		dropReason: typeof dropReason === 'number' ? dropReason : dropReason === undefined ? 0 : (dropReasons.get(dropReason) ?? 0),
 		eventType: flow.event_type?.type ?? 0,
@@ -111,4 +117,6 @@ export function toFlowRecord(response: GetFlowsResponse, lists: RecordLists, dro
 		egressDeniedBy: policies(flow.egress_denied_by),
 		ingressDeniedBy: policies(flow.ingress_denied_by),
 	};
+	setUuid(record, flow.uuid ?? '');
+	return record;
 }

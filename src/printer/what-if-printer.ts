@@ -5,6 +5,7 @@ verdict per direction and what changes against the baseline (or against what Hub
 that would decide.
 */
 import type {FlowRecord} from '../flow/flow-record.js';
+import {uuidText} from '../flow/flow-uuid.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
 import type {DirectionEvaluation, FlowEvaluation} from '../policy/policy-evaluator.js';
 import {policyKey} from '../policy/policy-model.js';
@@ -26,7 +27,7 @@ function directionJson(evaluation: DirectionEvaluation): Record<string, unknown>
 export function whatIfJsonLine(record: FlowRecord, change: Change | undefined, after: FlowEvaluation): string {
 	return (
 		JSON.stringify({
-			uuid: record.uuid,
+			uuid: uuidText(record),
 			now: verdictNames[record.verdict] ?? String(record.verdict),
 			change: change ?? null,
 			egress: directionJson(after.egress),

@@ -63,6 +63,9 @@ export class FlowRing {
 	private readonly destinationIdentity: Uint32Array;
 	private readonly l7Type: Uint8Array;
 	private readonly httpCode: Uint16Array;
+	// A canonical uuid's four words per slot, and whether the slot's uuid is in them (else in `uuid`).
+	private readonly uuidWords: Uint32Array;
+	private readonly isUuidInWords: Uint8Array;
 	// References (interned strings and shared lists: one pointer each).
 	private readonly nodeName: References<string>;
 	// An endpoint's namespace, pod, cluster, labels and workloads, and the four policy lists: shared tuples.
@@ -91,7 +94,7 @@ export class FlowRing {
 	private readonly interner = new PartInterner();
 	private readonly splitter: RawSplitter | undefined;
 	private nextSequence = 0;
-	private readonly evictedRecord = {} as FlowRecord;
+	private readonly evictedRecord = newFlowRecord();
 	private readonly scratchEndpoint: unknown[] = [undefined, undefined, undefined, undefined, undefined];
 	private readonly scratchPolicies: Array<readonly PolicyRecord[]> = [[], [], [], []];
 
@@ -119,6 +122,8 @@ export class FlowRing {
 		this.destinationIdentity = new Uint32Array(capacity);
 		this.l7Type = new Uint8Array(capacity);
 		this.httpCode = new Uint16Array(capacity);
+		this.uuidWords = new Uint32Array(capacity * 4);
+		this.isUuidInWords = new Uint8Array(capacity);
 		const references = <Item>(): References<Item> => Array.from<Item | undefined>({length: capacity});
 		this.nodeName = references();
 		this.sourceEndpoint = references();
@@ -200,6 +205,12 @@ export class FlowRing {
 		const policyKey = lists.find(list => list.length > 0) ?? lists[0];
 		this.policies[slot] = this.policyTuples.share(policyKey, lists as unknown as PolicyTuple);
 		this.uuid[slot] = record.uuid;
+		this.isUuidInWords[slot] = record.isUuidInWords ? 1 : 0;
+		const words = slot * 4;
+		this.uuidWords[words] = record.uuidWord0;
+		this.uuidWords[words + 1] = record.uuidWord1;
+		this.uuidWords[words + 2] = record.uuidWord2;
+		this.uuidWords[words + 3] = record.uuidWord3;
 		this.sourceIp[slot] = record.sourceIp;
 		this.destinationIp[slot] = record.destinationIp;
 		this.protocol[slot] = record.protocol;
@@ -324,6 +335,12 @@ export class FlowRing {
 		target.timeNanos = this.timeNanos[slot]!;
 		target.nodeName = this.nodeName[slot]!;
 		target.uuid = this.uuid[slot]!;
+		target.isUuidInWords = this.isUuidInWords[slot] === 1;
+		const words = slot * 4;
+		target.uuidWord0 = this.uuidWords[words]!;
+		target.uuidWord1 = this.uuidWords[words + 1]!;
+		target.uuidWord2 = this.uuidWords[words + 2]!;
+		target.uuidWord3 = this.uuidWords[words + 3]!;
 		target.verdict = this.verdict[slot]!;
 		target.dropReason = this.dropReason[slot]!;
 		target.eventType = this.eventType[slot]!;

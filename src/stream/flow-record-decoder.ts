@@ -7,8 +7,9 @@ decode; `npm run bench` measures it again in this project. Field numbers: hubble
 import type Long from 'long';
 import protobuf from './protobuf-runtime.js';
 import {StringInterner} from './string-interner.js';
-import {newFlowRecord, type FlowRecord, type LostEventsRecord, type NodeStatusRecord, type PolicyRecord, type WorkloadRecord} from '../flow/flow-record.js';
+import {newFlowRecord, resetFlowRecord, type FlowRecord, type LostEventsRecord, type NodeStatusRecord, type PolicyRecord, type WorkloadRecord} from '../flow/flow-record.js';
 import {RecordLists} from '../flow/to-flow-record.js';
+import {canonicalUuidLength, readUuidWords} from '../flow/flow-uuid.js';
 import {emptyList} from '../flow/shared-lists.js';
 import type {Flow, GetFlowsResponse} from '../flow/flow.js';
 import {decodeMessage} from './binary-codec.js';
@@ -17,6 +18,7 @@ import {hubbleSchema} from './hubble-schema.js';
 type Reader = protobuf.Reader;
 
 const interner = new StringInterner();
+const textDecoder = new TextDecoder();
 const lists = new RecordLists();
 // Scratch arrays reused while one message is read; the record keeps shared copies.
 const scratchLabels: string[] = [];
@@ -116,7 +118,7 @@ export function decodeFlowRecord(bytes: Uint8Array, into?: FlowRecord): DecodedR
 		const tag = reader.uint32();
 		switch (tag >>> 3) {
 			case 1: {
-				record = readFlow(reader, reader.uint32(), into ? Object.assign(into, blankRecord) : newFlowRecord());
+				record = readFlow(reader, reader.uint32(), into ? resetInto(into) : newFlowRecord());
 				break;
 			}
 
@@ -166,7 +168,10 @@ export function decodeFlowRecord(bytes: Uint8Array, into?: FlowRecord): DecodedR
 	return lost ? {kind: 'lost-events', ...lost, nodeName} : result;
 }
 
-const blankRecord = Object.freeze(newFlowRecord());
+function resetInto(record: FlowRecord): FlowRecord {
+	resetFlowRecord(record);
+	return record;
+}
 
 function readFlow(reader: Reader, length: number, record: FlowRecord): FlowRecord {
 	const end = reader.pos + length;
@@ -279,7 +284,14 @@ function readFlow(reader: Reader, length: number, record: FlowRecord): FlowRecor
 			}
 
 			case 34: {
-				record.uuid = reader.string();
+				const length = reader.uint32();
+				const start = reader.pos;
+				reader.pos += length;
+				if (length !== canonicalUuidLength || !readUuidWords(reader.buf, start, record)) {
+					record.isUuidInWords = false;
+					record.uuid = textDecoder.decode(reader.buf.subarray(start, start + length));
+				}
+
 				break;
 			}
 

@@ -8,8 +8,8 @@ by uuid, or by a hash of their bytes when they have none, in bounded memory.
 import {createHash} from 'node:crypto';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {newFlowRecord, type FlowRecord, type LostEventsRecord, type NodeStatusRecord} from '../flow/flow-record.js';
-import {RecentMap} from '../flow/recent-map.js';
-import {compareInstants, formatTimestamp, parseTimestamp, type Instant} from '../flow/timestamp.js';
+import {RecentFlowIds} from '../flow/recent-flow-ids.js';
+import {formatTimestamp, parseTimestamp} from '../flow/timestamp.js';
 import {decodeFlowRecord} from './flow-record-decoder.js';
 import {decodeFlowsResponse, describeCallError, statusCode, statusName, type CallError, type FlowCall, type ObserverClient} from './observer-client.js';
 import type {CanonicalMessage} from './protojson.js';
@@ -48,7 +48,7 @@ export type SubscriptionOptions = {
 	The flows seen, shared by the subscriptions of several relays: a flow that arrives through two (a Cluster
 	Mesh relay and a cluster's own) is then dropped like a reconnect's overlap, with no second check.
 	*/
-	seen?: RecentMap<string, true>;
+	seen?: RecentFlowIds;
 	random?: () => number;
 };
 
@@ -69,10 +69,12 @@ export class FlowSubscription {
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	private attempt = 0;
 	/** The newest flow time seen; a reconnect asks for flows since then. */
-	private lastFlowTime: Instant | undefined;
+	private hasFlowTime = false;
+	private lastFlowSeconds = 0;
+	private lastFlowNanos = 0;
 	private hasConnected = false;
 	private isStopped = false;
-	private readonly seen: RecentMap<string, true>;
+	private readonly seen: RecentFlowIds;
 	private readonly ownsSeen: boolean;
 	private readonly scratchRecord = newFlowRecord();
 
@@ -81,7 +83,7 @@ export class FlowSubscription {
 		private readonly request: CanonicalMessage,
 		private readonly options: SubscriptionOptions,
 	) {
-		this.seen = options.seen ?? new RecentMap(options.dedupeCapacity ?? 16_384);
+		this.seen = options.seen ?? new RecentFlowIds(options.dedupeCapacity ?? 16_384);
 		this.ownsSeen = options.seen === undefined;
 	}
 
@@ -97,7 +99,7 @@ export class FlowSubscription {
 
 	private connect(): void {
 		// Formatted here, once per connection: most flows are the newest so far, and formatting each cost a string per flow.
-		const request = this.lastFlowTime === undefined ? this.request : {...this.request, since: formatTimestamp(this.lastFlowTime)};
+		const request = this.hasFlowTime ? {...this.request, since: formatTimestamp({seconds: this.lastFlowSeconds, nanos: this.lastFlowNanos})} : this.request;
 		let hasData = false;
 		this.call = this.client.getFlows(request, {
 			onData: bytes => {
@@ -177,7 +179,7 @@ export class FlowSubscription {
 			const text = response.time ?? flow.time;
 			const instant = text === undefined ? undefined : parseTimestamp(text);
 			if (instant) {
-				this.advance(instant);
+				this.advance(instant.seconds, instant.nanos);
 			}
 		}
 
@@ -192,41 +194,57 @@ export class FlowSubscription {
 		}
 
 		if (record.kind === 'flow') {
-			const instant = {seconds: record.timeSeconds, nanos: record.timeNanos};
-			if (this.isDuplicate(record.uuid || undefined, bytes, instant)) {
+			if (this.isDuplicateRecord(record, bytes)) {
 				return;
 			}
 
-			this.advance(instant);
+			this.advance(record.timeSeconds, record.timeNanos);
 		}
 
 		onRecord(record, bytes);
 	}
 
-	private isDuplicate(uuid: string | undefined, bytes: Buffer, time?: Instant): boolean {
-		const key = uuid ?? createHash('sha1').update(bytes).digest('base64');
-		if (this.ownsSeen && time && this.lastFlowTime && compareInstants(time, this.lastFlowTime) > 0) {
-			// Newer than every flow this relay sent: not a repeat (a reconnect resumes from the newest time seen,
-			// so only flows at or before it can come twice). It is only remembered: one map operation instead of
-			// five.
-			// Not with a map shared by several relays: another relay may have sent this flow already.
-			this.seen.insertAbsent(key, true);
-			return false;
+	/**
+	Whether the flow came before. One newer than every flow this relay sent is not a repeat (a reconnect resumes
+	from the newest time seen, so only flows at or before it can come twice): it is only remembered, one table
+	operation instead of two. Not with a table shared by several relays: another relay may have sent it already.
+	*/
+	private isDuplicateRecord(record: FlowRecord, bytes: Buffer): boolean {
+		const isNewest =
+			this.ownsSeen &&
+			this.hasFlowTime &&
+			(record.timeSeconds > this.lastFlowSeconds || (record.timeSeconds === this.lastFlowSeconds && record.timeNanos > this.lastFlowNanos));
+		if (!record.isUuidInWords) {
+			return this.isDuplicate(record.uuid || undefined, bytes, isNewest);
 		}
 
-		if (this.seen.has(key)) {
+		const {uuidWord0, uuidWord1, uuidWord2, uuidWord3} = record;
+		if (!isNewest && this.seen.hasUuid(uuidWord0, uuidWord1, uuidWord2, uuidWord3)) {
 			this.duplicatesDropped++;
 			return true;
 		}
 
-		// has() just looked in both generations.
-		this.seen.insertAbsent(key, true);
+		this.seen.addUuid(uuidWord0, uuidWord1, uuidWord2, uuidWord3);
 		return false;
 	}
 
-	private advance(instant: Instant): void {
-		if (this.lastFlowTime === undefined || compareInstants(instant, this.lastFlowTime) > 0) {
-			this.lastFlowTime = instant;
+	/** By uuid as text, or by a hash of the flow's bytes when it has no uuid. */
+	private isDuplicate(uuid: string | undefined, bytes: Buffer, isNewest = false): boolean {
+		const key = uuid ?? createHash('sha1').update(bytes).digest('base64');
+		if (!isNewest && this.seen.has(key)) {
+			this.duplicatesDropped++;
+			return true;
+		}
+
+		this.seen.add(key);
+		return false;
+	}
+
+	private advance(seconds: number, nanos: number): void {
+		if (!this.hasFlowTime || seconds > this.lastFlowSeconds || (seconds === this.lastFlowSeconds && nanos > this.lastFlowNanos)) {
+			this.hasFlowTime = true;
+			this.lastFlowSeconds = seconds;
+			this.lastFlowNanos = nanos;
 		}
 	}
 }

@@ -7,6 +7,7 @@ escaped here.
 import type {Endpoint, Flow, Policy} from '../flow/flow.js';
 import {policyMatchTypeText} from '../flow/event-type.js';
 import type {FlowRecord} from '../flow/flow-record.js';
+import {uuidText} from '../flow/flow-uuid.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
 import type {ConnectionAttribution} from '../store/connection-attribution.js';
@@ -47,7 +48,7 @@ export function detailLines(detail: FlowDetail, showJson: boolean): DetailLine[]
 
 	const verdict = verdictText(record);
 	const lines: DetailLine[] = [
-		{text: `FLOW #${detail.sequence}  ${safe(flow?.time ?? '')}  node ${safe(record.nodeName)}  uuid ${safe(record.uuid)}`, tone: 'heading'},
+		{text: `FLOW #${detail.sequence}  ${safe(flow?.time ?? '')}  node ${safe(record.nodeName)}  uuid ${safe(uuidText(record))}`, tone: 'heading'},
 		...(detail.sourceCluster
 			? [{text: `cluster ${safe(detail.sourceCluster)}: Hubble names no cluster for node ${safe(record.nodeName) || '(none)'}; this is the name of the relay the flow came through`}]
 			: []),

@@ -11,6 +11,7 @@ import {decodeFullFlow} from '../../src/stream/flow-record-decoder.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
 import {decodeFlowsResponse} from '../../src/stream/observer-client.js';
 import {labStages, pushResponses} from '../helpers/lab-flows.js';
+import {uuidText} from '../../src/flow/flow-uuid.js';
 
 const view: ViewState = {
 	flowRows: 10,
@@ -97,7 +98,7 @@ describe('the TUI controller', () => {
 		const sequences = [...controller.store.matches()];
 		for (const [index, line] of lines.entries()) {
 			const flow = parseResponseLine(line).flow!;
-			expect(flow.uuid).toBe(controller.store.record(sequences[index]!)!.uuid);
+			expect(flow.uuid).toBe(uuidText(controller.store.record(sequences[index]!)!));
 			expect(flow.event_type?.type).toBe(5);
 		}
 	});
@@ -135,7 +136,7 @@ describe('the TUI controller', () => {
 		expect(controller.copy(sequence)).toContain('OSC 52');
 		const match = /^\u001B\]52;c;([A-Za-z\d+/=]+)\u0007$/.exec(terminal[0]!)!;
 		const copied = JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')) as {flow: {uuid: string}};
-		expect(copied.flow.uuid).toBe(controller.store.record(sequence)!.uuid);
+		expect(copied.flow.uuid).toBe(uuidText(controller.store.record(sequence)!));
 		expect(controller.copy(-1)).toContain('no longer in the buffer');
 	});
 

@@ -12,6 +12,7 @@ import {suggestPolicies, type HeldFlow} from '../../src/policy/suggest.js';
 import {candidatePolicies, passage} from '../../src/policy/what-if.js';
 import {evaluationInput} from '../helpers/lab-policies.js';
 import {allowSetArbitrary, flowArbitrary, load, policyArbitrary, policyYaml} from '../helpers/policy-arbitraries.js';
+import {uuidText} from '../../src/flow/flow-uuid.js';
 
 type Selecting = {namespace: string; labels: Record<string, string>; direction: Direction};
 
@@ -42,7 +43,7 @@ describe('suggestions (property)', () => {
 					labels: (policy.document as {spec: {endpointSelector: {matchLabels: Record<string, string>}}}).spec.endpointSelector.matchLabels,
 					direction: policy.direction,
 				}));
-				const handled = new Set([...result.blocked, ...result.unsupported].map(({target}) => `${target.flow.record.uuid}|${target.text}`));
+				const handled = new Set([...result.blocked, ...result.unsupported].map(({target}) => `${uuidText(target.flow.record)}|${target.text}`));
 				for (const flow of held) {
 					const was = before.evaluate(flow);
 					const now = after.evaluate(flow);
@@ -51,7 +52,7 @@ describe('suggestions (property)', () => {
 							expect(passage(now[direction])).toBe(passage(was[direction]));
 						} else if (passage(was[direction]) === 'denied' && was[direction].reason !== 'deny-rule') {
 							// A target: admitted now (unless reported as unsupported).
-							const isHandled = [...handled].some(key => key.startsWith(`${flow.record.uuid}|`));
+							const isHandled = [...handled].some(key => key.startsWith(`${uuidText(flow.record)}|`));
 							expect(isHandled || passage(now[direction]) === 'allowed').toBe(true);
 						}
 

@@ -15,6 +15,7 @@ import {hubbleSchema} from '../../src/stream/hubble-schema.js';
 import {makePolicyVerdict, response} from '../fixtures/flows.js';
 import {PolicyTally, type TallyRow} from '../../src/store/policy-tally.js';
 import {labStageSeconds, labStages, labStart, pushResponses, storeOf} from '../helpers/lab-flows.js';
+import {uuidText} from '../../src/flow/flow-uuid.js';
 
 const start = labStart;
 const stageSeconds = labStageSeconds;
@@ -235,7 +236,7 @@ describe('the ring behind the store', () => {
 		expect(store.flow(evicted)).toBeUndefined();
 		expect(store.attribution(evicted)).toBeUndefined();
 		const newest = store.ring.end - 1;
-		expect(store.flow(newest)?.uuid).toBe(store.record(newest)!.uuid);
+		expect(store.flow(newest)?.uuid).toBe(uuidText(store.record(newest)!));
 	});
 
 	test('overview aggregates count every flow seen', () => {

@@ -4,7 +4,8 @@ capture line and on a stretch of both demo scenarios (policies, L7, drops, repli
 */
 import {describe, expect, test} from 'vitest';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
-import {newFlowRecord} from '../../src/flow/flow-record.js';
+import {newFlowRecord, type FlowRecord} from '../../src/flow/flow-record.js';
+import {uuidText} from '../../src/flow/flow-uuid.js';
 import {ScenarioFeed} from '../../src/relay/scenario-feed.js';
 import {starWarsScenario} from '../../src/relay/scenarios/starwars.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
@@ -62,6 +63,16 @@ describe('the partial flow decoder', () => {
 		expect(check(responses)).toBe(4);
 		const negative = decodeFlowRecord(encodeMessage(getFlowsResponse, responses[0]!));
 		expect(negative).toMatchObject({kind: 'flow', timeSeconds: Date.parse('1969-07-20T20:17:40Z') / 1000});
+	});
+
+	test('a uuid: canonical ones in words, any other as its text, none as none, one after another in one record', () => {
+		const first = parseResponseLine(captureLines(captureNames[0]!)[0]!)!;
+		const uuids = ['c1f907d5-ec15-479b-9439-f65cb5e19e72', 'uuid-5', undefined, 'C1F907D5-EC15-479B-9439-F65CB5E19E72', '0123abcd-4567-89ab-cdef-0123456789ab', ''];
+		const responses = uuids.map(uuid => ({...first, flow: {...first.flow!, uuid}}));
+		expect(check(responses)).toBe(uuids.length);
+		const records = responses.map(response => decodeFlowRecord(encodeMessage(getFlowsResponse, response)) as FlowRecord);
+		expect(records.map(record => record.isUuidInWords)).toEqual([true, false, false, false, true, false]);
+		expect(records.map(record => uuidText(record))).toEqual(uuids.map(uuid => uuid ?? ''));
 	});
 
 	test('reads lost events and node status responses', () => {

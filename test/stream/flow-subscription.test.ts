@@ -4,6 +4,7 @@ import {defaultDemoRelayOptions, serveDemoRelay} from '../../src/relay/demo-rela
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 import {FlowSubscription, reconnectDelay} from '../../src/stream/flow-subscription.js';
 import {ObserverClient} from '../../src/stream/observer-client.js';
+import {uuidText} from '../../src/flow/flow-uuid.js';
 
 describe('reconnect backoff', () => {
 	const options = (random: number) => ({initialMilliseconds: 250, maximumMilliseconds: 30_000, random: () => random});
@@ -36,7 +37,7 @@ describe('the TUI\'s record path through a relay restart (real gRPC on loopback)
 			initialDelayMilliseconds: 100,
 			onRecord: record => {
 				if (record.kind === 'flow') {
-					uuids.push(record.uuid);
+					uuids.push(uuidText(record));
 				}
 			},
 			onEvent: event => events.push(event.kind),
