@@ -21,6 +21,12 @@ for each — the cost of the work itself, with the least interference.
 Then the other side: `ztop demo-relay --rate R` serving the floor client, its CPU and the rate delivered,
 beside the paced server's CPU for the same rate (a responder that only writes pre-encoded bytes).
 
+Each run is measured twice: over its first ZTOP_BENCH_SECONDS after 3 s of warm-up, and in steady state, over
+as many seconds from when the TUI's ring (100,000 flows by default) has filled plus 10 s for the JIT to settle
+(at most 40 s in): at 5,000/s the first window holds V8's compiling and the ring filling at 20 s, which a
+user following for minutes pays once. The ratios are given for both; the issue's targets are about following,
+so they are read on the steady state.
+
 Environment: ZTOP_BENCH_RATES (default 1000,5000,20000,50000), ZTOP_BENCH_SECONDS (measured seconds per
 run, default 30), ZTOP_BENCH_CLIENTS (default floor,compact,tui,hubble,hubble-pipe), ZTOP_BENCH_REPEATS
 (default 3), ZTOP_BENCH_RELAY_RATES (default 5000,20000; empty for none).
@@ -36,6 +42,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const rates = (process.env['ZTOP_BENCH_RATES'] ?? '1000,5000,20000,50000').split(',').map(Number);
 const seconds = Number(process.env['ZTOP_BENCH_SECONDS'] ?? 30);
 const warmUpSeconds = 3;
+/** When the steady window starts at `rate`: the default ring full, then 10 s more; between 3 and 40 s. */
+const steadyFromSeconds = (rate: number) => Math.round(Math.min(40, Math.max(warmUpSeconds, 100_000 / rate + 10)));
 const drainSeconds = 3;
 const clientNames = (process.env['ZTOP_BENCH_CLIENTS'] ?? 'floor,compact,tui,hubble,hubble-pipe').split(',');
 const repeats = Math.max(1, Number(process.env['ZTOP_BENCH_REPEATS'] ?? 3));
@@ -112,8 +120,11 @@ function nextJsonLine<T>(child: ChildProcess): Promise<T> {
 type Run = {
 	client: string;
 	rate: number;
+	/** In the steady window. */
 	cpuPercent: number;
 	microsecondsPerFlow: number;
+	/** In the first window (the same as cpuPercent when the steady one starts at the warm-up's end). */
+	firstCpuPercent: number;
 	sent: number;
 	/** Undefined for a client whose output is discarded uncounted. */
 	received: number | undefined;
@@ -235,15 +246,19 @@ async function measure(clientName: string, rate: number): Promise<Run | undefine
 	try {
 		await sleep(warmUpSeconds * 1000);
 		const pid = client.pid();
-		const cpuBefore = cpuSeconds(pid);
+		// The client's CPU seconds at each second from the warm-up's end on.
+		const cpuAt = [cpuSeconds(pid)];
 		const rssFirst = rssMegabytes(pid);
 		let rssPeak = rssFirst;
-		for (let second = 0; second < seconds; second++) {
+		const steadyFrom = steadyFromSeconds(rate) - warmUpSeconds;
+		while (cpuAt.length <= steadyFrom + seconds) {
 			await sleep(1000);
+			cpuAt.push(cpuSeconds(pid));
 			rssPeak = Math.max(rssPeak, rssMegabytes(pid));
 		}
 
-		const cpu = cpuSeconds(pid) - cpuBefore;
+		const firstCpu = cpuAt[seconds]! - cpuAt[0]!;
+		const cpu = cpuAt[steadyFrom + seconds]! - cpuAt[steadyFrom]!;
 		const stopped = nextJsonLine<{sent: number; due: number; streams: number}>(server);
 		server.kill('SIGUSR2');
 		const {sent, due, streams} = await stopped;
@@ -257,6 +272,7 @@ async function measure(clientName: string, rate: number): Promise<Run | undefine
 			rate,
 			cpuPercent: (cpu / seconds) * 100,
 			microsecondsPerFlow: (cpu / (rate * seconds)) * 1e6,
+			firstCpuPercent: (firstCpu / seconds) * 100,
 			sent,
 			received: result.received,
 			keptRate,
@@ -278,10 +294,10 @@ const labels: Record<string, string> = {
 };
 
 console.log(
-	`End to end: ${seconds} s per run after ${warmUpSeconds} s of warm-up, ${availableParallelism()} CPUs${hasTaskset ? ', clients on CPU 0, server on CPU 1' : ''}${hubble ? `, hubble: ${hubble}` : ', no hubble binary (set HUBBLE)'}`,
+	`End to end: CPU over ${seconds} s in steady state (from ${rates.map(rate => `${steadyFromSeconds(rate)} s at ${rate}/s`).join(', ')}) and over the first ${seconds} s after ${warmUpSeconds} s of warm-up (first), ${availableParallelism()} CPUs${hasTaskset ? ', clients on CPU 0, server on CPU 1' : ''}${hubble ? `, hubble: ${hubble}` : ', no hubble binary (set HUBBLE)'}`,
 );
 console.log(
-	`  ${'client'.padEnd(30)} ${'rate/s'.padStart(7)} ${'CPU %'.padStart(6)} ${'µs/flow'.padStart(8)} ${'received/sent'.padStart(21)} ${'kept rate'.padStart(9)} ${'RSS MB'.padStart(13)} ${'fps'.padStart(5)} ${'term KB/s'.padStart(9)}`,
+	`  ${'client'.padEnd(30)} ${'rate/s'.padStart(7)} ${'CPU %'.padStart(6)} ${'first'.padStart(6)} ${'µs/flow'.padStart(8)} ${'received/sent'.padStart(21)} ${'kept rate'.padStart(9)} ${'RSS MB'.padStart(13)} ${'fps'.padStart(5)} ${'term KB/s'.padStart(9)}`,
 );
 const runs: Run[] = [];
 const sustains = (run: Run) => run.keptRate && (run.received === undefined || run.received === run.sent);
@@ -299,12 +315,13 @@ for (const rate of rates) {
 	for (const [clientName, tried] of tries) {
 		// The least CPU stands for the client; it only counts as sustained if every try was.
 		const run = tried.reduce((least, next) => (next.cpuPercent < least.cpuPercent ? next : least));
+		const firstCpuPercent = Math.min(...tried.map(each => each.firstCpuPercent));
 		const allSustained = tried.every(sustains);
-		runs.push({...run, keptRate: run.keptRate && allSustained});
+		runs.push({...run, firstCpuPercent, keptRate: run.keptRate && allSustained});
 		const received = run.received === undefined ? `(not counted)/${run.sent}` : `${run.received}/${run.sent}`;
-		const cpus = tried.length > 1 ? ` (of ${tried.map(each => each.cpuPercent.toFixed(1)).join(', ')})` : '';
+		const cpus = tried.length > 1 ? ` (of ${tried.map(each => each.cpuPercent.toFixed(1)).join(', ')}; first ${tried.map(each => each.firstCpuPercent.toFixed(1)).join(', ')})` : '';
 		console.log(
-			`  ${labels[clientName]!.padEnd(30)} ${String(rate).padStart(7)} ${run.cpuPercent.toFixed(1).padStart(6)} ${run.microsecondsPerFlow.toFixed(1).padStart(8)} ${received.padStart(21)} ${(allSustained ? 'yes' : 'NO').padStart(9)} ${`${run.rssFirst.toFixed(0)}→${run.rssMegabytes.toFixed(0)}`.padStart(13)} ${(run.framesPerSecond?.toFixed(1) ?? '').padStart(5)} ${(run.terminalBytesPerSecond === undefined ? '' : (run.terminalBytesPerSecond / 1024).toFixed(1)).padStart(9)}${cpus}`,
+			`  ${labels[clientName]!.padEnd(30)} ${String(rate).padStart(7)} ${run.cpuPercent.toFixed(1).padStart(6)} ${firstCpuPercent.toFixed(1).padStart(6)} ${run.microsecondsPerFlow.toFixed(1).padStart(8)} ${received.padStart(21)} ${(allSustained ? 'yes' : 'NO').padStart(9)} ${`${run.rssFirst.toFixed(0)}→${run.rssMegabytes.toFixed(0)}`.padStart(13)} ${(run.framesPerSecond?.toFixed(1) ?? '').padStart(5)} ${(run.terminalBytesPerSecond === undefined ? '' : (run.terminalBytesPerSecond / 1024).toFixed(1)).padStart(9)}${cpus}`,
 		);
 	}
 }
@@ -321,7 +338,9 @@ for (const rate of rates) {
 		tui && compact ? `TUI/compact CPU ${(tui.cpuPercent / compact.cpuPercent).toFixed(2)}×` : undefined,
 		tui && floor ? `TUI/floor ${(tui.cpuPercent / floor.cpuPercent).toFixed(2)}×` : undefined,
 		compact && floor ? `compact/floor ${(compact.cpuPercent / floor.cpuPercent).toFixed(2)}×` : undefined,
-		tui && hubbleRun ? `TUI/hubble>/dev/null ${(tui.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}× (target ≤ 1 at 5,000/s)` : undefined,
+		tui && hubbleRun
+			? `TUI/hubble>/dev/null ${(tui.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}× (target ≤ 1 at 5,000/s; first ${seconds} s: ${(tui.firstCpuPercent / hubbleRun.firstCpuPercent).toFixed(2)}×)`
+			: undefined,
 		tui && hubblePipe ? `TUI/hubble|pipe ${(tui.cpuPercent / hubblePipe.cpuPercent).toFixed(2)}×` : undefined,
 		compact && hubblePipe ? `compact/hubble (both piped) ${(compact.cpuPercent / hubblePipe.cpuPercent).toFixed(2)}×` : undefined,
 	].filter(Boolean);
