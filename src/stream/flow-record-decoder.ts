@@ -35,7 +35,8 @@ function sharedLabels(labels: readonly string[], hash: number): readonly string[
 		return emptyList;
 	}
 
-	const candidates = labelLists.get(hash);
+	// Within V8's small integers (31 bits), as StringInterner's keys: no heap number per lookup.
+	const candidates = labelLists.get(hash & 0x3f_ff_ff_ff);
 	if (candidates) {
 		for (const candidate of candidates) {
 			if (candidate.length === labels.length && candidate.every((label, index) => label === labels[index])) {
@@ -49,7 +50,7 @@ function sharedLabels(labels: readonly string[], hash: number): readonly string[
 	}
 
 	const shared = Object.freeze([...labels]);
-	labelLists.set(hash, [...(candidates ?? []), shared]);
+	labelLists.set(hash & 0x3f_ff_ff_ff, [...(candidates ?? []), shared]);
 	return shared;
 }
 

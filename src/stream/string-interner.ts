@@ -24,6 +24,8 @@ export class StringInterner {
 			hash = Math.imul(hash ^ buffer[index]!, 0x01_00_01_93);
 		}
 
+		// Within V8's small integers (31 bits): a key outside them is a heap number, allocated for every lookup.
+		hash &= 0x3f_ff_ff_ff;
 		const length = end - start;
 		for (let entry = this.buckets.get(hash); entry; entry = entry.next) {
 			if (entry.bytes.length === length && sameBytes(entry.bytes, buffer, start)) {

@@ -1,0 +1,37 @@
+/** The ring's shared parts: equal bytes share one copy, bytes that differ anywhere never do. */
+import fc from 'fast-check';
+import {expect, test} from 'vitest';
+import {PartInterner} from '../../src/store/part-interner.js';
+
+test('equal bytes at any offset share a part; a difference in any byte or in length makes another', () => {
+	fc.assert(
+		fc.property(fc.uint8Array({minLength: 1, maxLength: 600}), fc.nat(), fc.nat(), (part, at, change) => {
+			const interner = new PartInterner();
+			const padded = new Uint8Array(part.length + 20);
+			const offset = at % 20;
+			padded.set(part, offset);
+			const id = interner.intern(7, part);
+			expect(interner.intern(7, padded, offset, offset + part.length)).toBe(id);
+			expect(interner.get(id)).toEqual(part);
+
+			const changed = part.slice();
+			changed[change % part.length] ^= 1;
+			expect(interner.intern(7, changed)).not.toBe(id);
+			expect(interner.intern(7, part, 0, part.length - 1)).not.toBe(id);
+			expect(interner.distinct).toBe(3);
+		}),
+		{numRuns: 300},
+	);
+});
+
+test('a part lives as long as its references', () => {
+	const interner = new PartInterner();
+	const bytes = Uint8Array.of(1, 2, 3);
+	const id = interner.intern(1, bytes);
+	expect(interner.intern(1, bytes)).toBe(id);
+	interner.release(id);
+	expect(interner.get(id)).toEqual(bytes);
+	interner.release(id);
+	expect(interner.get(id)).toBeUndefined();
+	expect(interner.heldBytes).toBe(0);
+});
