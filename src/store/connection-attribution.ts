@@ -13,6 +13,7 @@ attribution even after the table forgets it.
 import {eventType} from '../flow/event-type.js';
 import type {FlowRecord, PolicyRecord} from '../flow/flow-record.js';
 import {RecentMap} from '../flow/recent-map.js';
+import {RecentWordMap} from '../flow/recent-word-map.js';
 
 export type DirectionAttribution = {
 	/** flow.Verdict number of the latest policy verdict for this side. */
@@ -31,19 +32,24 @@ const direction = {ingress: 1, egress: 2} as const;
 export const defaultConnectionMemory = 65_536;
 
 export class ConnectionAttributions {
-	private readonly connections: RecentMap<string, ConnectionAttribution>;
 	/**
-	A number for each address, never reused (a forgotten address comes back with a new one), so a connection's
-	key is a string of nine UTF-16 units rather than its addresses and ports written out: that string, made
-	for every flow, was a sixth of all the TUI allocated while following. An address in use is read for
-	every flow of its connections, so it is forgotten only after its connections are.
+	Connections by four words: protocol, the lower endpoint's address number, both ports, the other address
+	number. A string key per flow (addresses and ports written out, later nine UTF-16 units) was garbage to
+	make and hash for every flow; the table's lookups were still a twentieth of the TUI's CPU at 5,000/s.
+	*/
+	private readonly connections: RecentWordMap<ConnectionAttribution>;
+	/**
+	A number for each address, never reused (a forgotten address comes back with a new one), so that a
+	connection's key holds numbers, not addresses. An address in use is read for every flow of its
+	connections, so it is forgotten only after its connections are. The numbers are 32 bits (a word of the
+	key): they would come round again after 4 billion new addresses, days at tens of thousands a second.
 	*/
 	private readonly addressIds: RecentMap<string, number>;
 	private nextAddressId = 1;
 	private readonly protocolCodes = new Map<string, number>();
 
 	constructor(capacity = defaultConnectionMemory) {
-		this.connections = new RecentMap(capacity);
+		this.connections = new RecentWordMap(capacity);
 		this.addressIds = new RecentMap(capacity);
 	}
 
@@ -51,40 +57,33 @@ export class ConnectionAttributions {
 		return this.connections.size;
 	}
 
-	/** Protocol and both endpoints, the lower endpoint first, so both directions of a connection agree. */
-	connectionKey(record: FlowRecord): string | undefined {
-		if (record.sourceIp === '' || record.destinationIp === '') {
-			return undefined;
-		}
-
-		const source = this.addressId(record.sourceIp);
-		const destination = this.addressId(record.destinationIp);
-		const {sourcePort, destinationPort} = record;
-		const protocol = this.protocolCode(record.protocol);
-		return source < destination || (source === destination && sourcePort <= destinationPort)
-			? endpointsKey(protocol, source, sourcePort, destination, destinationPort)
-			: endpointsKey(protocol, destination, destinationPort, source, sourcePort);
-	}
-
 	/**
 	The attribution of `record`'s connection, updated first when `record` is a policy verdict with a
 	direction. Undefined for records without addresses.
 	*/
 	attribute(record: FlowRecord): ConnectionAttribution | undefined {
-		const key = this.connectionKey(record);
-		if (key === undefined) {
+		if (record.sourceIp === '' || record.destinationIp === '') {
 			return undefined;
 		}
 
+		// The lower endpoint first, so that both directions of a connection have one key.
+		const source = this.addressId(record.sourceIp);
+		const destination = this.addressId(record.destinationIp);
+		const {sourcePort, destinationPort} = record;
+		const protocol = this.protocolCode(record.protocol);
+		const isSourceFirst = source < destination || (source === destination && sourcePort <= destinationPort);
+		const first = isSourceFirst ? source : destination;
+		const second = isSourceFirst ? destination : source;
+		const ports = isSourceFirst ? sourcePort * 0x1_00_00 + destinationPort : destinationPort * 0x1_00_00 + sourcePort;
 		const isVerdict =
 			record.eventType === eventType.policyVerdict &&
 			(record.trafficDirection === direction.ingress || record.trafficDirection === direction.egress);
 		// A verdict makes the connection recent; a plain lookup only reads.
-		let attribution = isVerdict ? this.connections.get(key) : this.connections.peek(key);
+		let attribution = isVerdict ? this.connections.get(protocol, first, ports, second) : this.connections.peek(protocol, first, ports, second);
 		if (attribution === undefined) {
 			attribution = {};
-			// Not there (get and peek just said so): added without set()'s lookups, on a map of 65,536 connections.
-			this.connections.insertAbsent(key, attribution);
+			// Not there (get and peek just said so).
+			this.connections.insertAbsent(protocol, first, ports, second, attribution);
 		}
 
 		if (isVerdict) {
@@ -111,7 +110,8 @@ export class ConnectionAttributions {
 	private addressId(address: string): number {
 		let id = this.addressIds.get(address);
 		if (id === undefined) {
-			id = this.nextAddressId++;
+			id = this.nextAddressId;
+			this.nextAddressId = (this.nextAddressId + 1) >>> 0 || 1;
 			this.addressIds.insertAbsent(address, id);
 		}
 
@@ -127,19 +127,4 @@ export class ConnectionAttributions {
 
 		return code;
 	}
-}
-
-/** One flat string of nine UTF-16 units: ids up to 2^48 take three each, a port one. */
-function endpointsKey(protocol: number, first: number, firstPort: number, second: number, secondPort: number): string {
-	return String.fromCharCode(
-		protocol,
-		Math.floor(first / 0x1_0000_0000),
-		Math.floor(first / 0x1_0000) & 0xffff,
-		first & 0xffff,
-		firstPort,
-		Math.floor(second / 0x1_0000_0000),
-		Math.floor(second / 0x1_0000) & 0xffff,
-		second & 0xffff,
-		secondPort,
-	);
 }

@@ -15,7 +15,8 @@ test('equal bytes at any offset share a part; a difference in any byte or in len
 			expect(interner.get(id)).toEqual(part);
 
 			const changed = part.slice();
-			changed[change % part.length] ^= 1;
+			const index = change % part.length;
+			changed[index] = changed[index]! ^ 1;
 			expect(interner.intern(7, changed)).not.toBe(id);
 			expect(interner.intern(7, part, 0, part.length - 1)).not.toBe(id);
 			expect(interner.distinct).toBe(3);
