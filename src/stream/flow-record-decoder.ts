@@ -288,7 +288,8 @@ function readFlow(reader: Reader, length: number, record: FlowRecord): FlowRecor
 				const length = reader.uint32();
 				const start = reader.pos;
 				reader.pos += length;
-				if (length !== canonicalUuidLength || !readUuidWords(reader.buf, start, record)) {
+				// A message cut short (its uuid running past the end) keeps what it has as text, as strings do here.
+				if (length !== canonicalUuidLength || start + length > reader.len || !readUuidWords(reader.buf, start, record)) {
 					record.isUuidInWords = false;
 					record.uuid = textDecoder.decode(reader.buf.subarray(start, start + length));
 				}

@@ -73,6 +73,11 @@ describe('the partial flow decoder', () => {
 		const records = responses.map(response => decodeFlowRecord(encodeMessage(getFlowsResponse, response)) as FlowRecord);
 		expect(records.map(record => record.isUuidInWords)).toEqual([true, false, false, false, true, false]);
 		expect(records.map(record => uuidText(record))).toEqual(uuids.map(uuid => uuid ?? ''));
+		// A uuid field that claims 36 bytes where the message has 34 is not read past its end into words.
+		const cut = Buffer.from([0x92, 0x02, 36, ...Buffer.from('c1f907d5-ec15-479b-9439-f65cb5e19e')]);
+		const truncated = decodeFlowRecord(Buffer.from([0x0a, cut.length, ...cut])) as FlowRecord;
+		expect(truncated.isUuidInWords).toBe(false);
+		expect(uuidText(truncated)).toBe('c1f907d5-ec15-479b-9439-f65cb5e19e');
 	});
 
 	test('reads lost events and node status responses', () => {
