@@ -2,7 +2,7 @@
 The FlowRecord of a canonical response (a capture line, or a fully decoded gRPC message): the same
 record the hot-path decoder reads from the wire, so the store treats both sources alike.
 */
-import {noUuid, type FlowRecord, type LostEventsRecord, type PolicyRecord, type WorkloadRecord} from './flow-record.js';
+import type {FlowRecord, LostEventsRecord, PolicyRecord, WorkloadRecord} from './flow-record.js';
 import type {Endpoint, GetFlowsResponse, Policy} from './flow.js';
 import {setUuid} from './flow-uuid.js';
 import {SharedLists} from './shared-lists.js';
@@ -69,11 +69,16 @@ export function toFlowRecord(response: GetFlowsResponse, lists: RecordLists, dro
 		lists.workloads.share((endpoint?.workloads ?? []).map(workload => ({name: workload.name ?? '', kind: workload.kind ?? ''})));
 	const dropReason = flow.drop_reason_desc;
 	const record: FlowRecord = {
-		...noUuid,
 		kind: 'flow',
 		timeSeconds: time.seconds,
 		timeNanos: time.nanos,
 		nodeName: flow.node_name || (response.node_name ?? ''),
+		isUuidInWords: false,
+		uuidWord0: 0,
+		uuidWord1: 0,
+		uuidWord2: 0,
+		uuidWord3: 0,
+		uuid: '',
 		verdict: enumNumber(verdicts, flow.verdict),
 		dropReason: typeof dropReason === 'number' ? dropReason : dropReason === undefined ? 0 : (dropReasons.get(dropReason) ?? 0),
 		eventType: flow.event_type?.type ?? 0,
