@@ -68,6 +68,7 @@ export function readUuidWords(bytes: Uint8Array, start: number, record: FlowReco
 }
 
 const encoder = new TextEncoder();
+const scratchText = new Uint8Array(canonicalUuidLength);
 
 /** Sets `record`'s uuid from its text: as words when canonical, else as the text. */
 export function setUuid(record: FlowRecord, text: string): void {
@@ -77,8 +78,9 @@ export function setUuid(record: FlowRecord, text: string): void {
 	record.uuidWord2 = 0;
 	record.uuidWord3 = 0;
 	record.uuid = text;
-	if (text.length === canonicalUuidLength) {
-		readUuidWords(encoder.encode(text), 0, record);
+	// A canonical uuid is ASCII: 36 characters fill the scratch bytes exactly; anything longer is not one.
+	if (text.length === canonicalUuidLength && encoder.encodeInto(text, scratchText).written === canonicalUuidLength) {
+		readUuidWords(scratchText, 0, record);
 	}
 }
 

@@ -2,11 +2,14 @@
 The FlowRecord of a canonical response (a capture line, or a fully decoded gRPC message): the same
 record the hot-path decoder reads from the wire, so the store treats both sources alike.
 */
-import type {FlowRecord, LostEventsRecord, PolicyRecord, WorkloadRecord} from './flow-record.js';
+import {newFlowRecord, type FlowRecord, type LostEventsRecord, type PolicyRecord, type WorkloadRecord} from './flow-record.js';
 import type {Endpoint, GetFlowsResponse, Policy} from './flow.js';
 import {setUuid} from './flow-uuid.js';
 import {SharedLists} from './shared-lists.js';
 import {parseTimestamp} from './timestamp.js';
+
+// The uuid fields of the record being made, read by setUuid (one record, so a flow allocates nothing for them).
+const uuid = newFlowRecord();
 
 const verdicts = ['VERDICT_UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'];
 const flowTypes = ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK'];
@@ -68,17 +71,18 @@ export function toFlowRecord(response: GetFlowsResponse, lists: RecordLists, dro
 	const workloads = (endpoint: Endpoint | undefined) =>
 		lists.workloads.share((endpoint?.workloads ?? []).map(workload => ({name: workload.name ?? '', kind: workload.kind ?? ''})));
 	const dropReason = flow.drop_reason_desc;
-	const record: FlowRecord = {
+	setUuid(uuid, flow.uuid ?? '');
+	return {
 		kind: 'flow',
 		timeSeconds: time.seconds,
 		timeNanos: time.nanos,
 		nodeName: flow.node_name || (response.node_name ?? ''),
-		isUuidInWords: false,
-		uuidWord0: 0,
-		uuidWord1: 0,
-		uuidWord2: 0,
-		uuidWord3: 0,
-		uuid: '',
+		isUuidInWords: uuid.isUuidInWords,
+		uuidWord0: uuid.uuidWord0,
+		uuidWord1: uuid.uuidWord1,
+		uuidWord2: uuid.uuidWord2,
+		uuidWord3: uuid.uuidWord3,
+		uuid: uuid.uuid,
 		verdict: enumNumber(verdicts, flow.verdict),
 		dropReason: typeof dropReason === 'number' ? dropReason : dropReason === undefined ? 0 : (dropReasons.get(dropReason) ?? 0),
 		eventType: flow.event_type?.type ?? 0,
@@ -117,6 +121,4 @@ export function toFlowRecord(response: GetFlowsResponse, lists: RecordLists, dro
 		egressDeniedBy: policies(flow.egress_denied_by),
 		ingressDeniedBy: policies(flow.ingress_denied_by),
 	};
-	setUuid(record, flow.uuid ?? '');
-	return record;
 }
