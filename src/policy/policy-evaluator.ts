@@ -133,7 +133,7 @@ export class PolicySet {
 
 		// A request on a redirected connection: the proxy judges it by the L7 rules of every covering allow.
 		const allows = decision.candidates.filter(candidate => !candidate.isDeny);
-		const by = uniquePolicies(allows.filter(candidate => candidate.policy && this.allowsOnItsOwn(candidate, allows, input)).map(candidate => candidate.policy!));
+		const by = decision.result.by.filter(policy => allowsOnItsOwn(policy, allows, input));
 		const l7 = judgeL7(allows, input);
 		const result: DirectionEvaluation =
 			l7.verdict === false
@@ -247,7 +247,7 @@ export class PolicySet {
 			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: false, key: {specificity: specificity.any, blockStart: 0, isRange: false, filter: 'ANY/0'}, redirect: false});
 		}
 
-		const by = uniquePolicies(candidates.filter(candidate => !candidate.isDeny && candidate.policy).map(candidate => candidate.policy!));
+		const by = policiesAllowingAlone(candidates);
 		const base = {by, enforcedBy, enforcing, near};
 		const winner = lookUp(realizedKeys(candidates), candidates);
 		let result: DirectionEvaluation;
@@ -294,16 +294,42 @@ export class PolicySet {
 		return rules;
 	}
 
-	/** Whether this allow would let the flow through were its policy the only one (L7 judged by its own rules). */
-	private allowsOnItsOwn(candidate: Candidate, all: readonly Candidate[], input: EvaluationInput): boolean {
-		const own = all.filter(other => !other.isDeny && other.policy && policyKey(other.policy) === policyKey(candidate.policy!));
-		const redirects = own.some(other => other.redirect);
-		if (!redirects) {
-			return true;
-		}
+}
 
-		return judgeL7(own, input).verdict !== false;
+/**
+The policies that would let the flow through at L3/L4 were each the only one: its own candidates, realized
+and looked up as the datapath would. A policy whose own deny rule covers the flow denies it on its own, so
+it is not among them (Cilium 1.17's engine, given that policy alone, denies).
+*/
+function policiesAllowingAlone(candidates: readonly Candidate[]): PolicyName[] {
+	const byPolicy = new Map<string, Candidate[]>();
+	for (const candidate of candidates) {
+		if (candidate.policy) {
+			const key = policyKey(candidate.policy);
+			const own = byPolicy.get(key);
+			if (own) {
+				own.push(candidate);
+			} else {
+				byPolicy.set(key, [candidate]);
+			}
+		}
 	}
+
+	const allowing: PolicyName[] = [];
+	for (const own of byPolicy.values()) {
+		const winner = own.some(candidate => candidate.isDeny) ? lookUp(realizedKeys(own), own) : own[0];
+		if (winner && !winner.isDeny) {
+			allowing.push(own[0]!.policy!);
+		}
+	}
+
+	return uniquePolicies(allowing);
+}
+
+/** Whether this policy, allowing at L3/L4 on its own, lets the request through too (L7 judged by its own rules). */
+function allowsOnItsOwn(policy: PolicyName, allows: readonly Candidate[], input: EvaluationInput): boolean {
+	const own = allows.filter(other => other.policy && policyKey(other.policy) === policyKey(policy));
+	return !own.some(other => other.redirect) || judgeL7(own, input).verdict !== false;
 }
 
 function matchesSelector(selector: EndpointSelectorMatcher, facts: EndpointFacts): boolean {

@@ -58,7 +58,8 @@ export const peers = [
 export const ports = ['', 'toPorts: [{ports: [{port: "80", protocol: TCP}]}]', 'toPorts: [{ports: [{port: "53", protocol: ANY}]}]', 'toPorts: [{ports: [{port: "8000", endPort: 8100, protocol: TCP}]}]', 'toPorts: [{ports: [{port: "0", protocol: UDP}]}]'];
 export const l7 = 'toPorts: [{ports: [{port: "80", protocol: TCP}], rules: {http: [{method: GET, path: /a}]}}]';
 
-export type EntrySpec = {peer: string; ports: string; isL7: boolean; direction: 'ingress' | 'egress'};
+/** `deny` makes this one entry a deny rule whatever the policy's other entries are. */
+export type EntrySpec = {peer: string; ports: string; isL7: boolean; direction: 'ingress' | 'egress'; deny?: boolean};
 
 export const entryArbitrary: fc.Arbitrary<EntrySpec> = fc.record({
 	peer: fc.constantFrom(...peers),
@@ -78,8 +79,9 @@ export function entryYaml(entry: EntrySpec, isDeny: boolean): string {
 export function policyYaml(name: string, subject: string, entries: EntrySpec[], isDeny: boolean): string {
 	const sections = new Map<string, string[]>();
 	for (const entry of entries) {
-		const field = `${entry.direction}${isDeny ? 'Deny' : ''}`;
-		sections.set(field, [...(sections.get(field) ?? []), entryYaml(entry, isDeny)]);
+		const entryIsDeny = entry.deny ?? isDeny;
+		const field = `${entry.direction}${entryIsDeny ? 'Deny' : ''}`;
+		sections.set(field, [...(sections.get(field) ?? []), entryYaml(entry, entryIsDeny)]);
 	}
 
 	const body = [...sections.entries()].map(([field, items]) => `  ${field}: [${items.join(', ')}]`).join('\n');
@@ -99,3 +101,8 @@ export function load(yaml: string): LoadedPolicy[] {
 }
 
 export const allowSetArbitrary = fc.array(policyArbitrary(), {minLength: 1, maxLength: 4}).map(items => load(items.map((item, index) => policyYaml(`allow-${index}`, item.subject, item.entries, false)).join('')));
+
+/** Sets whose policies mix allow and deny entries (a deny rule beside the allows it may cover). */
+export const mixedSetArbitrary = fc
+	.array(fc.record({subject: fc.constantFrom(...subjects), entries: fc.array(fc.record({entry: entryArbitrary, deny: fc.boolean()}), {minLength: 1, maxLength: 4})}), {minLength: 1, maxLength: 4})
+	.map(items => load(items.map((item, index) => policyYaml(`mixed-${index}`, item.subject, item.entries.map(({entry, deny}) => ({...entry, deny})), false)).join('')));

@@ -13,7 +13,7 @@ import {selectorText, toMatcher, type ExtendedRequirement} from '../../src/polic
 import {PolicySet} from '../../src/policy/policy-evaluator.js';
 import {directions, policyKey} from '../../src/policy/policy-model.js';
 import {passage} from '../../src/policy/what-if.js';
-import {allowSetArbitrary, flowArbitrary, load, policyArbitrary, policyYaml} from '../helpers/policy-arbitraries.js';
+import {allowSetArbitrary, flowArbitrary, load, mixedSetArbitrary, policyArbitrary, policyYaml} from '../helpers/policy-arbitraries.js';
 import {evaluationInput} from '../helpers/lab-policies.js';
 
 describe('the evaluator\'s algebra (property)', () => {
@@ -93,6 +93,36 @@ describe('the evaluator\'s algebra (property)', () => {
 						// The host may always reach a local pod (allow-localhost-ingress, an allow of no policy).
 						const isFromHost = direction === 'ingress' && flow.source?.identity === 1;
 						expect(evaluation.verdict === 'allowed').toBe(allowing.length > 0 || isFromHost);
+					}
+				}
+			}),
+			{numRuns: 150},
+		);
+	}, 60_000);
+});
+
+describe('`by` with deny rules (property)', () => {
+	test('a policy is in `by` exactly when, alone, it allows the direction; never when its own deny rule covers the flow', () => {
+		fc.assert(
+			fc.property(mixedSetArbitrary, fc.array(flowArbitrary, {minLength: 10, maxLength: 10}), (policies, flows) => {
+				const set = new PolicySet(policies);
+				const alone = policies.map(policy => ({key: policyKey(policy.name), set: new PolicySet([policy])}));
+				for (const flow of flows) {
+					const input = evaluationInput(flow);
+					const result = set.evaluate(input);
+					for (const direction of directions) {
+						if (result[direction].verdict !== 'allowed' && result[direction].verdict !== 'denied') {
+							continue;
+						}
+
+						const aloneResults = alone.map(item => ({key: item.key, result: item.set.evaluate(input)[direction]}));
+						const allowing = aloneResults.filter(item => item.result.by.some(name => policyKey(name) === item.key)).map(item => item.key);
+						expect(result[direction].by.map(name => policyKey(name)).sort()).toEqual(allowing.sort());
+						for (const item of aloneResults) {
+							if (item.result.reason === 'deny-rule') {
+								expect(result[direction].by.map(name => policyKey(name))).not.toContain(item.key);
+							}
+						}
 					}
 				}
 			}),

@@ -235,6 +235,23 @@ describe('ports and keys (§6, §9, §10)', () => {
 		expect(result.by.map(name => policyKey(name))).toEqual(['shop/allow-everything']);
 	});
 
+	test('`by` leaves out a policy whose own deny rule covers the flow: on its own it denies (Cilium 1.17)', () => {
+		// The shape the third real run found (warehouse/deny-selected-egress): an allow of the cluster and a deny of
+		// the subject's own namespace in one policy.
+		const set = policies(
+			cnp('deny-selected-egress', 'endpointSelector: {matchExpressions: [{key: app, operator: Exists}]}\negressDeny:\n  - toEndpoints: [{}]\negress:\n  - toEntities: [cluster]') +
+				cnp('allow-backend', 'endpointSelector: {matchLabels: {app: frontend}}\negress:\n  - toEndpoints: [{matchLabels: {app: backend}}]'),
+		);
+		const denied = egressAt(set, flow(frontend, backend));
+		expect(denied).toMatchObject({verdict: 'denied', reason: 'deny-rule'});
+		expect(denied.by.map(name => policyKey(name))).toEqual(['shop/allow-backend']);
+		expect(egressAt(policies(cnp('deny-selected-egress', 'endpointSelector: {matchExpressions: [{key: app, operator: Exists}]}\negressDeny:\n  - toEndpoints: [{}]\negress:\n  - toEntities: [cluster]')), flow(frontend, backend)).verdict).toBe('denied');
+		// Outside its own namespace only its allow covers the flow: it allows on its own and is named.
+		const other = egressAt(set, flow(frontend, otherFrontend));
+		expect(other).toMatchObject({verdict: 'allowed'});
+		expect(other.by.map(name => policyKey(name))).toEqual(['shop/deny-selected-egress']);
+	});
+
 	test('#20 one key from an L4 rule and two L7 rules: all three named, and every request passes', () => {
 		const rule = (name: string, peer: string, http: string) =>
 			cnp(name, `endpointSelector: {matchLabels: {app: backend}}\ningress:\n  - fromEndpoints: [${peer}]\n    toPorts:\n      - ports: [{port: "80", protocol: TCP}]${http}`);
