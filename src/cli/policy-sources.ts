@@ -3,11 +3,12 @@ Where policies come from (the edge: files and kubectl; src/policy only parses): 
 and directories of YAML/JSON (a directory's *.yaml, *.yml and *.json files, not its subdirectories, as
 `kubectl apply -f DIR` reads them), `--policies cluster` for what is applied now (`kubectl get
 cnp,ccnp,netpol -A -o json`, with --kube-context/--kubeconfig), `--policies demo` for the demo's current
-stage. Notes about the files go to `notice`, each through the one escaping function.
+stage. Notes about the files go to `notice` (with the message they format, when they come from a file),
+each through the one escaping function.
 */
 import {readFileSync, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {formatPolicyMessage, loadPolicyText, mergePolicies, type PolicyLoad} from '../policy/policy-documents.js';
+import {formatPolicyMessage, loadPolicyText, mergePolicies, type PolicyLoad, type PolicyMessage} from '../policy/policy-documents.js';
 import {ClusterPolicySets} from '../policy/cluster-policy-sets.js';
 import {PolicySet} from '../policy/policy-evaluator.js';
 import {policyKey, type LoadedPolicy} from '../policy/policy-model.js';
@@ -16,6 +17,8 @@ import {KubectlError, runKubectl, unreachableAdvice} from '../stream/kubectl-com
 import {RunError, UsageError} from './usage-error.js';
 
 type Flags = Record<string, unknown>;
+
+export type PolicyNotice = (text: string, message?: PolicyMessage) => void;
 
 const policyExtensions = new Set(['.yaml', '.yml', '.json']);
 
@@ -134,7 +137,7 @@ export type PolicySources = {
 Reads --policies, --what-if-apply and --what-if-delete. `demoPolicies` gives the demo's current stage for
 `--policies demo`. Notes (skipped kinds, unknown fields, rejected policies) go to `notice`.
 */
-export async function readPolicySources(flags: Flags, notice: (text: string) => void, demoPolicies?: () => PolicyLoad): Promise<PolicySources> {
+export async function readPolicySources(flags: Flags, notice: PolicyNotice, demoPolicies?: () => PolicyLoad): Promise<PolicySources> {
 	const list = (name: string) => (flags[name] as string[] | undefined) ?? [];
 	const sources = list('policies');
 	const applies = list('whatIfApply');
@@ -173,7 +176,7 @@ export async function readPolicySources(flags: Flags, notice: (text: string) => 
 
 	if (clusterLoads.size > 0) {
 		// Each cluster: what kubectl returned there, then the other sources, as if applied to every cluster.
-		const clusters = new Map([...clusterLoads].map(([name, {load}]) => [name, report(mergePolicies([load, ...loads]), text => notice(`cluster ${name}: ${text}`))]));
+		const clusters = new Map([...clusterLoads].map(([name, {load}]) => [name, report(mergePolicies([load, ...loads]), (text, message) => notice(`cluster ${name}: ${text}`, message))]));
 		const apply = report(mergePolicies(applies.flatMap(source => policyFiles(source).map(file => loadPolicyFile(file)))), notice);
 		return {baseline: [...clusters.values()].flat(), clusters, apply, deletions, hasWhatIf: applies.length > 0 || deletions.length > 0};
 	}
@@ -183,9 +186,9 @@ export async function readPolicySources(flags: Flags, notice: (text: string) => 
 	return {...(baseline ? {baseline} : {}), apply, deletions, hasWhatIf: applies.length > 0 || deletions.length > 0};
 }
 
-function report(load: PolicyLoad, notice: (text: string) => void): LoadedPolicy[] {
+function report(load: PolicyLoad, notice: PolicyNotice): LoadedPolicy[] {
 	for (const message of load.messages) {
-		notice(formatPolicyMessage(message));
+		notice(formatPolicyMessage(message), message);
 	}
 
 	for (const policy of load.policies) {

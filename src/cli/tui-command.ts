@@ -27,7 +27,7 @@ import {diagnostic} from './diagnostics.js';
 import {demoClusters, openDemoClusters, openLiveConnection, openSeveralConnections, type NamedConnection} from './live-connection.js';
 import {TerminalSession} from './terminal-session.js';
 import {TuiControllerImpl, type TuiPolicies} from './tui-controller.js';
-import {policySets, readPolicySources} from './policy-sources.js';
+import {policySets, readPolicySources, type PolicyNotice} from './policy-sources.js';
 
 type Flags = Record<string, unknown>;
 
@@ -173,7 +173,7 @@ const clusterPolicyInterval = 30_000;
 The policies of the TUI (--policies, --what-if-*), with a note for its header; `--policies cluster` is read
 again every 30 s. Undefined when no policy flag is given.
 */
-async function tuiPolicies(
+export async function tuiPolicies(
 	flags: Flags,
 	notice: (text: string) => void,
 	onReload: (policies: TuiPolicies) => void,
@@ -184,7 +184,7 @@ async function tuiPolicies(
 		return undefined;
 	}
 
-	const load = async (report: (text: string) => void): Promise<TuiPolicies> => {
+	const load = async (report: PolicyNotice): Promise<TuiPolicies> => {
 		const sources = await readPolicySources(flags, report, demo?.policies);
 		const baseline = sources.baseline;
 		const sets = policySets(sources);
@@ -199,7 +199,19 @@ async function tuiPolicies(
 	let current = loaded;
 	const reload = async (): Promise<string> => {
 		try {
-			current = await load(() => undefined);
+			// A file that is mid-edit (not YAML at all) would drop the policies its documents held: keep the
+			// ones read before and say why, as for a kubectl that fails.
+			const unreadable: string[] = [];
+			const next = await load((text, message) => {
+				if (message?.unreadable) {
+					unreadable.push(text);
+				}
+			});
+			if (unreadable.length > 0) {
+				throw new Error(`${unreadable[0]!}${unreadable.length > 1 ? ` (and ${unreadable.length - 1} more)` : ''}; the policies read before are kept`);
+			}
+
+			current = next;
 			onReload(current);
 			return `policies read again: ${current.note}`;
 		} catch (error) {

@@ -8,8 +8,12 @@ import {parseAllDocuments} from 'yaml';
 import {parsePolicyObject} from './policy-parser.js';
 import {policyKey, type LoadedPolicy} from './policy-model.js';
 
-/** A note about a file: which document (1-based), which field, and what. */
-export type PolicyMessage = {file: string; document?: number; path?: string; text: string};
+/**
+A note about a file: which document (1-based), which field, and what. `unreadable` marks a document that is
+not valid YAML at all (not merely an invalid policy): a re-read keeps the policies it had rather than lose
+the ones such a document held.
+*/
+export type PolicyMessage = {file: string; document?: number; path?: string; text: string; unreadable?: true};
 
 export type PolicyLoad = {policies: LoadedPolicy[]; messages: PolicyMessage[]};
 
@@ -25,17 +29,36 @@ The policies of one file's text. `defaultNamespace` is where a namespaced policy
 export function loadPolicyText(text: string, file: string, defaultNamespace = 'default'): PolicyLoad {
 	const policies: LoadedPolicy[] = [];
 	const messages: PolicyMessage[] = [];
-	const documents = parseAllDocuments(text, {prettyErrors: false, strict: true, uniqueKeys: true});
+	const unreadable = (reason: string, document?: number) =>
+		messages.push({file, ...(document === undefined ? {} : {document}), text: `not valid YAML or JSON (${firstLine(reason)}); ${document === undefined ? 'file' : 'document'} skipped`, unreadable: true});
+	let documents;
+	try {
+		documents = parseAllDocuments(text, {prettyErrors: false, strict: true, uniqueKeys: true});
+	} catch (error) {
+		// The parser's own limits (nesting deep enough to exhaust the stack) end the file, not ztop.
+		unreadable(errorText(error));
+		return {policies, messages};
+	}
+
 	const list = Array.isArray(documents) ? documents : [documents];
 	for (const [index, document] of list.entries()) {
 		const number = index + 1;
 		const note = (textOfNote: string, path?: string) => messages.push({file, document: number, ...(path ? {path} : {}), text: textOfNote});
 		if (document.errors.length > 0) {
-			note(`not valid YAML or JSON (${document.errors[0]!.message.split('\n')[0]}); document skipped`);
+			unreadable(document.errors[0]!.message, number);
 			continue;
 		}
 
-		const value: unknown = document.toJS({maxAliasCount: 100});
+		let value: unknown;
+		try {
+			// An alias bomb (`a1: &a1 [*a0, *a0, …]` nested) expands past maxAliasCount: the yaml package throws
+			// a ReferenceError ("Excessive alias count"), which is this document's problem alone.
+			value = document.toJS({maxAliasCount: 100});
+		} catch (error) {
+			unreadable(errorText(error), number);
+			continue;
+		}
+
 		if (value === null || value === undefined) {
 			continue;
 		}
@@ -68,6 +91,14 @@ export function loadPolicyText(text: string, file: string, defaultNamespace = 'd
 	}
 
 	return {policies, messages};
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function firstLine(text: string): string {
+	return text.split('\n')[0]!;
 }
 
 function isList(object: Record<string, unknown>): boolean {

@@ -43,6 +43,25 @@ describe('loading policy files', () => {
 		expect(messages[1]).toMatch(/^p\.yaml: document 2: not valid YAML or JSON \(.+\); document skipped$/);
 	});
 
+	test('a YAML alias bomb is one line naming its file and document, and only that document is skipped', () => {
+		const levels = Array.from({length: 10}, (_, level) => `  a${level}: &a${level} [${Array.from({length: 10}, () => (level === 0 ? 'x' : `*a${level - 1}`)).join(', ')}]`);
+		const bomb = `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: bomb, namespace: shop}\nspec:\n${levels.join('\n')}\n`;
+		const text = [cnp('before', '  endpointSelector: {}\n  ingress: [{}]'), bomb, cnp('after', '  endpointSelector: {}\n  ingress: [{}]')].join('---\n');
+		const load = loadPolicyText(text, 'bomb.yaml');
+		expect(load.policies.map(policy => policy.name.name)).toEqual(['before', 'after']);
+		expect(load.messages).toHaveLength(1);
+		expect(load.messages[0]).toMatchObject({document: 2, unreadable: true});
+		expect(formatPolicyMessage(load.messages[0]!)).toMatch(/^bomb\.yaml: document 2: not valid YAML or JSON \(Excessive alias count.*\); document skipped$/);
+	});
+
+	test('nesting deep enough to exhaust the parser ends that file with one line, not ztop', () => {
+		const load = loadPolicyText(`${'['.repeat(200_000)}${']'.repeat(200_000)}`, 'deep.yaml');
+		expect(load.policies).toEqual([]);
+		expect(load.messages).toHaveLength(1);
+		expect(load.messages[0]).toMatchObject({unreadable: true});
+		expect(formatPolicyMessage(load.messages[0]!)).toMatch(/^deep\.yaml: (document 1: )?not valid YAML or JSON \(.+\); (file|document) skipped$/);
+	});
+
 	test('a policy in a later file replaces one of the same kind, namespace and name, as kubectl apply does', () => {
 		const first = loadPolicyText(cnp('x', '  endpointSelector: {}\n  ingress: [{}]'), 'one.yaml');
 		const second = loadPolicyText(cnp('x', '  endpointSelector: {}\n  egress: [{}]'), 'two.yaml');
