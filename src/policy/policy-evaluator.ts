@@ -549,8 +549,13 @@ function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict
 		const rules: EntryOrigin[] = [];
 		for (const candidate of allows) {
 			const l7 = candidate.key.portRule?.l7;
-			if (!l7 || (!l7.http && !l7.other)) {
+			if (!l7 || (!l7.http && !l7.other && !l7.listener)) {
 				return {verdict: true, rules: candidate.entry ? [candidate.entry.origin] : []};
+			}
+
+			if (l7.listener) {
+				unknownReason = `the request goes to Envoy ${l7.listener}, whose configuration decides it (ztop does not read Envoy configs)`;
+				continue;
 			}
 
 			if (l7.other) {

@@ -43,7 +43,17 @@ export type HttpRule = {method?: string; path?: string; host?: string; headers?:
 
 export type DnsRule = {matchName?: string; matchPattern?: string};
 
-export type L7Rules = {http?: HttpRule[]; dns?: DnsRule[]; /** Kafka or a generic l7proto: redirects, but ztop cannot judge the requests. */ other?: string};
+export type L7Rules = {
+	http?: HttpRule[];
+	dns?: DnsRule[];
+	/** Kafka or a generic l7proto: redirects, but ztop cannot judge the requests. */
+	other?: string;
+	/**
+	`toPorts[].listener`: the connection goes to a listener of a Cilium(Clusterwide)EnvoyConfig, as
+	`kind/name listener` (its requests are judged by that configuration, which ztop does not read).
+	*/
+	listener?: string;
+};
 
 export type PortRule = {ports: PortMatch[]; l7?: L7Rules};
 

@@ -605,7 +605,8 @@ function parsePortRule(value: unknown, path: string, direction: Direction, isDen
 
 		return port.match;
 	});
-	if (rule['listener'] !== undefined) {
+	const listener = isDeny ? undefined : readObject(rule['listener'], `${path}.listener`, ['envoyConfig', 'name', 'priority'], report);
+	if (listener) {
 		if (direction === 'ingress') {
 			throw new Rejection('Listener is not allowed on ingress');
 		}
@@ -639,12 +640,32 @@ function parsePortRule(value: unknown, path: string, direction: Direction, isDen
 			...(dns ? {dns: dns.map((item, index) => parseFqdnSelector(item, `${path}.rules.dns[${index}]`, report))} : {}),
 			...(kafka ? {other: 'kafka'} : l7proto === '' ? {} : {other: l7proto}),
 		};
+	} else if (listener) {
+		l7 = {listener: listenerText(listener, `${path}.listener`, context)};
 	} else if (rule['terminatingTLS'] !== undefined || rule['originatingTLS'] !== undefined || serverNames.length > 0) {
 		// TLS interception or SNI also sends the connection to the proxy (cilium-policy.md §7.1).
 		l7 = {other: 'TLS'};
 	}
 
 	return {ports, ...(l7 ? {l7} : {})};
+}
+
+/**
+A listener reference (api.Listener): the Envoy config it lives in and its name. A clusterwide policy may only
+name a clusterwide config (pkg/policy/l4.go createL4Filter: "Listener %q in CCNP can not use Kind
+CiliumEnvoyConfig"), which the agent refuses at import.
+*/
+function listenerText(listener: RawObject, path: string, context: EntryContext): string {
+	const {report} = context;
+	const config = readObject(listener['envoyConfig'], `${path}.envoyConfig`, ['kind', 'name'], report) ?? {};
+	const kind = readString(config['kind'], `${path}.envoyConfig.kind`, report) ?? '';
+	const configName = readString(config['name'], `${path}.envoyConfig.name`, report) ?? '';
+	const name = readString(listener['name'], `${path}.name`, report) ?? '';
+	if (context.policy.kind === 'CiliumClusterwideNetworkPolicy' && kind === 'CiliumEnvoyConfig') {
+		throw new Rejection(`Listener ${JSON.stringify(name)} in CCNP can not use Kind CiliumEnvoyConfig`);
+	}
+
+	return `${kind || 'CiliumEnvoyConfig'}/${configName} listener ${name}`;
 }
 
 function parsePortProtocol(
@@ -976,6 +997,10 @@ function l7Text(portRules: readonly PortRule[]): string {
 
 		if (rule.l7?.other) {
 			parts.push(rule.l7.other);
+		}
+
+		if (rule.l7?.listener) {
+			parts.push(`Envoy ${rule.l7.listener}`);
 		}
 	}
 

@@ -277,6 +277,26 @@ describe('ports and keys (§6, §9, §10)', () => {
 });
 
 describe('L7 (§7)', () => {
+	test('a toPorts listener (CiliumClusterwideEnvoyConfig) is a proxy redirect; its requests are Envoy\'s to judge', () => {
+		// The shape of Cilium's connectivity test client-egress-to-fqdns-and-ccec-listener.
+		const listener = (kind: string) =>
+			`endpointSelector: {matchLabels: {app: frontend}}\negress:\n  - toFQDNs: [{matchName: one.one.one.one}]\n    toPorts:\n      - ports: [{port: "80", protocol: TCP}]\n        listener: {envoyConfig: {kind: ${kind}, name: cilium-test-egress}, name: L7-listener}`;
+		const set = policies(cnp('client-egress-to-fqdns-and-ccec-listener', listener('CiliumClusterwideEnvoyConfig')));
+		const toWorld = flow(frontend, world, 80, 'TCP', {destination_names: ['one.one.one.one']});
+		const result = egressAt(set, toWorld);
+		expect(result).toMatchObject({verdict: 'allowed', proxy: true});
+		expect(result.matched.map(origin => origin.text)).toEqual([expect.stringContaining('Envoy CiliumClusterwideEnvoyConfig/cilium-test-egress listener L7-listener')]);
+		const request = egressAt(set, makeHttpRequest({...toWorld, Type: 'L7', event_type: {type: 129}, l7: {type: 'REQUEST', http: {method: 'GET', url: 'http://one.one.one.one/'}}}));
+		expect(request).toMatchObject({verdict: 'unknown', proxy: true});
+		expect(request.unknownBecause).toMatch(/Envoy CiliumClusterwideEnvoyConfig\/cilium-test-egress listener L7-listener/);
+		// Another port of the same peer is not covered by the listener's rule.
+		expect(egressAt(set, flow(frontend, world, 443, 'TCP', {destination_names: ['one.one.one.one']})).verdict).toBe('denied');
+		// A clusterwide policy may not name a namespaced CiliumEnvoyConfig: the agent refuses it at import.
+		const refused = loadPolicyText(ccnp('ccnp-listener', listener('CiliumEnvoyConfig')), 'test.yaml').policies[0]!;
+		expect(refused.rejected).toBe('Listener "L7-listener" in CCNP can not use Kind CiliumEnvoyConfig');
+		expect(loadPolicyText(ccnp('ccnp-listener', listener('CiliumClusterwideEnvoyConfig')), 'test.yaml').policies[0]!.rejected).toBeUndefined();
+	});
+
 	test('HTTP fields are full-match regexes; the path includes the query string', () => {
 		const set = policies(cnp('l7', 'endpointSelector: {matchLabels: {app: backend}}\ningress:\n  - fromEndpoints: [{matchLabels: {app: frontend}}]\n    toPorts:\n      - ports: [{port: "80", protocol: TCP}]\n        rules: {http: [{method: GET, path: "/status/[0-9]+"}]}'));
 		const request = (method: string, url: string) => ingressAt(set, makeHttpRequest({l7: {type: 'REQUEST', http: {method, url}}}));
