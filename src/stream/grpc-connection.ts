@@ -387,7 +387,12 @@ function closedWithoutStatus(session: http2.ClientHttp2Session, state: SessionSt
 	}
 
 	if (session.destroyed || session.closed) {
-		return new CallError(statusCode.UNAVAILABLE, state.hasConnected ? 'Connection dropped' : 'No connection established: the server closed the connection');
+		// The socket's error reaches the stream, not the session: a TLS 1.3 alert the server sends after the
+		// handshake (mTLS without a client certificate: "tlsv13 alert certificate required") is kept.
+		return new CallError(
+			statusCode.UNAVAILABLE,
+			state.hasConnected ? `Connection dropped${streamError ? `: ${streamError.message}` : ''}` : `No connection established${streamError ? `. Last error: ${streamError.message}` : ': the server closed the connection'}`,
+		);
 	}
 
 	switch (rstCode) {

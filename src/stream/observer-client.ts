@@ -109,6 +109,15 @@ export function describeCallError(error: CallError, server: string, isTls: boole
 			return `${server} does not speak TLS: drop --tls (and the tls:// prefix). [${text}]`;
 		}
 
+		// The server refused ztop's side of mutual TLS (Go's relay: "remote error: tls: certificate required" in hubble).
+		if (isTls && /alert certificate required/i.test(details)) {
+			return `${server} requires a client certificate (mutual TLS) and ztop sent none; the server said "certificate required". Pass the relay's client certificate and key with --tls-client-cert-file and --tls-client-key-file. [${text}]`;
+		}
+
+		if (isTls && /alert (bad certificate|unknown ca|certificate unknown|unsupported certificate|certificate expired|certificate revoked)/i.test(details)) {
+			return `${server} rejected ztop's client certificate (mutual TLS): it is not signed by a CA the relay trusts, has expired, or is not for client authentication. Check --tls-client-cert-file and --tls-client-key-file. [${text}]`;
+		}
+
 		if (/certificate|self[- ]signed|unable to verify|SSL|TLS|handshake|wrong version number|packet length too long|alert/i.test(details)) {
 			return isTls
 				? `TLS with ${server} failed: the server's certificate is not signed by a CA ztop trusts, or names another host. Pass the relay's CA with --tls-ca-cert-files, the name in its certificate with --tls-server-name (e.g. hubble.hubble-relay.cilium.io), or --tls-allow-insecure to skip the check. [${text}]`

@@ -224,5 +224,8 @@ describe('TLS and mTLS with a throwaway CA', () => {
 		expect(parseLines(withCertificate.stdout).length).toBeGreaterThan(0);
 		const without = await runZtop(['--server', mtlsServer.address, '--tls', '--tls-ca-cert-files', certificates.caFile, '--last', '1']);
 		expect(without.exitCode).toBe(1);
+		// What the server said, and the flags that give a client certificate (hubble: "tls: certificate required").
+		expect(without.stderr).toMatch(/requires a client certificate \(mutual TLS\) and ztop sent none; the server said "certificate required"\. Pass .*--tls-client-cert-file and --tls-client-key-file/);
+		expect(without.stderr).toMatch(/alert certificate required/);
 	});
 });
