@@ -405,8 +405,7 @@ function startSeveral(
 		return {client, index, received: 0, counted: 0, part: {label: name, state: 'connecting', reconnects: 0, flowsPerSecond: 0, lost: 0}};
 	});
 	const publish = () => {
-		const status = combineSourceStatuses(sources.map(source => source.part), serverFilters);
-		controller.setStatus({...status, label: demoLabel() + status.label});
+		controller.setStatus(combineSourceStatuses(sources.map(source => source.part), serverFilters, demoLabel()));
 	};
 	const update = (source: Source, change: Partial<SourcePart>) => {
 		source.part = {...source.part, ...change};

@@ -26,7 +26,15 @@ export type SourceStatus = {
 	/** Why the source last reconnected (gRPC status and message), kept once it is connected again. */
 	lastReconnectCause?: string;
 	nodes?: NodeCounts;
+	/**
+	With several relays: the label's parts, so that the header can shorten each relay's segment to fit
+	(`label` is the same text at full length).
+	*/
+	segments?: {before: string; parts: SourceSegment[]; after: string};
 };
+
+/** One relay's segment of the header. */
+export type SourceSegment = {label: string; state: ConnectionState; nodes?: NodeCounts; flowsPerSecond: number; lost: number};
 
 export type FlowRow = {
 	sequence: number;

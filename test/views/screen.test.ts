@@ -14,6 +14,8 @@ import type {FlowDetail} from '../../src/views/detail-lines.js';
 import {helpEntries} from '../../src/views/keymap.js';
 import {computeLayout} from '../../src/views/layout.js';
 import {screenLines, type ScreenProps} from '../../src/views/screens/screen.js';
+import {headerLines} from '../../src/views/screens/header.js';
+import {combineSourceStatuses} from '../../src/store/source-status.js';
 import {makeFlow, makeHttpRequest, response} from '../fixtures/flows.js';
 import {labStages, storeOf} from '../helpers/lab-flows.js';
 
@@ -84,8 +86,12 @@ describe.each(sizes)('the main screen at %i×%i', (columns, rows) => {
 	test('fits the terminal and shows the source, flows and policies of the lab', () => {
 		const lines = expectFits(render(columns, rows), columns, rows);
 		const text = lines.join('\n');
-		expect(lines[0]).toContain('demo: zero-trust stage 5/5');
-		expect(lines[0]).toContain('nodes 4/4');
+		expect(lines[0]).toContain('demo: zero-trust stage 5');
+		// Lost events and the buffer say whether the view can be trusted: they stay when the rest is cut.
+		expect(lines[0]).toMatch(/│ lost 0 │ buffer [\d,]+\/100,000\s*$/);
+		if (columns >= 120) {
+			expect(lines[0]).toContain('nodes 4/4');
+		}
 		expect(text).toContain('allow-frontend-l7');
 		expect(text).toContain('(default deny)');
 		expect(text).toMatch(/DROPPED|DENIED/);
@@ -93,6 +99,18 @@ describe.each(sizes)('the main screen at %i×%i', (columns, rows) => {
 		expect(text).toContain('POLICIES');
 		// The footer comes from the keymap.
 		expect(lines.at(-1)).toContain('? help');
+	});
+
+	test('the policies pane shows every policy name whole; the sparkline gives way first', () => {
+		const frame = frameFor(lab, columns, rows);
+		const text = expectFits(render(columns, rows), columns, rows).join('\n');
+		expect(frame.policies.map(row => row.name)).toContain('allow-frontend-to-backend');
+		for (const row of frame.policies) {
+			expect(text).toMatch(new RegExp(`${row.name}(\\s|$)`));
+		}
+
+		// No sparkline squeezed into a column too narrow for it.
+		expect(text).not.toMatch(/│ …/);
 	});
 
 	test('the drill-down names the policies that allowed the flow', () => {
@@ -128,6 +146,28 @@ describe.each(sizes)('the main screen at %i×%i', (columns, rows) => {
 });
 
 describe('screens', () => {
+	test('the header of several relays shortens their segments before it loses lost events and the buffer', () => {
+		const source = combineSourceStatuses(
+			[
+				{label: 'cluster1', state: 'connected', reconnects: 0, flowsPerSecond: 3, lost: 0, nodes: {connected: 2, unavailable: 0, total: 2}},
+				{label: 'cluster2', state: 'connected', reconnects: 0, flowsPerSecond: 13, lost: 7, nodes: {connected: 2, unavailable: 0, total: 2}},
+			],
+			'',
+			'demo: zero-trust stage 1/5 allow-all │ ',
+		);
+		const frame = {...frameFor(lab, 120, 40), source, lostEvents: 7};
+		const headerAt = (columns: number) => visible(headerLines(frame, columns, false)[0]!);
+		// Wide enough for every word.
+		expect(headerAt(200)).toMatch(/^ztop │ demo: zero-trust stage 1\/5 allow-all │ cluster1 connected 2\/2 nodes 3\/s · cluster2 connected 2\/2 nodes 13\/s lost 7 │ connected │ nodes 4\/4 │ [\d,]+ flows\/s │ lost 7 │ buffer [\d,]+\/100,000\s*$/);
+		// 120 columns: each segment as a state symbol, nodes and rate; nothing cut.
+		expect(headerAt(120)).toMatch(/^ztop │ demo: zero-trust stage 1\/5 allow-all │ cluster1 ● 2\/2 3\/s · cluster2 ● 2\/2 13\/s │ .*lost 7 │ buffer [\d,]+\/100,000\s*$/);
+		expect(headerAt(120)).not.toContain('…');
+		// 80 columns: the stage and lost/buffer survive; the segments are cut before them.
+		const narrow = headerAt(80);
+		expect(stringWidth(narrow)).toBe(80);
+		expect(narrow).toMatch(/^ztop │ demo: zero-trust stage 1\/5 .*│ lost 7 │ buffer [\d,]+\/100,000\s*$/);
+	});
+
 	test('below 80×24 a message replaces the layout', () => {
 		const output = render(79, 24);
 		expect(output.split('\n')).toHaveLength(1);

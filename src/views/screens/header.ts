@@ -1,7 +1,8 @@
 import {escapeForTerminal} from '../../flow/terminal-safe.js';
 import type {Frame} from '../../store/frame.js';
 import {count} from '../flow-text.js';
-import {fit, line} from '../terminal-text.js';
+import {segmentsText, type SegmentDetail} from '../../store/source-status.js';
+import {displayWidth, fit, line} from '../terminal-text.js';
 
 const stateText: Record<string, string> = {
 	connecting: 'connecting…',
@@ -18,23 +19,8 @@ export function headerLines(frame: Frame | undefined, columns: number, color: bo
 	}
 
 	const {source} = frame;
-	const state = stateText[source.state] ?? source.state;
-	// Once connected again, the last reconnect keeps its cause in view: a flaky relay explains itself.
-	const lastCause = source.state === 'connected' && source.lastReconnectCause ? `, last: ${fit(escapeForTerminal(source.lastReconnectCause), 40).trimEnd()}` : '';
-	const reconnects = source.reconnects > 0 ? ` (${source.reconnects} reconnects${lastCause})` : '';
-	const nodes = source.nodes ? `nodes ${source.nodes.connected}/${source.nodes.total}` : undefined;
 	const isBad = source.state === 'failed' || source.state === 'reconnecting';
-	// When the source is in trouble its reason matters more than the rates, so it takes their place.
-	const details = isBad
-		? [source.message ? escapeForTerminal(source.message) : undefined]
-		: [
-				nodes,
-				`${count(Math.round(frame.flowsPerSecond))} flows/s`,
-				`lost ${count(frame.lostEvents)}`,
-				`buffer ${count(frame.buffer.size)}/${count(frame.buffer.capacity)}`,
-				source.message ? escapeForTerminal(source.message) : undefined,
-			];
-	const first = ['ztop', escapeForTerminal(source.label), `${state}${reconnects}`, ...details].filter(Boolean).join(' │ ');
+	const first = isBad ? troubledLine(frame) : sourceLine(frame, columns);
 	const view = frame.paused ? `PAUSED (+${count(frame.newWhilePaused)} new)` : 'LIVE';
 	const mark = frame.markAgeSeconds === undefined ? undefined : `MARK ${formatAge(frame.markAgeSeconds)} ago`;
 	const counts = frame.sinceMark ? 'counts since mark' : 'counts since start';
@@ -44,6 +30,50 @@ export function headerLines(frame: Frame | undefined, columns: number, color: bo
 		.filter(Boolean)
 		.join(' │ ');
 	return [line(first, columns, {bold: true, ...(color && isBad ? {color: 'red' as const} : {})}), line(second, columns, color && frame.paused ? {color: 'yellow'} : undefined)];
+}
+
+function stateWithReconnects(source: Frame['source']): string {
+	// Once connected again, the last reconnect keeps its cause in view: a flaky relay explains itself.
+	const lastCause = source.state === 'connected' && source.lastReconnectCause ? `, last: ${fit(escapeForTerminal(source.lastReconnectCause), 40).trimEnd()}` : '';
+	const reconnects = source.reconnects > 0 ? ` (${source.reconnects} reconnects${lastCause})` : '';
+	return `${stateText[source.state] ?? source.state}${reconnects}`;
+}
+
+/** When the source is in trouble its reason matters more than the rates, so it takes their place. */
+function troubledLine(frame: Frame): string {
+	const {source} = frame;
+	return ['ztop', escapeForTerminal(source.label), stateWithReconnects(source), source.message ? escapeForTerminal(source.message) : undefined].filter(Boolean).join(' │ ');
+}
+
+/**
+The source, its state and the trust indicators. Lost events and the buffer say whether the view can be
+trusted, so they stay in view: what gives way first is each relay's segment (to a state symbol, nodes and
+rate, then the symbol alone), then the node total and the rate; last the label is cut before them.
+*/
+function sourceLine(frame: Frame, columns: number): string {
+	const {source} = frame;
+	const label = (detail: SegmentDetail) => escapeForTerminal(source.segments ? segmentsText(source.segments, detail) : source.label);
+	const nodes = source.nodes ? `nodes ${source.nodes.connected}/${source.nodes.total}` : undefined;
+	const rate = `${count(Math.round(frame.flowsPerSecond))} flows/s`;
+	const trust = [`lost ${count(frame.lostEvents)}`, `buffer ${count(frame.buffer.size)}/${count(frame.buffer.capacity)}`];
+	const message = source.message ? escapeForTerminal(source.message) : undefined;
+	const state = stateWithReconnects(source);
+	const join = (parts: ReadonlyArray<string | undefined>) => parts.filter(Boolean).join(' │ ');
+	// Shortened segments carry each relay's state, nodes and rate, so the totals' words go with them.
+	const tries = source.segments
+		? [
+				join(['ztop', label('full'), state, nodes, rate, ...trust]),
+				join(['ztop', label('short'), rate, ...trust]),
+				join(['ztop', label('short'), ...trust]),
+				join(['ztop', label('state'), rate, ...trust]),
+				join(['ztop', label('state'), ...trust]),
+			]
+		: [join(['ztop', label('full'), state, nodes, rate, ...trust]), join(['ztop', label('full'), state, rate, ...trust]), join(['ztop', label('full'), state, ...trust])];
+	const end = ` │ ${join(trust)}`;
+	const shortest = source.segments ? join(['ztop', label('state')]) : join(['ztop', label('full'), state]);
+	const fitting = tries.find(text => displayWidth(text) <= columns) ?? fit(shortest, Math.max(0, columns - displayWidth(end))) + end;
+	// A notice (a capture's warnings) comes last, cut where the terminal ends.
+	return message ? `${fitting} │ ${message}` : fitting;
 }
 
 export function formatAge(seconds: number): string {

@@ -1,26 +1,31 @@
 import {escapeForTerminal} from '../../flow/terminal-safe.js';
 import type {PolicyRow} from '../../store/frame.js';
 import {count, sparkline} from '../flow-text.js';
-import {fit, spans, type Style} from '../terminal-text.js';
+import {displayWidth, fit, spans, type Style} from '../terminal-text.js';
 import type {PaneProps} from './pane-props.js';
 import {paneLines} from './pane.js';
 
 const directionText = {INGRESS: 'ingress', EGRESS: 'egress', TRAFFIC_DIRECTION_UNKNOWN: '?'} as const;
 
-/** Widths of the policies table for a terminal width; the sparkline takes what is left. */
-export function policyColumns(columns: number): {name: number; namespace: number; direction: number; number: number; spark: number} {
+/**
+Widths of the policies table for a terminal width; the sparkline takes what is left. A policy's name is the
+row's point: when the longest name shown needs more than its column, the sparkline gives it its columns
+before any name is cut.
+*/
+export function policyColumns(columns: number, longestName = 0): {name: number; namespace: number; direction: number; number: number; spark: number} {
 	const number = columns >= 100 ? 9 : 7;
 	const namespace = columns >= 120 ? 16 : 10;
 	const direction = 7;
-	const name = columns >= 120 ? 34 : 22;
-	const spark = Math.max(0, columns - name - namespace - direction - 4 * number - 8);
-	return {name, namespace, direction, number, spark};
+	const base = columns >= 120 ? 34 : 22;
+	const left = Math.max(0, columns - base - namespace - direction - 4 * number - 8);
+	const widen = Math.min(left, Math.max(0, longestName - base));
+	return {name: base + widen, namespace, direction, number, spark: left - widen};
 }
 
 /** Per policy and direction: allowed, denied, audited, L7-denied (total or since mark), and a rate sparkline. */
 export function policiesPaneLines({frame, layout, isFocused, cursor, color}: PaneProps): string[] {
-	const widths = policyColumns(layout.columns);
 	const rows = frame?.policies ?? [];
+	const widths = policyColumns(layout.columns, Math.max(0, ...rows.map(row => displayWidth(rowName(row)))));
 	const scope = frame?.sinceMark ? 'since mark' : 'since start';
 	const total = frame ? ` (${count(frame.policyCount)})` : '';
 	const heading =
@@ -32,7 +37,7 @@ export function policiesPaneLines({frame, layout, isFocused, cursor, color}: Pan
 		' ' +
 		['ALLOWED', 'DENIED', 'AUDITED', 'L7-DENY'].map(label => label.padStart(widths.number)).join(' ') +
 		' ' +
-		fit(frame?.whatIf ? 'WHAT-IF: counts after (w: list)' : `${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
+		fit(frame?.whatIf ? 'WHAT-IF: counts after (w: list)' : widths.spark < 5 ? '' : `${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
 	return paneLines({
 		heading,
 		isFocused,
@@ -49,7 +54,7 @@ function policyLine(row: PolicyRow, widths: ReturnType<typeof policyColumns>, co
 	const number = (value: number) => count(value).padStart(widths.number);
 	const sparkWidth = widths.spark;
 	const lead =
-		fit(escapeForTerminal(row.cluster === undefined ? row.name : `${row.cluster || '-'}: ${row.name}`), widths.name) +
+		fit(rowName(row), widths.name) +
 		' ' +
 		fit(escapeForTerminal(row.namespace) || '-', widths.namespace) +
 		' ' +
@@ -69,8 +74,13 @@ function policyLine(row: PolicyRow, widths: ReturnType<typeof policyColumns>, co
 		return spans([[lead, plain], [number(denied), deniedStyle], [middle, plain], [fit(text, sparkWidth), {...plain, bold: changed, ...(color && changed ? {color: 'yellow' as const} : {})}]], columns, plain);
 	}
 
-	// Two sparklines side by side, allowed then denied, over the same seconds.
+	// Two sparklines side by side, allowed then denied, over the same seconds; none when a long name took
+	// their columns (slice(-0) would be the whole series).
 	const half = Math.max(0, Math.floor((sparkWidth - 1) / 2));
+	if (half < 2) {
+		return spans([[lead, plain], [number(denied), deniedStyle], [middle, plain]], columns, plain);
+	}
+
 	const allowedSpark = fit(sparkline(row.allowedSeries.slice(-half)), half);
 	const deniedSpark = sparkline(row.deniedSeries.slice(-half));
 	return spans(
@@ -85,4 +95,8 @@ function policyLine(row: PolicyRow, widths: ReturnType<typeof policyColumns>, co
 		columns,
 		plain,
 	);
+}
+
+function rowName(row: PolicyRow): string {
+	return escapeForTerminal(row.cluster === undefined ? row.name : `${row.cluster || '-'}: ${row.name}`);
 }
