@@ -60,6 +60,8 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	kubeconfig: {type: 'string'},
 	kubeNamespace: {type: 'string'},
 	demo: {type: 'boolean'},
+	// `--no-demo-policies`: the TUI demo without the lab's policies (and so without its what-if).
+	demoPolicies: {type: 'boolean', default: true},
 	// Policies
 	policies: {type: 'string', isMultiple: true},
 	whatIfApply: {type: 'string', isMultiple: true},

@@ -77,7 +77,9 @@ export const helpText = `
                             merged like several --server
     --demo [SCENARIO]       Start the built-in demo relay (zero-trust or starwars) and follow it;
                             --seed N, --stage-seconds N. The TUI runs the two-cluster lab as one
-                            relay per cluster, merged like several --server
+                            relay per cluster, merged like several --server, evaluates its flows
+                            with the stage's policies and, as its what-if (w), the next stage's;
+                            --no-demo-policies leaves both out
 
   Policies (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy; Cilium 1.17's semantics)
     --policies PATH         The policies in force: YAML/JSON files or directories (repeatable);

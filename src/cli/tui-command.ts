@@ -28,6 +28,7 @@ import {demoClusters, openDemoClusters, openLiveConnection, openSeveralConnectio
 import {TerminalSession} from './terminal-session.js';
 import {TuiControllerImpl, type TuiPolicies} from './tui-controller.js';
 import {policySets, readPolicySources, type PolicyNotice} from './policy-sources.js';
+import {PolicySet} from '../policy/policy-evaluator.js';
 
 type Flags = Record<string, unknown>;
 
@@ -164,7 +165,11 @@ type RunningSource = {
 	demo?: DemoPolicies;
 };
 
-type DemoPolicies = {policies: () => PolicyLoad; stage: () => number};
+/**
+The demo's policies: the current stage's (for `--policies demo`), the stage (1-based), and the stage that
+follows (the lab loops back to stage 1 after the last), for the what-if the demo opens with.
+*/
+type DemoPolicies = {policies: () => PolicyLoad; stage: () => number; next: () => {policies: PolicyLoad; title: string}};
 
 /** Re-reading `--policies cluster` while the TUI is open: what is applied changes under the user's feet. */
 const clusterPolicyInterval = 30_000;
@@ -180,7 +185,12 @@ export async function tuiPolicies(
 	demo?: DemoPolicies,
 ): Promise<{loaded: TuiPolicies; stop: () => void; reload: () => Promise<string>} | undefined> {
 	const has = (name: string) => ((flags[name] as string[] | undefined) ?? []).length > 0;
-	if (!has('policies') && !has('whatIfApply') && !has('whatIfDelete')) {
+	// The demo shows what ztop is for out of the box: its own stage's policies, and as the what-if the stage
+	// that comes next ("what would stage N+1 break?"), unless --no-demo-policies or policy flags say otherwise.
+	const isDemoDefault = demo !== undefined && flags['demoPolicies'] !== false && !has('policies') && !has('whatIfApply') && !has('whatIfDelete');
+	if (isDemoDefault) {
+		flags = {...flags, policies: ['demo']};
+	} else if (!has('policies') && !has('whatIfApply') && !has('whatIfDelete')) {
 		return undefined;
 	}
 
@@ -192,6 +202,12 @@ export async function tuiPolicies(
 		const rejected = all.filter(policy => policy.rejected !== undefined).length;
 		const perCluster = sources.clusters ? ` in ${sources.clusters.size} clusters (${[...sources.clusters].map(([name, policies]) => `${name} ${policies.length}`).join(', ')})` : '';
 		const note = `policies: ${(baseline ?? []).length}${perCluster}${rejected > 0 ? ` (${rejected} rejected by Cilium)` : ''}`;
+		if (isDemoDefault) {
+			// The next stage's files replace the current stage's whole, as the lab's rollout does.
+			const next = demo.next();
+			return {...sets, candidate: new PolicySet(next.policies.policies), whatIfTitle: next.title, note};
+		}
+
 		return {...sets, note};
 	};
 
@@ -374,9 +390,23 @@ function demoStageText(scenario: string | undefined, demo: RunningDemoRelay): st
 /** `--policies demo`: the demo scenario's policies at the relay's stage. */
 function demoPoliciesOf(settings: TuiSettings, demo: RunningDemoRelay): {demo?: DemoPolicies} {
 	const scenario = settings.demoScenario === undefined ? undefined : scenarios.get(settings.demoScenario);
-	return scenario?.policies
-		? {demo: {policies: () => scenario.policies!((demo.relay.stage()?.index ?? 1) - 1), stage: () => demo.relay.stage()?.index ?? 1}}
-		: {};
+	if (!scenario?.policies) {
+		return {};
+	}
+
+	const stageOf = () => demo.relay.stage()?.index ?? 1;
+	const count = scenario.stages.length;
+	const name = (index: number) => `stage ${index}/${count} ${scenario.stages[index - 1] ?? ''}`.trimEnd();
+	return {
+		demo: {
+			policies: () => scenario.policies!(stageOf() - 1),
+			stage: stageOf,
+			next() {
+				const next = (stageOf() % count) + 1;
+				return {policies: scenario.policies!(next - 1), title: `what ${name(next)} would change, against ${name(stageOf())}`};
+			},
+		},
+	};
 }
 
 /**

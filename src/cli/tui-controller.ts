@@ -47,7 +47,13 @@ const maximumSuggestionFlows = 20_000;
 The policies the TUI evaluates: `baseline` (--policies), and `candidate` with a what-if (--what-if-*).
 `note` is the header's word on them.
 */
-export type TuiPolicies = {baseline?: PolicySet; candidate?: PolicySet; note: string};
+export type TuiPolicies = {
+	baseline?: PolicySet;
+	candidate?: PolicySet;
+	note: string;
+	/** What the candidate is, for the what-if view (the demo's next stage); flags need none. */
+	whatIfTitle?: string;
+};
 
 const initialView: ViewState = {
 	flowRows: 10,
@@ -120,7 +126,14 @@ export class TuiControllerImpl implements TuiController {
 		};
 		// Suggestions added with `a` stay in the what-if set when the policies are read again (in every cluster's set).
 		const edited = this.added.length > 0 ? (this.loadedPolicies.candidate ?? this.loadedPolicies.baseline ?? new PolicySet([])).map(list => candidatePolicies(list, this.added, [])) : undefined;
-		this.policies = edited ? {...policies, candidate: edited, note: `${policies?.note ?? 'policies: 0'} + ${this.added.length} suggested`} : policies;
+		this.policies = edited
+			? {
+					...policies,
+					candidate: edited,
+					note: `${policies?.note ?? 'policies: 0'} + ${this.added.length} suggested`,
+					...(policies?.whatIfTitle ? {whatIfTitle: `${policies.whatIfTitle}, + ${this.added.length} suggested`} : {}),
+				}
+			: policies;
 		policies = this.policies;
 		this.store.setWhatIf(policies?.candidate ? {candidate: policies.candidate, ...(policies.baseline ? {baseline: policies.baseline} : {})} : undefined);
 		this.statusVersion++;
@@ -268,7 +281,7 @@ export class TuiControllerImpl implements TuiController {
 		const targets = result.policies.reduce((total, policy) => total + policy.targets.length, 0);
 		const verdict =
 			result.policies.length === 0
-				? `Nothing to suggest: ${result.blocked.length > 0 ? `${result.blocked.length} blocked by a deny rule` : result.unsupported.length > 0 ? `${result.unsupported.length} that no ${kind === 'cnp' ? 'CiliumNetworkPolicy' : 'NetworkPolicy'} can name` : 'no denied flow among them'} (see below)`
+				? `Nothing to suggest: ${nothingToSuggest(result, kind)}`
 				: result.notAdmitted.length > 0
 					? `NOT PROVEN: with it applied, ${result.notAdmitted.length} of ${targets} connections stay denied (${result.notAdmitted[0]!.verdict})`
 					: `Evaluated ${baseline ? 'on top of the policies' : 'against what Hubble observed'} over ${all.length} held flows: admits ${targets === 1 ? 'the denied connection' : `all ${targets} denied connections`}; ${otherChangesText(result)}`;
@@ -345,6 +358,25 @@ export class TuiControllerImpl implements TuiController {
 			markedAt: this.markedAt,
 			now,
 			...(this.policies ? {policyNote: this.policies.note} : {}),
+			...(this.policies?.whatIfTitle ? {whatIfTitle: this.policies.whatIfTitle} : {}),
 		});
 	}
+}
+
+/** Why a suggestion came out empty, the first reason that applies. */
+function nothingToSuggest(result: SuggestionResult, kind: SuggestKind): string {
+	if (result.blocked.length > 0) {
+		return `${result.blocked.length} blocked by a deny rule (see below)`;
+	}
+
+	if (result.unsupported.length > 0) {
+		return `${result.unsupported.length} that no ${kind === 'cnp' ? 'CiliumNetworkPolicy' : 'NetworkPolicy'} can name (see below)`;
+	}
+
+	if (result.allowedNow.length > 0) {
+		const one = result.allowedNow.length === 1;
+		return `${one ? 'this flow was' : `${result.allowedNow.length} connections were`} denied when observed, and the policies now allow ${one ? 'it' : 'them'} (they changed since)`;
+	}
+
+	return 'no denied flow among them';
 }

@@ -63,6 +63,11 @@ export type SuggestionResult = {
 	unsupported: Array<{target: SuggestTarget; reason: string}>;
 	/** Targets the evaluation of the suggestion still does not allow, and why (should be none). */
 	notAdmitted: Array<{target: SuggestTarget; verdict: string}>;
+	/**
+	Flows Hubble observed denied that the policies in force now allow (they changed since: a stage of the
+	demo moved on, a policy was applied): nothing to write for them.
+	*/
+	allowedNow: SuggestTarget[];
 	/** Held flows whose verdict the suggestion changes, other than the targets. */
 	otherChanges: Array<{flow: HeldFlow; direction: Direction; before: Passage; after: Passage}>;
 	/**
@@ -238,15 +243,28 @@ function targetText(record: FlowRecord, direction: Direction): string {
 }
 
 /** The denied directions of the flows, by the baseline's evaluation or by what Hubble observed. */
-function targetsOf(flows: readonly HeldFlow[], baseline: PolicySet | undefined): Array<{target: SuggestTarget; evaluation?: DirectionEvaluation}> {
+function targetsOf(
+	flows: readonly HeldFlow[],
+	baseline: PolicySet | undefined,
+	allowedNow: SuggestTarget[],
+): Array<{target: SuggestTarget; evaluation?: DirectionEvaluation}> {
 	const targets: Array<{target: SuggestTarget; evaluation?: DirectionEvaluation}> = [];
 	const seen = new Set<string>();
+	const seenAllowed = new Set<string>();
 	for (const flow of flows) {
 		const evaluation = baseline?.evaluate(flow);
-		const observed = evaluation ? undefined : observedPassages(flow.record);
+		const observed = observedPassages(flow.record);
 		for (const direction of ['egress', 'ingress'] as const) {
-			const isDenied = evaluation ? evaluation[direction].verdict === 'denied' : observed![direction] === 'denied';
+			const isDenied = evaluation ? evaluation[direction].verdict === 'denied' : observed[direction] === 'denied';
 			if (!isDenied) {
+				if (evaluation && observed[direction] === 'denied' && passage(evaluation[direction]) === 'allowed') {
+					const text = targetText(flow.record, direction);
+					if (!seenAllowed.has(text)) {
+						seenAllowed.add(text);
+						allowedNow.push({flow, direction, text});
+					}
+				}
+
 				continue;
 			}
 
@@ -286,9 +304,9 @@ function nameBase(selector: Record<string, string>, direction: Direction): strin
 
 export function suggestPolicies(input: SuggestInput): SuggestionResult {
 	const baseline = input.baseline ? new PolicySet(input.baseline) : undefined;
-	const result: SuggestionResult = {policies: [], blocked: [], unsupported: [], notAdmitted: [], otherChanges: [], othersUnknown: input.baseline === undefined, yaml: ''};
+	const result: SuggestionResult = {policies: [], blocked: [], unsupported: [], notAdmitted: [], allowedNow: [], otherChanges: [], othersUnknown: input.baseline === undefined, yaml: ''};
 	const groups = new Map<string, Group>();
-	for (const {target, evaluation} of targetsOf(input.flows, baseline)) {
+	for (const {target, evaluation} of targetsOf(input.flows, baseline, result.allowedNow)) {
 		const {record} = target.flow;
 		if (evaluation?.reason === 'deny-rule') {
 			result.blocked.push({target, rule: evaluation.matched.map(origin => `${policyKey(origin.policy)}: ${origin.text}`).join('; ') || 'a deny rule'});
@@ -574,6 +592,7 @@ function renderYaml(result: SuggestionResult): string {
 		...otherTexts.map(text => `Also changes ${text}`),
 		...result.blocked.map(({target, rule}) => `Cannot admit ${target.text}: denied by ${rule} (a deny rule wins over any allow)`),
 		...result.unsupported.map(({target, reason}) => `No suggestion for ${target.text}: ${reason}`),
+		...result.allowedNow.map(target => `Nothing to write for ${target.text}: denied when Hubble observed it, allowed by the policies now`),
 	];
 	if (documents.length === 0) {
 		return comment(trailer.length > 0 ? trailer : ['No denied flows among those selected: nothing to suggest.']);

@@ -81,7 +81,15 @@ export type ViewState = {
 };
 
 /** The what-if as the TUI shows it: changed connections (when the view is open) and totals. */
-export type WhatIfSnapshot = {rows: ConnectionChange[]; evaluated: number; changedFlows: number; breaks: number; fixes: number};
+export type WhatIfSnapshot = {
+	rows: ConnectionChange[];
+	evaluated: number;
+	changedFlows: number;
+	breaks: number;
+	fixes: number;
+	/** What the candidate set is, when the caller says (the demo's next stage). */
+	title?: string;
+};
 
 export type Frame = {
 	/** Milliseconds since the epoch when it was built. */
@@ -128,9 +136,11 @@ export type FrameInputs = {
 	markedAt: number | undefined;
 	now: number;
 	policyNote?: string;
+	/** What the what-if's candidate is, for its view. */
+	whatIfTitle?: string;
 };
 
-export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now, policyNote}: FrameInputs): Frame {
+export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now, policyNote, whatIfTitle}: FrameInputs): Frame {
 	const total = paused ? paused.sequences.length : store.matchCount;
 	const sequenceAt = paused ? (index: number) => paused.sequences[index] : (index: number) => store.matchAt(index);
 	const height = Math.max(0, view.flowRows);
@@ -163,19 +173,19 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		clusterCount: store.clusterCount,
 		// The overview gets the whole 5-minute history: its sparklines are as wide as the terminal.
 		overview: view.showOverview ? store.overview.snapshot(historySeconds) : undefined,
-		whatIf: whatIfSnapshot(store, view),
+		whatIf: whatIfSnapshot(store, view, whatIfTitle),
 		policyNote,
 	};
 }
 
-function whatIfSnapshot(store: FlowStore, view: ViewState): WhatIfSnapshot | undefined {
+function whatIfSnapshot(store: FlowStore, view: ViewState, title: string | undefined): WhatIfSnapshot | undefined {
 	const tracker = store.whatIf;
 	if (!tracker) {
 		return undefined;
 	}
 
 	const {changes} = tracker;
-	return {rows: view.showWhatIf ? changes.rows() : [], evaluated: changes.evaluated, changedFlows: changes.changedFlows, ...changes.totals()};
+	return {rows: view.showWhatIf ? changes.rows() : [], evaluated: changes.evaluated, changedFlows: changes.changedFlows, ...changes.totals(), ...(title ? {title} : {})};
 }
 
 /** Counted rows in the pane's order (most denied first, sortTallyRows), each keeping its live row. */

@@ -241,6 +241,34 @@ describe('a relay in a real terminal', () => {
 });
 
 describe('policies in a real terminal', () => {
+	test('the demo opens with the lab\'s policies and, on w, what the next stage would change; --no-demo-policies leaves them out', async () => {
+		const tmux = open(120, 40);
+		tmux.start(['--demo', '--stage-seconds', '60']);
+		await tmux.waitFor(text => /policies: 1 │ what-if: [\d,]+ break, [\d,]+ fixed \(w\)/.test(text), 'the stage\'s policies and the what-if in the header');
+		tmux.keys('w');
+		await tmux.waitFor(text => text.includes('WHAT-IF: what stage 2/5 allow-dns would change, against stage 1/5 allow-all'), 'the next stage as the what-if');
+		tmux.keys('Escape');
+		await tmux.waitFor(text => /^[ ▸] FLOWS/m.test(text), 'the main screen');
+		// A policy verdict's drill-down names the rule that decided it.
+		tmux.keys('/');
+		tmux.type('type:policy-verdict');
+		tmux.keys('Enter');
+		await tmux.waitFor(text => text.includes('filter: type:policy-verdict') && flowRows(text).length > 0, 'policy verdicts');
+		tmux.keys('Enter');
+		await tmux.waitFor(text => /shop\/allow-all (egress|ingress)\[0\]: /.test(text), 'the deciding rule in the drill-down');
+		tmux.keys('q');
+		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
+
+		const bare = open(120, 40);
+		bare.start(['--demo', '--no-demo-policies']);
+		const screen = await bare.waitFor(text => /^[ ▸] FLOWS/m.test(text) && flowRows(text).length > 0, 'the main screen');
+		expect(screen).not.toContain('what-if:');
+		bare.keys('w');
+		await bare.waitFor(text => text.includes('No what-if set.'), 'no what-if');
+		bare.keys('q');
+		await bare.waitFor(text => text.includes('EXITED:0'), 'exit');
+	}, 60_000);
+
 	test('what-if on the demo: apply stage 5 and delete allow-all; frontend → world breaks, and the drill-down names allow-frontend-l7\'s rule', async () => {
 		const tmux = open(120, 40);
 		const stage5 = path.join(projectRoot, 'test', 'fixtures', 'policies', 'zero-trust', 'stage5');

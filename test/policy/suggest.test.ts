@@ -52,6 +52,19 @@ describe('stable labels', () => {
 });
 
 describe('suggestPolicies', () => {
+	test('a flow denied when observed but allowed by the policies now (the demo looped back to stage 1) is said to be so', () => {
+		const baseline = loadPolicyFiles('zero-trust/stage1').policies;
+		const flow = held(toExampleCom);
+		expect(new PolicySet(baseline).evaluate(flow).egress.verdict).toBe('allowed');
+		const result = suggestPolicies({flows: [flow], held: [flow], baseline, kind: 'cnp'});
+		expect(result.policies).toEqual([]);
+		expect(result.allowedNow.map(target => target.text)).toEqual(['shop/frontend-79f5dbfc6c-d6gb7 → world example.com:80/TCP (egress)']);
+		expect(result.yaml).toContain('# Nothing to write for shop/frontend-79f5dbfc6c-d6gb7 → world example.com:80/TCP (egress): denied when Hubble observed it, allowed by the policies now');
+		expect(result.yaml).not.toContain('No denied flows');
+		// Against what Hubble observed (no policies given) the same flow is a target.
+		expect(suggestPolicies({flows: [flow], held: [flow], kind: 'cnp'}).policies).toHaveLength(1);
+	});
+
 	test('lab stage 5: frontend → world 1.1.1.1:80 named example.com gets toFQDNs and a DNS rule, proven by the evaluator', () => {
 		const baseline = loadPolicyFiles('zero-trust/stage5').policies;
 		const flow = held(toExampleCom);

@@ -15,11 +15,12 @@ export function whatIfViewLines({whatIf, columns, rows, cursor, color}: {whatIf:
 			{text: 'WHAT-IF (w or Esc to go back)'},
 			{text: ''},
 			{text: 'No what-if set. Start ztop with --what-if-apply FILE and/or --what-if-delete [KIND/][NS/]NAME,'},
-			{text: 'on top of --policies PATH|cluster, to see which connections would break or be fixed.'},
+			{text: 'on top of --policies PATH|cluster, to see which connections would break or be fixed;'},
+			{text: 'or add a suggestion with s then a. (ztop --demo opens with the next stage as its what-if.)'},
 		);
 	} else {
 		lines.push({
-			text: `WHAT-IF — ${count(whatIf.evaluated)} flows evaluated, ${count(whatIf.changedFlows)} would change: ${count(whatIf.breaks)} break, ${count(whatIf.fixes)} fixed (Enter: drill-down, Esc: back)`,
+			text: `WHAT-IF${whatIf.title ? `: ${escapeForTerminal(whatIf.title)}` : ''} — ${count(whatIf.evaluated)} flows evaluated, ${count(whatIf.changedFlows)} would change: ${count(whatIf.breaks)} break, ${count(whatIf.fixes)} fixed (Enter: drill-down, Esc: back)`,
 		});
 		const widths = {change: 7, flows: 8, connection: Math.max(20, Math.floor((columns - 40) * 0.45)), direction: 8, after: 22};
 		const decided = Math.max(10, columns - widths.change - widths.flows - widths.connection - widths.direction - widths.after - 5);
