@@ -170,4 +170,15 @@ describe('the TUI controller', () => {
 		controller.setPolicies({baseline: new PolicySet(baseline), note: 'policies: 4'});
 		expect(latest().whatIf!.fixes).toBe(whatIf.fixes);
 	});
+
+	test('denied flows that the policies in force now allow (the demo back at stage 1): the suggestion says so', () => {
+		const {controller} = controllerWithLab();
+		pushResponses(controller.store, stages[4]!);
+		controller.setPolicies({baseline: new PolicySet(loadPolicyFiles('zero-trust/stage1').policies), note: 'policies: 1'});
+		expect(controller.applyFilter('type:policy-verdict verdict:denied')).toBeUndefined();
+		const suggestion = controller.suggest(undefined);
+		expect(suggestion.hasPolicies).toBe(false);
+		expect(suggestion.verdict).toMatch(/^Nothing to suggest: [1-9]\d* connections were denied when observed, and the policies now allow them \(they changed since\)$/);
+		expect(suggestion.yaml).toContain('allowed by the policies now');
+	});
 });
