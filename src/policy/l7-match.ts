@@ -5,7 +5,7 @@ query string included), host (`:authority`) are RE2 regexes that must match the 
 `matchName` is literal and case-insensitive, `matchPattern`'s `*` spans DNS characters within one label
 (pkg/fqdn/matchpattern), and `*` alone matches every name.
 */
-import {compileRegex} from './policy-parser.js';
+import {compileRegex} from './parser/l7.js';
 import type {DnsRule, HttpRule} from './policy-model.js';
 
 export type HttpRequest = {method: string; url: string; headers?: () => Array<{key: string; value: string}> | undefined};

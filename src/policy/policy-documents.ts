@@ -5,7 +5,7 @@ becomes a LoadedPolicy, or a message saying why not; a bad document never stops 
 the `yaml` package (YAML 1.2, of which JSON is a subset).
 */
 import {parseAllDocuments} from 'yaml';
-import {parsePolicyObject} from './policy-parser.js';
+import {parsePolicyObject} from './parser/policy.js';
 import {policyKey, type LoadedPolicy} from './policy-model.js';
 
 /**

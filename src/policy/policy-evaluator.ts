@@ -17,7 +17,7 @@ import type {Flow} from '../flow/flow.js';
 import {endpointFacts, type EndpointFacts} from './endpoint-facts.js';
 import {entityMatches} from './entities.js';
 import {dnsRuleMatches, fqdnPatternMatches, httpRuleMatches} from './l7-match.js';
-import {prefixContains} from './policy-parser.js';
+import {prefixContains} from './parser/cidr.js';
 import {policyKey, type Direction, type EndpointSelectorMatcher, type EntryOrigin, type LoadedPolicy, type PolicyEntry, type PolicyName, type PolicyRule} from './policy-model.js';
 import {coveringPortKey, portBits, specificity, type FlowPort, type PortKey} from './port-match.js';
 
