@@ -7,11 +7,14 @@ is due, in order, the tail of each uuid with a counter, and each client port wit
 pass over the templates, so every flow is new and current and every pass opens new connections, as a
 cluster's clients do (repeating the templates' ports, a client's connection tables never filled up).
 
-Usage: node paced-server.mjs RATE — prints `{"address": "127.0.0.1:PORT"}`, then streams at RATE flows/s
+Usage: node paced-server.mjs RATE [CAPTURE] — with CAPTURE (a jsonpb file, e.g. a generated cluster world from
+bench/worlds) its flows are the templates instead of the demo's. Prints `{"address": "127.0.0.1:PORT"}`, then streams at RATE flows/s
 to each caller until it is sent SIGUSR2, which stops the sending and prints `{"sent": N, "due": D, "streams": S}`
 (the streams stay open, as a quiet relay's would). ServerStatus answers with the flows sent.
 */
+import {readFileSync} from 'node:fs';
 import http2 from 'node:http2';
+import type {GetFlowsResponse} from '../../src/flow/flow.js';
 import {ScenarioFeed} from '../../src/relay/scenario-feed.js';
 import {ScenarioResponse} from '../../src/relay/scenario-response.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
@@ -20,6 +23,7 @@ import {hubbleSchema} from '../../src/stream/hubble-schema.js';
 import {varintBytes, writePaddedVarint} from '../../src/stream/protobuf-wire.js';
 
 const rate = Number(process.argv[2] ?? 1000);
+const capture = process.argv[3];
 const templateCount = 20_000;
 const tickMilliseconds = 10;
 
@@ -38,16 +42,56 @@ const templates: Template[] = [];
 // Each Timestamp's body: seconds and nanos (fields 1 and 2), both at their widest (5-byte varints).
 const sentinelNanos = 999_999_999;
 const sentinel = Buffer.from([0x08, ...varintBytes(sentinelSeconds), 0x10, ...varintBytes(sentinelNanos)]);
-for (let until = start; templates.length < templateCount; until += 1000) {
-	for (const response of feed.until(until)) {
-		if (!(response instanceof ScenarioResponse) || templates.length >= templateCount) {
-			continue;
+/** A response with the sentinels in place of its times, uuid and client port, and which field the port is. */
+type Sentinelled = {message: Buffer; clientPortField: 'source_port' | 'destination_port'; clientPort: number};
+
+function fromScenario(response: ScenarioResponse, uuid: string): Sentinelled {
+	const {shape, clientPort} = response;
+	const withSentinels = new ScenarioResponse(shape, response.node_name, sentinelSeconds, sentinelNanos, uuid, sentinelPort);
+	return {message: Buffer.from(encodeMessage(schema.getFlowsResponse, withSentinels.toJSON())), clientPortField: shape.clientPortField, clientPort};
+}
+
+/** A capture's flow (TCP or UDP, client port in 32768–65535) as a template; undefined for others. */
+function fromCapture(response: GetFlowsResponse, uuid: string): Sentinelled | undefined {
+	const flow = response.flow;
+	const layer4 = flow?.l4?.TCP ?? flow?.l4?.UDP;
+	const clientPortField = flow?.is_reply === true ? 'destination_port' : 'source_port';
+	const clientPort = layer4?.[clientPortField] ?? 0;
+	if (!flow || !layer4 || clientPort < firstPort) {
+		return undefined;
+	}
+
+	const time = `${new Date(sentinelSeconds * 1000).toISOString().slice(0, 19)}.${sentinelNanos}Z`;
+	const l4 = flow.l4!.TCP ? {TCP: {...flow.l4!.TCP, [clientPortField]: sentinelPort}} : {UDP: {...flow.l4!.UDP, [clientPortField]: sentinelPort}};
+	const message = Buffer.from(encodeMessage(schema.getFlowsResponse, {...response, flow: {...flow, time, uuid, l4}, time}));
+	return {message, clientPortField, clientPort};
+}
+
+function* sources(): Generator<GetFlowsResponse> {
+	if (capture) {
+		for (const line of readFileSync(capture, 'utf8').split('\n')) {
+			if (line !== '') {
+				yield JSON.parse(line) as GetFlowsResponse;
+			}
 		}
 
-		const uuid = `00000000-0000-4000-8000-${String(templates.length).padStart(12, '0')}`;
-		const {shape, clientPort} = response;
-		const withSentinels = new ScenarioResponse(shape, response.node_name, sentinelSeconds, sentinelNanos, uuid, sentinelPort);
-		const message = Buffer.from(encodeMessage(schema.getFlowsResponse, withSentinels.toJSON()));
+		return;
+	}
+
+	for (let until = start; ; until += 1000) {
+		yield* feed.until(until);
+	}
+}
+
+for (const response of sources()) {
+	if (templates.length >= templateCount) {
+		break;
+	}
+
+	const uuid = `00000000-0000-4000-8000-${String(templates.length).padStart(12, '0')}`;
+	const item = capture ? fromCapture(response, uuid) : response instanceof ScenarioResponse ? fromScenario(response, uuid) : undefined;
+	if (item) {
+		const {message, clientPortField, clientPort} = item;
 		const framed = Buffer.alloc(5 + message.length);
 		framed.writeUInt32BE(message.length, 1);
 		message.copy(framed, 5);
@@ -58,7 +102,7 @@ for (let until = start; templates.length < templateCount; until += 1000) {
 
 		const uuidAt = framed.indexOf(uuid) + 24;
 		// The client port's field: source_port (1) of a request, destination_port (2) of a reply.
-		const portField = Buffer.from([shape.clientPortField === 'source_port' ? 0x08 : 0x10, ...varintBytes(sentinelPort)]);
+		const portField = Buffer.from([clientPortField === 'source_port' ? 0x08 : 0x10, ...varintBytes(sentinelPort)]);
 		const portAt = framed.indexOf(portField) + 1;
 		if (secondsAt.length !== 2 || uuidAt < 24 || portAt < 1 || framed.indexOf(portField, portAt) !== -1) {
 			throw new Error(`flow ${templates.length}: expected two timestamps, a uuid and a client port, found ${secondsAt.length} timestamps`);

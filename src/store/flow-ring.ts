@@ -13,6 +13,7 @@ With a RawSplitter (gRPC flows), what repeats from flow to flow — endpoints, p
 get() builds the record on demand: the UI asks for the few dozen rows it shows.
 */
 import {newFlowRecord, type FlowRecord, type PolicyRecord, type WorkloadRecord} from '../flow/flow-record.js';
+import {objectId} from '../flow/object-id.js';
 import {ByteSlabs} from './byte-slabs.js';
 import {PartInterner} from './part-interner.js';
 import {SharedTuples} from './shared-tuples.js';
@@ -231,8 +232,10 @@ export class FlowRing {
 				for (let index = 0; index < this.partIds.length; index++) {
 					const end = split.partEnd[index]!;
 					if (end > 0) {
-						// Endpoints by identity (replicas share it); a policy list by which list it is.
-						const key = index === 0 ? record.sourceIdentity : index === 1 ? record.destinationIdentity : -index;
+						// Candidates are looked for under what the part encodes: a pod's endpoint (its shared tuple), or
+						// a policy list (its shared policy records). Keyed by identity or by which list, a workload of
+						// more replicas, or more policy lists than the interner remembers per key, made a copy per flow.
+						const key = index === 0 ? objectId(this.sourceEndpoint[slot]!) : index === 1 ? objectId(this.destinationEndpoint[slot]!) : policyListKey(lists[index - 2]!, index);
 						this.partIds[index]![slot] = this.interner.intern(key, split.partBytes[index]!, split.partStart[index]!, end);
 					}
 				}
@@ -366,4 +369,26 @@ export class FlowRing {
 		target.dnsQuery = this.dnsQuery[slot]!;
 		return target;
 	}
+}
+
+/**
+A key for a policy list part, from its policies' names (negative: apart from endpoints' keys). Names, not the
+records' identities: a capture's records are not shared between flows the way the gRPC decoder's are.
+*/
+function policyListKey(list: readonly PolicyRecord[], index: number): number {
+	let key = index;
+	for (const policy of list) {
+		key = hashText(hashText(key, policy.namespace), policy.name);
+	}
+
+	return -(key & 0x3f_ff_ff_ff) - 1;
+}
+
+function hashText(seed: number, text: string): number {
+	let hash = seed ^ 0x81_1c_9d_c5;
+	for (let index = 0; index < text.length; index++) {
+		hash = Math.imul(hash ^ text.charCodeAt(index), 0x01_00_01_93);
+	}
+
+	return hash;
 }

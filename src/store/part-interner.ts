@@ -1,8 +1,9 @@
 /**
 One shared copy of each distinct repeating part of the ring's raw flows (an endpoint's Endpoint message,
 a policy list): the ring keeps part numbers in its columns and counts references, so a part lives exactly
-as long as a held flow uses it. Candidates are found by a key the caller knows without hashing (the
-endpoint's identity: replicas of a workload share it and differ by pod) and compared byte for byte.
+as long as a held flow uses it. Candidates are found by a key the caller knows without hashing the bytes
+(src/store/flow-ring.ts: the endpoint's shared tuple, a policy list's names) and compared byte for byte;
+a key should stand for about one part, as only the last few parts of a key are remembered.
 */
 /** Distinct parts remembered per key for matching; more still work, they are only not shared. */
 const candidatesPerKey = 16;
@@ -38,7 +39,11 @@ export class PartInterner {
 		}
 
 		const id = this.free.pop() ?? this.parts.length;
-		this.parts[id] = bytes.slice(start, end);
+		// A copy of its own: `bytes` is often a Buffer, a view into the gRPC chunk the flow came in, whose
+		// slice() is a view too and would keep that whole chunk alive for as long as the part lives.
+		const part = new Uint8Array(end - start);
+		part.set(bytes.subarray(start, end));
+		this.parts[id] = part;
 		this.counts[id] = 1;
 		this.keys[id] = key;
 		this.totalBytes += end - start;

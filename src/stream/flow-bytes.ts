@@ -286,7 +286,8 @@ export function splitFlowResponse(bytes: Uint8Array): SplitFlow | undefined {
 
 	return {
 		residual: split.residual.slice(0, split.residualLength),
-		parts: flowPartFields.map((_, part) => (split.partEnd[part] === 0 ? undefined : split.partBytes[part]!.slice(split.partStart[part], split.partEnd[part]))),
+		// Uint8Array.from copies (a Buffer's slice() would be a view into the caller's bytes).
+		parts: flowPartFields.map((_, part) => (split.partEnd[part] === 0 ? undefined : Uint8Array.from(split.partBytes[part]!.subarray(split.partStart[part], split.partEnd[part])))),
 	};
 }
 

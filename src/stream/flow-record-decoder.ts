@@ -97,9 +97,33 @@ function sharedPolicy(policy: PolicyRecord): {policy: PolicyRecord; alone: reado
 	return entry;
 }
 
+/**
+Lists of several policies are shared too: each list keeps its extensions by one more policy. A new array per
+flow made everything keyed by the list (the index's policy keys, the ring's policy tuples and shared parts,
+the connection attributions) new per flow as well: 15 MB more at 100,000 flows of a namespace whose
+verdicts name two policies. The extensions of a list live as long as it does.
+*/
+const longerLists = new WeakMap<readonly PolicyRecord[], Map<PolicyRecord, readonly PolicyRecord[]>>();
+
 function withPolicy(list: readonly PolicyRecord[], read: PolicyRecord): readonly PolicyRecord[] {
 	const {policy, alone} = sharedPolicy(read);
-	return list === noPolicies ? alone : [...list, policy];
+	if (list === noPolicies) {
+		return alone;
+	}
+
+	let longer = longerLists.get(list);
+	if (!longer) {
+		longer = new Map();
+		longerLists.set(list, longer);
+	}
+
+	let extended = longer.get(policy);
+	if (!extended) {
+		extended = Object.freeze([...list, policy]);
+		longer.set(policy, extended);
+	}
+
+	return extended;
 }
 
 /**

@@ -6,6 +6,7 @@ flows held — a full ring stops allocating.
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {dropReasonNames} from '../../src/flow/drop-reason.js';
+import type {FlowRecord} from '../../src/flow/flow-record.js';
 import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
 import {ByteSlabs} from '../../src/store/byte-slabs.js';
 import {FlowRing} from '../../src/store/flow-ring.js';
@@ -114,4 +115,42 @@ describe('repeating parts kept once', () => {
 
 		expect(interner.distinct).toBe(0);
 	}, 60_000);
+
+	test('a workload of many replicas and a namespace of many policy lists still keep each part once', async () => {
+		const {flowResponseSplitter} = await import('../../src/stream/flow-bytes.js');
+		const {encodeMessage} = await import('../../src/stream/binary-codec.js');
+		const {hubbleSchema} = await import('../../src/stream/hubble-schema.js');
+		const {decodeFlowRecord} = await import('../../src/stream/flow-record-decoder.js');
+		const {getFlowsResponse} = hubbleSchema();
+		// 30 replicas of one workload (one identity), each flow naming its replica's two policies.
+		const replicas = Array.from({length: 30}, (_, index) => ({
+			identity: 51_000,
+			namespace: 'shop',
+			pod_name: `web-7d9c5b6f4-${String(index).padStart(5, 'x')}`,
+			labels: ['k8s:app=web', 'k8s:io.kubernetes.pod.namespace=shop'],
+		}));
+		const policy = (name: string) => ({name, namespace: 'shop', kind: 'CiliumNetworkPolicy', revision: '1'});
+		const server = {identity: 52_000, namespace: 'shop', pod_name: 'api-0', labels: ['k8s:app=api']};
+		const ring = new FlowRing(1000, flowResponseSplitter());
+		for (let index = 0; index < 5000; index++) {
+			const replica = index % 30;
+			const raw = encodeMessage(getFlowsResponse, {
+				flow: {
+					uuid: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+					IP: {source: `10.0.0.${replica}`, destination: '10.0.1.1', ipVersion: 'IPv4'},
+					l4: {TCP: {source_port: 32_768 + index, destination_port: 80}},
+					source: replicas[replica],
+					destination: server,
+					event_type: {type: 5},
+					verdict: 'FORWARDED',
+					egress_allowed_by: [policy(`allow-web-${replica}`), policy('baseline')],
+				},
+			});
+			ring.push(decodeFlowRecord(raw) as FlowRecord, raw);
+		}
+
+		// 30 source endpoints, one destination, 30 policy lists: each once, not once per flow.
+		const {interner} = ring as unknown as {interner: {distinct: number}};
+		expect(interner.distinct).toBe(61);
+	});
 });

@@ -36,3 +36,16 @@ test('a part lives as long as its references', () => {
 	expect(interner.get(id)).toBeUndefined();
 	expect(interner.heldBytes).toBe(0);
 });
+
+test('a part is a copy of its own: it keeps nothing of the buffer it came in alive', () => {
+	// A flow arrives as a Buffer view into a large gRPC chunk, whose slice() is a view too.
+	const chunk = Buffer.alloc(65_536, 7);
+	const interner = new PartInterner();
+	const id = interner.intern(1, chunk.subarray(1000, 3000), 100, 600);
+	const part = interner.get(id)!;
+	expect(part.length).toBe(500);
+	expect(part.buffer).not.toBe(chunk.buffer);
+	expect(part.buffer.byteLength).toBe(500);
+	chunk.fill(9);
+	expect(part.every(byte => byte === 7)).toBe(true);
+});

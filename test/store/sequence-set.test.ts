@@ -36,4 +36,47 @@ describe('sequence sets', () => {
 		expect(list.size).toBe(470);
 		expect(list.view().at(-1)).toBe(998);
 	});
+
+	test('a list sliding through the ring keeps at most about 2.7 times its entries, whatever size it hovers at', () => {
+		for (const window of [100, 1000, 2045, 2049, 3000, 4095]) {
+			const list = new PostingList();
+			const capacity = () => (list as unknown as {items: Uint32Array}).items.length;
+			// A key of about one flow in three of a ring of 3 × window flows, which evicts every flow in order.
+			const ring = window * 3;
+			const isMember = (sequence: number) => sequence % 3 === 0 || sequence % 101 === 1;
+			let largest = 0;
+			for (let sequence = 0; sequence < ring * 20; sequence++) {
+				if (isMember(sequence)) {
+					list.push(sequence);
+				}
+
+				list.evict(sequence - ring);
+				if (sequence > ring * 2) {
+					largest = Math.max(largest, capacity() / list.size);
+				}
+			}
+
+			expect(list.size).toBeGreaterThanOrEqual(window);
+			expect(largest).toBeLessThanOrEqual(2.7);
+			const last = ring * 20 - 1;
+			expect([...list.view()]).toEqual(Array.from({length: ring}, (_, index) => last - ring + 1 + index).filter(sequence => isMember(sequence)));
+		}
+
+		// A key that stops coming gives its room back as it is pushed again.
+		const list = new PostingList();
+		for (let sequence = 0; sequence < 40_000; sequence++) {
+			list.push(sequence);
+		}
+
+		for (let sequence = 0; sequence < 39_990; sequence++) {
+			list.evict(sequence);
+		}
+
+		for (let sequence = 40_000; sequence < 40_000 + 131_072; sequence++) {
+			list.push(sequence);
+			list.evict(sequence - 10);
+		}
+
+		expect((list as unknown as {items: Uint32Array}).items.length).toBeLessThanOrEqual(64);
+	});
 });

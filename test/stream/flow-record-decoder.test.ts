@@ -88,4 +88,21 @@ describe('the partial flow decoder', () => {
 		const status = decodeFlowRecord(encodeMessage(getFlowsResponse, {node_status: {state_change: 'NODE_CONNECTED', node_names: ['a']}}));
 		expect(status).toEqual({kind: 'node-status'});
 	});
+
+	test('policy lists are shared between flows, lists of several policies too', () => {
+		const policy = (name: string) => ({name, namespace: 'shop', labels: [`k8s:io.cilium.k8s.policy.name=${name}`], revision: '3', kind: 'CiliumNetworkPolicy'});
+		const verdict = (names: string[], port: number): GetFlowsResponse => ({
+			flow: {verdict: 'FORWARDED', l4: {TCP: {source_port: port, destination_port: 80}}, event_type: {type: 5}, egress_allowed_by: names.map(name => policy(name))},
+		});
+		const decode = (response: GetFlowsResponse) => (decodeFlowRecord(encodeMessage(getFlowsResponse, response)) as FlowRecord).egressAllowedBy;
+		const two = decode(verdict(['allow-a', 'baseline'], 40_001));
+		expect(two.map(item => item.name)).toEqual(['allow-a', 'baseline']);
+		// Another flow (another client port) naming the same policies gets the very same list.
+		expect(decode(verdict(['allow-a', 'baseline'], 40_002))).toBe(two);
+		expect(decode(verdict(['allow-a'], 40_003))).toBe(decode(verdict(['allow-a'], 40_004)));
+		// Order and content still tell lists apart.
+		expect(decode(verdict(['baseline', 'allow-a'], 40_005)).map(item => item.name)).toEqual(['baseline', 'allow-a']);
+		expect(decode(verdict(['allow-a', 'baseline', 'allow-b'], 40_006)).map(item => item.name)).toEqual(['allow-a', 'baseline', 'allow-b']);
+		expect(Object.isFrozen(two)).toBe(true);
+	});
 });
