@@ -18,8 +18,15 @@ exist. A shared VM's CPU figures vary by half from run to run (another tenant's 
 ZTOP_BENCH_REPEATS times (default 3), the clients interleaved, and the run with the least CPU is reported
 for each — the cost of the work itself, with the least interference.
 
+The same is measured on a second world, like a real cluster's rather than the demo's handful of pods
+(bench/worlds/cluster-world.ts: 20 workloads of 2–3 replicas in 4 namespaces, 16 labels a pod, 3,000
+connections, flows of about 1.9 KB, client ports renewed on every pass), for the TUI and hubble: CPU in both
+windows and RSS, whose target (≤ 200 MB at 100,000 flows) is read on that world.
+
 Then the other side: `ztop demo-relay --rate R` serving the floor client, its CPU and the rate delivered,
-beside the paced server's CPU for the same rate (a responder that only writes pre-encoded bytes).
+beside the paced server's CPU for the same rate (a responder that only writes pre-encoded bytes); and
+`ztop demo-relay --replay WORLD --rate R --loop` replaying the cluster world's capture: delivered against
+asked, and the lost_events responses it sent a client that kept up (there should be none).
 
 Each run is measured twice: over its first ZTOP_BENCH_SECONDS after 3 s of warm-up, and in steady state, over
 as many seconds from when the TUI's ring (100,000 flows by default) has filled plus 10 s for the JIT to settle
@@ -29,14 +36,16 @@ so they are read on the steady state.
 
 Environment: ZTOP_BENCH_RATES (default 1000,5000,20000,50000), ZTOP_BENCH_SECONDS (measured seconds per
 run, default 30), ZTOP_BENCH_CLIENTS (default floor,compact,tui,hubble,hubble-pipe), ZTOP_BENCH_REPEATS
-(default 3), ZTOP_BENCH_RELAY_RATES (default 5000,20000; empty for none).
+(default 3), ZTOP_BENCH_RELAY_RATES (default 5000,20000; empty for none), ZTOP_BENCH_WORLD_RATES (the cluster
+world's rates, default 5000; empty for none), ZTOP_BENCH_WORLD_CLIENTS (default tui,hubble).
 */
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {availableParallelism, tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {ClusterWorld} from './worlds/cluster-world.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const rates = (process.env['ZTOP_BENCH_RATES'] ?? '1000,5000,20000,50000').split(',').map(Number);
@@ -83,6 +92,9 @@ execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {stdio
 const serverBundle = await bundle('paced-server.ts');
 const clientBundle = await bundle('count-client.ts');
 const ztop = path.join(root, 'bin', 'ztop.js');
+// The cluster world as a capture: the paced server's templates, and what the replay relay replays.
+const worldCapture = path.join(scratch, 'cluster-world.json');
+writeFileSync(worldCapture, new ClusterWorld().responses(7800, Date.parse('2026-12-01T10:00:00Z')).map(response => JSON.stringify(response) + '\n').join(''));
 
 const pinned = (cpu: number, command: string[]) => (hasTaskset ? ['taskset', '-c', String(cpu), ...command] : command);
 
@@ -138,7 +150,7 @@ type Run = {
 type Client = {
 	pid: () => number;
 	/** Flows it received, once the server has stopped and it has drained. */
-	finish: () => Promise<{received: number | undefined; framesPerSecond?: number; terminalBytesPerSecond?: number}>;
+	finish: () => Promise<{received: number | undefined; lostResponses?: number; framesPerSecond?: number; terminalBytesPerSecond?: number}>;
 	/** Flows received so far, where the client can tell without stopping. */
 	count?: () => Promise<number>;
 };
@@ -149,7 +161,7 @@ function startFloor(address: string): Client {
 	return {
 		pid: () => child.pid!,
 		async finish() {
-			const result = nextJsonLine<{received: number}>(child);
+			const result = nextJsonLine<{received: number; lostResponses: number}>(child);
 			child.kill('SIGUSR2');
 			return result;
 		},
@@ -226,8 +238,8 @@ function startTui(address: string): Client {
 	};
 }
 
-async function measure(clientName: string, rate: number): Promise<Run | undefined> {
-	const serverCommand = pinned(1, [process.execPath, serverBundle, String(rate)]);
+async function measure(clientName: string, rate: number, capture?: string): Promise<Run | undefined> {
+	const serverCommand = pinned(1, [process.execPath, serverBundle, String(rate), ...(capture ? [capture] : [])]);
 	const server = spawn(serverCommand[0]!, serverCommand.slice(1), {stdio: ['ignore', 'pipe', 'inherit']});
 	const {address} = await nextJsonLine<{address: string}>(server);
 	const clients: Record<string, () => Client | undefined> = {
@@ -299,32 +311,47 @@ console.log(
 console.log(
 	`  ${'client'.padEnd(30)} ${'rate/s'.padStart(7)} ${'CPU %'.padStart(6)} ${'first'.padStart(6)} ${'µs/flow'.padStart(8)} ${'received/sent'.padStart(21)} ${'kept rate'.padStart(9)} ${'RSS MB'.padStart(13)} ${'fps'.padStart(5)} ${'term KB/s'.padStart(9)}`,
 );
-const runs: Run[] = [];
 const sustains = (run: Run) => run.keptRate && (run.received === undefined || run.received === run.sent);
-for (const rate of rates) {
-	const tries = new Map<string, Run[]>();
-	for (let repeat = 0; repeat < repeats; repeat++) {
-		for (const clientName of clientNames) {
-			const run = await measure(clientName, rate);
-			if (run) {
-				tries.set(clientName, [...(tries.get(clientName) ?? []), run]);
+
+/** Every client at every rate, `repeats` tries each (interleaved); prints a row per client and rate. */
+async function measureAll(rateList: readonly number[], names: readonly string[], capture?: string): Promise<Run[]> {
+	const measured: Run[] = [];
+	for (const rate of rateList) {
+		const tries = new Map<string, Run[]>();
+		for (let repeat = 0; repeat < repeats; repeat++) {
+			for (const clientName of names) {
+				const run = await measure(clientName, rate, capture);
+				if (run) {
+					tries.set(clientName, [...(tries.get(clientName) ?? []), run]);
+				}
 			}
 		}
+
+		measured.push(...report(tries));
 	}
 
+	return measured;
+}
+
+function report(tries: Map<string, Run[]>): Run[] {
+	const measured: Run[] = [];
 	for (const [clientName, tried] of tries) {
 		// The least CPU stands for the client; it only counts as sustained if every try was.
 		const run = tried.reduce((least, next) => (next.cpuPercent < least.cpuPercent ? next : least));
 		const firstCpuPercent = Math.min(...tried.map(each => each.firstCpuPercent));
 		const allSustained = tried.every(sustains);
-		runs.push({...run, firstCpuPercent, keptRate: run.keptRate && allSustained});
+		measured.push({...run, firstCpuPercent, keptRate: run.keptRate && allSustained});
 		const received = run.received === undefined ? `(not counted)/${run.sent}` : `${run.received}/${run.sent}`;
 		const cpus = tried.length > 1 ? ` (of ${tried.map(each => each.cpuPercent.toFixed(1)).join(', ')}; first ${tried.map(each => each.firstCpuPercent.toFixed(1)).join(', ')})` : '';
 		console.log(
-			`  ${labels[clientName]!.padEnd(30)} ${String(rate).padStart(7)} ${run.cpuPercent.toFixed(1).padStart(6)} ${firstCpuPercent.toFixed(1).padStart(6)} ${run.microsecondsPerFlow.toFixed(1).padStart(8)} ${received.padStart(21)} ${(allSustained ? 'yes' : 'NO').padStart(9)} ${`${run.rssFirst.toFixed(0)}→${run.rssMegabytes.toFixed(0)}`.padStart(13)} ${(run.framesPerSecond?.toFixed(1) ?? '').padStart(5)} ${(run.terminalBytesPerSecond === undefined ? '' : (run.terminalBytesPerSecond / 1024).toFixed(1)).padStart(9)}${cpus}`,
+			`  ${labels[clientName]!.padEnd(30)} ${String(run.rate).padStart(7)} ${run.cpuPercent.toFixed(1).padStart(6)} ${firstCpuPercent.toFixed(1).padStart(6)} ${run.microsecondsPerFlow.toFixed(1).padStart(8)} ${received.padStart(21)} ${(allSustained ? 'yes' : 'NO').padStart(9)} ${`${run.rssFirst.toFixed(0)}→${run.rssMegabytes.toFixed(0)}`.padStart(13)} ${(run.framesPerSecond?.toFixed(1) ?? '').padStart(5)} ${(run.terminalBytesPerSecond === undefined ? '' : (run.terminalBytesPerSecond / 1024).toFixed(1)).padStart(9)}${cpus}`,
 		);
 	}
+
+	return measured;
 }
+
+const runs = await measureAll(rates, clientNames);
 
 console.log('Ratios (same run):');
 for (const rate of rates) {
@@ -357,8 +384,23 @@ for (const clientName of clientNames) {
 	}
 }
 
-/** A server process's CPU while the floor client follows it for `seconds`, and what the client received. */
-async function measureServer(server: ChildProcess, address: string, rate: number): Promise<{cpuPercent: number; deliveredRate: number}> {
+const worldRates = (process.env['ZTOP_BENCH_WORLD_RATES'] ?? '5000').split(',').filter(Boolean).map(Number);
+if (worldRates.length > 0) {
+	console.log(`The cluster world (${path.basename(worldCapture)}: 51 pods, 3,000 connections, ~1.9 KB flows), same measures:`);
+	const worldRuns = await measureAll(worldRates, (process.env['ZTOP_BENCH_WORLD_CLIENTS'] ?? 'tui,hubble').split(','), worldCapture);
+	for (const rate of worldRates) {
+		const tui = worldRuns.find(run => run.rate === rate && run.client === 'tui');
+		const hubbleRun = worldRuns.find(run => run.rate === rate && run.client === 'hubble');
+		if (tui) {
+			console.log(
+				`  ${String(rate).padStart(6)}/s: TUI RSS ${tui.rssFirst.toFixed(0)}→${tui.rssMegabytes.toFixed(0)} MB (target ≤ 200 at 100,000 flows)${hubbleRun ? `, hubble ${hubbleRun.rssMegabytes.toFixed(0)} MB; TUI/hubble>/dev/null CPU steady ${(tui.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}×, first ${seconds} s ${(tui.firstCpuPercent / hubbleRun.firstCpuPercent).toFixed(2)}× (targets ≤ 1)` : ''}`,
+			);
+		}
+	}
+}
+
+/** A server process's CPU while the floor client follows it for `seconds`, what the client received, and the lost_events responses among it. */
+async function measureServer(server: ChildProcess, address: string, rate: number): Promise<{cpuPercent: number; deliveredRate: number; lostResponses: number}> {
 	const client = startFloor(address);
 	try {
 		await sleep(warmUpSeconds * 1000);
@@ -368,37 +410,52 @@ async function measureServer(server: ChildProcess, address: string, rate: number
 		await sleep(seconds * 1000);
 		const cpu = cpuSeconds(server.pid!) - cpuBefore;
 		const elapsedSeconds = (performance.now() - measuredFrom) / 1000;
-		const received = ((await client.finish()).received ?? 0) - receivedBefore;
-		return {cpuPercent: (cpu / elapsedSeconds) * 100, deliveredRate: Math.min(rate, received / elapsedSeconds)};
+		const finished = await client.finish();
+		const received = (finished.received ?? 0) - receivedBefore;
+		return {cpuPercent: (cpu / elapsedSeconds) * 100, deliveredRate: Math.min(rate, received / elapsedSeconds), lostResponses: finished.lostResponses ?? 0};
 	} finally {
 		server.kill('SIGKILL');
 	}
+}
+
+/** `ztop demo-relay ARGS` on CPU 1, listening on a free port. */
+function startRelay(arguments_: string[]): ChildProcess {
+	const command = pinned(1, [process.execPath, ztop, 'demo-relay', ...arguments_, '--listen', '127.0.0.1:0']);
+	return spawn(command[0]!, command.slice(1), {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
+}
+
+/** The address a demo relay says it listens on. */
+function relayAddressOf(relay: ChildProcess): Promise<string> {
+	return new Promise<string>((resolve, reject) => {
+		let said = '';
+		relay.stderr!.on('data', (chunk: Buffer) => {
+			said += chunk.toString('utf8');
+			const match = / on (\S+:\d+)/.exec(said);
+			if (match) {
+				resolve(match[1]!);
+			}
+		});
+		relay.once('exit', () => reject(new Error(`ztop demo-relay exited: ${said}`)));
+	});
 }
 
 const relayRates = (process.env['ZTOP_BENCH_RELAY_RATES'] ?? '5000,20000').split(',').filter(Boolean).map(Number);
 if (relayRates.length > 0) {
 	console.log(`Demo relay, followed by the floor client for ${seconds} s (after ${warmUpSeconds} s), relay on CPU 1:`);
 	for (const rate of relayRates) {
-		const relayCommand = pinned(1, [process.execPath, ztop, 'demo-relay', '--rate', String(rate), '--listen', '127.0.0.1:0']);
-		const relay = spawn(relayCommand[0]!, relayCommand.slice(1), {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, NO_COLOR: '1'}});
-		const relayAddress = await new Promise<string>((resolve, reject) => {
-			let said = '';
-			relay.stderr!.on('data', (chunk: Buffer) => {
-				said += chunk.toString('utf8');
-				const match = / on (\S+:\d+)/.exec(said);
-				if (match) {
-					resolve(match[1]!);
-				}
-			});
-			relay.once('exit', () => reject(new Error(`ztop demo-relay exited: ${said}`)));
-		});
-		const demo = await measureServer(relay, relayAddress, rate);
+		const relay = startRelay(['--rate', String(rate)]);
+		const demo = await measureServer(relay, await relayAddressOf(relay), rate);
 		const pacedCommand = pinned(1, [process.execPath, serverBundle, String(rate)]);
 		const paced = spawn(pacedCommand[0]!, pacedCommand.slice(1), {stdio: ['ignore', 'pipe', 'inherit']});
 		const {address: pacedAddress} = await nextJsonLine<{address: string}>(paced);
 		const baseline = await measureServer(paced, pacedAddress, rate);
 		console.log(
 			`  --rate ${String(rate).padStart(6)}: demo relay ${demo.cpuPercent.toFixed(1)}% of a core delivering ${Math.round(demo.deliveredRate).toLocaleString('en-US')}/s${rate === 20_000 ? ' (target: the rate at ≤ 50%)' : ''}; paced server ${baseline.cpuPercent.toFixed(1)}% (${(demo.cpuPercent / baseline.cpuPercent).toFixed(1)}×)`,
+		);
+		const replayRelay = startRelay(['--replay', worldCapture, '--rate', String(rate), '--loop']);
+		const replay = await measureServer(replayRelay, await relayAddressOf(replayRelay), rate);
+		console.log(
+			`  --replay (cluster world) --rate ${String(rate).padStart(6)}: ${replay.cpuPercent.toFixed(1)}% of a core delivering ${Math.round(replay.deliveredRate).toLocaleString('en-US')}/s of ${rate.toLocaleString('en-US')} asked (target: all of it, on one core), ${replay.lostResponses} lost_events responses to a client that kept up (target: 0)`,
 		);
 	}
 }

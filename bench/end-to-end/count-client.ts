@@ -1,7 +1,8 @@
 /**
 The end-to-end benchmark's floor: the least a Node.js client can do with a GetFlows stream — ztop's own
 gRPC connection (src/stream/grpc-connection.ts, node:http2) handing on each message's bytes, which are
-only counted. Usage: node count-client.mjs ADDRESS; on SIGUSR2 it prints `{"received": N}` and exits (on
+only counted. Usage: node count-client.mjs ADDRESS; on SIGUSR2 it prints `{"received": N, "lostResponses": L}`
+(L: lost_events responses among them) and exits (on
 SIGUSR1 it prints it and goes on). It asks to follow (GetFlowsRequest field 3 = true, bytes 0x18 0x01),
 so it also reads a live stream from `ztop demo-relay` or a real relay.
 */
@@ -16,15 +17,22 @@ const connection = new GrpcConnection({
 	keepaliveTimeoutMilliseconds: 20_000,
 });
 let received = 0;
+// lost_events responses (GetFlowsResponse field 3, the first field written: tag byte 0x1a), counted apart.
+let lostResponses = 0;
 connection.serverStream('/observer.Observer/GetFlows', Buffer.from([0x18, 0x01]), {
-	onMessage: () => received++,
+	onMessage(bytes) {
+		received++;
+		if (bytes[0] === 0x1a) {
+			lostResponses++;
+		}
+	},
 	onEnd: () => undefined,
 	onError: () => undefined,
 });
 process.on('SIGUSR1', () => {
-	process.stdout.write(JSON.stringify({received}) + '\n');
+	process.stdout.write(JSON.stringify({received, lostResponses}) + '\n');
 });
 process.on('SIGUSR2', () => {
-	process.stdout.write(JSON.stringify({received}) + '\n');
+	process.stdout.write(JSON.stringify({received, lostResponses}) + '\n');
 	process.exit(0);
 });
