@@ -40,7 +40,10 @@ export class StringInterner {
 			this.size = 0;
 		}
 
-		const bytes = buffer.slice(start, end);
+		// A copy: `buffer` is the flow's Buffer, a view into the gRPC chunk it came in, whose slice() would be a
+		// view too and keep that whole chunk alive as long as the entry (a heap snapshot found them both).
+		const bytes = new Uint8Array(length);
+		bytes.set(buffer.subarray(start, end));
 		const text = this.decoder.decode(bytes);
 		this.lastId = this.nextId++;
 		this.buckets.set(hash, {bytes, text, id: this.lastId, next: this.buckets.get(hash)});

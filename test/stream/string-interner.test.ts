@@ -24,6 +24,20 @@ describe('StringInterner', () => {
 		}
 	});
 
+	test('keeps nothing of the buffer a string came in: its entry holds a copy of the bytes', () => {
+		const interner = new StringInterner();
+		// A flow's bytes are a Buffer view into the large gRPC chunk they arrived in.
+		const chunk = Buffer.alloc(65_536, 0x61);
+		chunk.write('shop/frontend', 1000, 'latin1');
+		expect(interner.intern(chunk.subarray(900, 2000), 100, 113)).toBe('shop/frontend');
+		const [entry] = [...(interner as unknown as {buckets: Map<number, {bytes: Uint8Array}>}).buckets.values()];
+		expect(entry!.bytes.buffer).not.toBe(chunk.buffer);
+		expect(entry!.bytes.buffer.byteLength).toBe(13);
+		// The chunk is reused for the next flows: the entry still finds the same text.
+		chunk.fill(0x62, 1000, 1013);
+		expect(interner.intern(Buffer.from('shop/frontend'), 0, 13)).toBe('shop/frontend');
+	});
+
 	test('keeps working past its size bound', () => {
 		const interner = new StringInterner();
 		for (let index = 0; index < 70_000; index++) {
