@@ -197,6 +197,9 @@ export function recordKeys(dimension: DimensionName, record: FlowRecord): readon
 	return key === undefined ? [] : [key];
 }
 
+/** Evictions between two sweeps of evicted entries: entries of keys no new flow has are dropped then. */
+const sweepInterval = 8192;
+
 /** Offsets are 32-bit; the store re-bases the indexes (rebuilds them once) before they would overflow. */
 export const maximumOffset = 0xff_ff_ff_ff;
 
@@ -208,6 +211,10 @@ export class FlowIndexes {
 	@param base The sequence number stored as offset 0.
 	@param maximum The largest offset (lower in tests, to exercise re-basing).
 	*/
+	/** The offset of the oldest flow the ring holds: entries below it are evicted flows' (see evictThrough). */
+	private oldest = 0;
+	private evictedSinceSweep = 0;
+
 	constructor(
 		readonly base = 0,
 		readonly maximum = maximumOffset,
@@ -218,41 +225,65 @@ export class FlowIndexes {
 		return sequence - this.base <= this.maximum;
 	}
 
+	/** Adds `offset` to the list of every indexed key of `record`. */
 	add(sequence: number, record: FlowRecord): void {
-		this.visit(record, sequence - this.base, true);
-	}
-
-	/** Removes the oldest flow; `record` must be the one added with `sequence`. */
-	evict(sequence: number, record: FlowRecord): void {
-		this.visit(record, sequence - this.base, false);
-	}
-
-	/** Adds `offset` to (or evicts it from) the list of every indexed key of `record`. */
-	private visit(record: FlowRecord, offset: number, adding: boolean): void {
+		const offset = sequence - this.base;
 		for (let index = 0; index < indexedDimensions.length; index++) {
 			const dimension = indexedDimensions[index]!;
 			const map = this.maps[index]!;
 			if ('keys' in dimension) {
-				for (const key of dimension.keys(record)) {
-					visitKey(map, key, offset, adding);
+				const keys = dimension.keys(record);
+				for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+					postingList(map, keys[keyIndex]!).push(offset, this.oldest);
 				}
 			} else {
 				const key = dimension.key(record);
 				if (key !== undefined) {
-					visitKey(map, key, offset, adding);
+					postingList(map, key).push(offset, this.oldest);
+				}
+			}
+		}
+	}
+
+	/**
+	The ring evicted every flow up to `sequence`. Its entries leave lazily: a list drops what is older when it
+	is read or grows, and a sweep every `sweepInterval` evictions drops the rest and the keys left with no
+	flow. (Evicting eagerly visited every dimension of the evicted flow again, its keys looked up in every
+	map: the largest single cost of the TUI's ingest.)
+	*/
+	evictThrough(sequence: number): void {
+		this.oldest = sequence - this.base + 1;
+		if (++this.evictedSinceSweep >= sweepInterval) {
+			this.evictedSinceSweep = 0;
+			for (const map of this.maps) {
+				for (const [key, list] of map) {
+					list.dropBefore(this.oldest);
+					if (list.size === 0) {
+						map.delete(key);
+					}
 				}
 			}
 		}
 	}
 
 	/** The distinct keys of a dimension that some flow in the ring has. */
-	keys(dimension: DimensionName): IterableIterator<IndexKey> {
-		return this.map(dimension).keys();
+	*keys(dimension: DimensionName): IterableIterator<IndexKey> {
+		const map = this.map(dimension);
+		for (const [key, list] of map) {
+			list.dropBefore(this.oldest);
+			if (list.size === 0) {
+				// Keys leave with their last flow, so the vocabulary is what the ring holds.
+				map.delete(key);
+			} else {
+				yield key;
+			}
+		}
 	}
 
-	/** Offsets (sequence − base) of the flows with `key`, oldest first; valid until the next change. */
 	postings(dimension: DimensionName, key: IndexKey): Uint32Array {
-		return this.map(dimension).get(key)?.view() ?? new Uint32Array(0);
+		const list = this.map(dimension).get(key);
+		list?.dropBefore(this.oldest);
+		return list?.view() ?? new Uint32Array(0);
 	}
 
 	private map(dimension: DimensionName): Map<IndexKey, PostingList> {
@@ -266,25 +297,6 @@ export class FlowIndexes {
 }
 
 const dimensionPositions = new Map<string, number>(indexedDimensions.map((dimension, index) => [dimension.name, index]));
-
-function visitKey(map: Map<IndexKey, PostingList>, key: IndexKey, offset: number, adding: boolean): void {
-	if (adding) {
-		postingList(map, key).push(offset);
-	} else {
-		evictFrom(map, key, offset);
-	}
-}
-
-function evictFrom(map: Map<IndexKey, PostingList>, key: IndexKey, offset: number): void {
-	const list = map.get(key);
-	if (list) {
-		list.evict(offset);
-		// Keys leave with their last flow, so the vocabulary is what the ring holds.
-		if (list.size === 0) {
-			map.delete(key);
-		}
-	}
-}
 
 function postingList(map: Map<IndexKey, PostingList>, key: IndexKey): PostingList {
 	let list = map.get(key);

@@ -41,8 +41,6 @@ export type RawSplitter = {
 	join(residual: Uint8Array, parts: ReadonlyArray<Uint8Array | undefined>): Uint8Array;
 };
 
-export type Evicted = {sequence: number; record: FlowRecord};
-
 type References<Item> = Array<Item | undefined>;
 
 export class FlowRing {
@@ -95,7 +93,6 @@ export class FlowRing {
 	private readonly interner = new PartInterner();
 	private readonly splitter: RawSplitter | undefined;
 	private nextSequence = 0;
-	private readonly evictedRecord = newFlowRecord();
 	private readonly scratchEndpoint: unknown[] = [undefined, undefined, undefined, undefined, undefined];
 	private readonly scratchPolicies: Array<readonly PolicyRecord[]> = [[], [], [], []];
 
@@ -166,12 +163,10 @@ export class FlowRing {
 		return this.end - this.start;
 	}
 
-	/** Adds a flow; returns its sequence number and the flow it pushed out (valid until the next push), if the ring was full. */
-	push(record: FlowRecord, raw?: Uint8Array): {sequence: number; evicted?: Evicted} {
+	/** Adds a flow; returns its sequence number. A full ring pushes out the flow `capacity` before it. */
+	push(record: FlowRecord, raw?: Uint8Array): number {
 		const sequence = this.nextSequence++;
 		const slot = sequence % this.capacity;
-		// The evicted record is one object, overwritten at the next push: read it at once.
-		const evicted = sequence >= this.capacity ? {sequence: sequence - this.capacity, record: this.readInto(slot, this.evictedRecord)} : undefined;
 		this.timeSeconds[slot] = record.timeSeconds;
 		this.timeNanos[slot] = record.timeNanos;
 		this.verdict[slot] = record.verdict;
@@ -252,7 +247,7 @@ export class FlowRing {
 		}
 
 		this.slabs.release(this.start);
-		return evicted ? {sequence, evicted} : {sequence};
+		return sequence;
 	}
 
 	/** The shared tuple of an endpoint, looked up through a scratch array: share() copies one only when it is new. */

@@ -111,11 +111,12 @@ export class FlowStore {
 	/** Adds one flow (from source `source`, see addSource); returns its sequence number. */
 	push(record: FlowRecord, raw?: Uint8Array, source = 0): number {
 		const cluster = this.noteCluster(record.nodeName, source);
-		const {sequence, evicted} = this.ring.push(record, raw);
+		const sequence = this.ring.push(record, raw);
 		this.sourceBySlot[sequence % this.ring.capacity] = source;
-		if (evicted) {
-			this.indexes.evict(evicted.sequence, evicted.record);
-			this.result.evict(evicted.sequence - this.indexes.base);
+		const evicted = sequence - this.ring.capacity;
+		if (evicted >= 0) {
+			this.indexes.evictThrough(evicted);
+			this.result.evict(evicted - this.indexes.base);
 		}
 
 		const attribution = this.attributions.attribute(record);

@@ -14,9 +14,13 @@ export class PostingList {
 		return this.end - this.start;
 	}
 
-	/** Appends a sequence number larger than every one already held. */
-	push(sequence: number): void {
+	/**
+	Appends a sequence number larger than every one already held. With `oldest`, entries below it (flows
+	the ring evicted since, dropped lazily: see FlowIndexes) go first when the list is full.
+	*/
+	push(sequence: number, oldest = 0): void {
 		if (this.end === this.items.length) {
+			this.dropBefore(oldest);
 			// Compact in place while a quarter has drained from the front; grow when it has not; shrink when
 			// three quarters are free. (Compacting only when half had drained, a list whose size hovered about
 			// half its length doubled and never came back: the ring's lists held 2.9 times their entries.)
@@ -37,6 +41,13 @@ export class PostingList {
 		}
 
 		this.items[this.end++] = sequence;
+	}
+
+	/** Drops every entry below `oldest`. */
+	dropBefore(oldest: number): void {
+		if (this.end > this.start && this.items[this.start]! < oldest) {
+			this.start = lowerBound(this.items.subarray(0, this.end), oldest, this.start);
+		}
 	}
 
 	/** Drops `sequence` if it is the oldest entry (the ring evicts in order). */

@@ -8,6 +8,7 @@ import type {FlowRecord} from '../../src/flow/flow-record.js';
 import type {GetFlowsResponse} from '../../src/flow/flow.js';
 import {FilterError} from '../../src/filters/filter-error.js';
 import {parseFilterText} from '../../src/filters/filter-language.js';
+import type {FlowIndexes} from '../../src/store/flow-indexes.js';
 import {FlowStore} from '../../src/store/flow-store.js';
 import {encodeMessage} from '../../src/stream/binary-codec.js';
 import {decodeFlowRecord} from '../../src/stream/flow-record-decoder.js';
@@ -229,6 +230,34 @@ describe('filters over the store', () => {
 });
 
 describe('the ring behind the store', () => {
+	test('evicted flows leave the indexes: their keys go from the vocabulary and their entries from the lists, also for keys no new flow has', () => {
+		const store = new FlowStore({capacity: 100});
+		// Every flow to a new address (a scan, a world of short-lived peers): 30,000 keys come and go.
+		for (let index = 0; index < 30_000; index++) {
+			const flow = makePolicyVerdict({IP: {source: '10.0.0.1', destination: `10.${index >> 16}.${(index >> 8) & 255}.${index & 255}`, ipVersion: 'IPv4'}});
+			store.push(decodeFlowRecord(encodeMessage(hubbleSchema().getFlowsResponse, response(flow))) as FlowRecord);
+		}
+
+		const {indexes} = store as unknown as {indexes: FlowIndexes};
+		const held = new Set<string>();
+		for (let sequence = store.ring.start; sequence < store.ring.end; sequence++) {
+			held.add(store.record(sequence)!.destinationIp);
+		}
+
+		expect([...indexes.keys('destinationIp')].sort()).toEqual([...held].sort());
+		for (const address of held) {
+			expect(indexes.postings('destinationIp', address)).toHaveLength(1);
+		}
+
+		// Keys of flows evicted since the last sweep may wait for the next one; never more than that.
+		const {maps} = indexes as unknown as {maps: Array<Map<unknown, unknown>>};
+		expect(Math.max(...maps.map(map => map.size))).toBeLessThanOrEqual(100 + 8192);
+		expect(indexes.postings('sourceIp', '10.0.0.1')).toHaveLength(100);
+		// A filter still selects exactly the held flows.
+		expect(store.setFilter(parseFilterText('--to-ip 10.0.117.47'))).toBeUndefined();
+		expect(store.matchCount).toBe(1);
+	});
+
 	test('an evicted selection answers undefined, never another flow', () => {
 		const store = storeOf(stages[0]!.slice(0, 50), 20);
 		const evicted = store.ring.start - 1;
