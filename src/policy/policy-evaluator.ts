@@ -127,13 +127,19 @@ export class PolicySet {
 		const flowPort = flowPortOf(input);
 		const decision = this.decision(subject, peer, direction, record, flowPort);
 		const isRequest = record.l7Type === 1 && (record.l7Protocol === 'http' || record.l7Protocol === 'dns');
-		if (!isRequest || decision.result.verdict !== 'allowed' || !decision.result.proxy) {
+		if (!isRequest) {
 			return decision.result;
 		}
 
-		// A request on a redirected connection: the proxy judges it by the L7 rules of every covering allow.
+		// A request: a policy allows it on its own only if its own L7 rules let it through too, whatever the
+		// set decides (on its own, a policy that redirects judges the request by its rules).
 		const allows = decision.candidates.filter(candidate => !candidate.isDeny);
 		const by = decision.result.by.filter(policy => allowsOnItsOwn(policy, allows, input));
+		if (decision.result.verdict !== 'allowed' || !decision.result.proxy) {
+			return by.length === decision.result.by.length ? decision.result : {...decision.result, by};
+		}
+
+		// A request on a redirected connection: the proxy judges it by the L7 rules of every covering allow.
 		const l7 = judgeL7(allows, input);
 		const result: DirectionEvaluation =
 			l7.verdict === false

@@ -252,6 +252,21 @@ describe('ports and keys (§6, §9, §10)', () => {
 		expect(other.by.map(name => policyKey(name))).toEqual(['shop/deny-selected-egress']);
 	});
 
+	test('`by` of a request judges each policy\'s own L7 rules, also when the set denies it at L3/L4', () => {
+		// Found by the property over mixed sets: a deny of another policy decided the egress, and `by` still
+		// named a policy whose own HTTP rule refuses the request.
+		const set = policies(
+			cnp('deny-kube-system', 'endpointSelector: {}\negressDeny:\n  - toEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: kube-system}}]') +
+				cnp('get-a', 'endpointSelector: {}\negress:\n  - toEntities: [all]\n    toPorts:\n      - ports: [{port: "80", protocol: TCP}]\n        rules: {http: [{method: GET, path: /a}]}'),
+		);
+		const request = (method: string) =>
+			makeHttpRequest({...flow(frontend, kubeDns, 80), Type: 'L7', event_type: {type: 129}, traffic_direction: 'EGRESS', l7: {type: 'REQUEST', http: {method, url: 'http://x/a'}}});
+		const post = egressAt(set, request('POST'));
+		expect(post).toMatchObject({verdict: 'denied', reason: 'deny-rule'});
+		expect(post.by).toEqual([]);
+		expect(egressAt(set, request('GET')).by.map(name => policyKey(name))).toEqual(['shop/get-a']);
+	});
+
 	test('#20 one key from an L4 rule and two L7 rules: all three named, and every request passes', () => {
 		const rule = (name: string, peer: string, http: string) =>
 			cnp(name, `endpointSelector: {matchLabels: {app: backend}}\ningress:\n  - fromEndpoints: [${peer}]\n    toPorts:\n      - ports: [{port: "80", protocol: TCP}]${http}`);
