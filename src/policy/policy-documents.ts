@@ -31,6 +31,14 @@ export function loadPolicyText(text: string, file: string, defaultNamespace = 'd
 	const messages: PolicyMessage[] = [];
 	const unreadable = (reason: string, document?: number) =>
 		messages.push({file, ...(document === undefined ? {} : {document}), text: `not valid YAML or JSON (${firstLine(reason)}); ${document === undefined ? 'file' : 'document'} skipped`, unreadable: true});
+	// Flow collections nested thousands deep make the yaml package's lexer exhaust V8's regular-expression
+	// compiler, which ends the process however it is called (20,000 brackets did): refused before parsing.
+	const depth = flowNestingDepth(text);
+	if (depth > maximumNesting) {
+		unreadable(`brackets nested ${depth} deep; ztop reads at most ${maximumNesting}`);
+		return {policies, messages};
+	}
+
 	let documents;
 	try {
 		documents = parseAllDocuments(text, {prettyErrors: false, strict: true, uniqueKeys: true});
@@ -91,6 +99,42 @@ export function loadPolicyText(text: string, file: string, defaultNamespace = 'd
 	}
 
 	return {policies, messages};
+}
+
+/** Deeper than any policy (a policy nests a dozen levels); kubectl's own JSON reader stops at 10,000. */
+const maximumNesting = 1000;
+
+/**
+The deepest nesting of flow collections (`[`, `{`) in `text`, outside quoted strings and comments: an upper
+bound of what the parser will recurse into.
+*/
+function flowNestingDepth(text: string): number {
+	let depth = 0;
+	let deepest = 0;
+	let quote = '';
+	let isComment = false;
+	for (let index = 0; index < text.length; index++) {
+		const character = text[index]!;
+		if (isComment) {
+			isComment = character !== '\n';
+		} else if (quote !== '') {
+			if (character === '\\' && quote === '"') {
+				index++;
+			} else if (character === quote) {
+				quote = '';
+			}
+		} else if (character === '"' || character === "'") {
+			quote = character;
+		} else if (character === '#') {
+			isComment = true;
+		} else if (character === '[' || character === '{') {
+			deepest = Math.max(deepest, ++depth);
+		} else if (character === ']' || character === '}') {
+			depth = Math.max(0, depth - 1);
+		}
+	}
+
+	return deepest;
 }
 
 function errorText(error: unknown): string {
