@@ -23,6 +23,8 @@ export class RecordLists {
 	readonly labels = new SharedLists<string>(label => label);
 	readonly workloads = new SharedLists<WorkloadRecord>(workload => `${workload.kind}/${workload.name}`);
 	readonly names = new SharedLists<string>(name => name);
+	/** Policy lists (and so their records) shared between the flows that name the same policies, as the gRPC decoder shares them. */
+	readonly policies = new SharedLists<PolicyRecord>(policy => `${policy.kind}/${policy.namespace}/${policy.name}`);
 }
 
 function enumNumber(names: readonly string[], value: string | number | undefined): number {
@@ -63,11 +65,13 @@ export function toFlowRecord(response: GetFlowsResponse, lists: RecordLists, dro
 	const protocol = (Object.keys(l4)[0] as string | undefined) ?? '';
 	const ports = l4.TCP ?? l4.UDP ?? l4.SCTP;
 	const policies = (list: Policy[] | undefined): readonly PolicyRecord[] =>
-		(list ?? []).map(policy => ({
-			name: policy.name || [...(policy.labels ?? [])].sort().join(','),
-			namespace: policy.namespace ?? '',
-			kind: policy.kind ?? '',
-		}));
+		lists.policies.share(
+			(list ?? []).map(policy => ({
+				name: policy.name || [...(policy.labels ?? [])].sort().join(','),
+				namespace: policy.namespace ?? '',
+				kind: policy.kind ?? '',
+			})),
+		);
 	const workloads = (endpoint: Endpoint | undefined) =>
 		lists.workloads.share((endpoint?.workloads ?? []).map(workload => ({name: workload.name ?? '', kind: workload.kind ?? ''})));
 	const dropReason = flow.drop_reason_desc;

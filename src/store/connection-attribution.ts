@@ -96,7 +96,7 @@ export class ConnectionAttributions {
 				: isAllowed
 					? record.egressAllowedBy
 					: record.egressDeniedBy;
-			const side: DirectionAttribution = {verdict: record.verdict, policies, isAllowed, policyMatchType: record.policyMatchType};
+			const side = sharedSide(record.verdict, policies, isAllowed, record.policyMatchType);
 			if (isIngress) {
 				attribution.ingress = side;
 			} else {
@@ -127,4 +127,28 @@ export class ConnectionAttributions {
 
 		return code;
 	}
+}
+
+/**
+One frozen side per verdict, policy list and match type (the decoder shares policy lists): a connection's
+sides repeat across connections, and an object per verdict was one more object for every connection the
+store held, each promoted and marked by the garbage collector.
+*/
+const sides = new WeakMap<readonly PolicyRecord[], Map<number, DirectionAttribution>>();
+
+function sharedSide(verdictNumber: number, policies: readonly PolicyRecord[], isAllowed: boolean, policyMatchType: number): DirectionAttribution {
+	let byKind = sides.get(policies);
+	if (!byKind) {
+		byKind = new Map();
+		sides.set(policies, byKind);
+	}
+
+	const key = verdictNumber * 1024 + policyMatchType;
+	let side = byKind.get(key);
+	if (!side) {
+		side = Object.freeze({verdict: verdictNumber, policies, isAllowed, policyMatchType});
+		byKind.set(key, side);
+	}
+
+	return side;
 }

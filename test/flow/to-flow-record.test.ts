@@ -50,6 +50,16 @@ describe('toFlowRecord', () => {
 		expect(denied.ingressAllowedBy).toEqual([]);
 	});
 
+	test('the policy lists of a capture\'s flows are shared, as the gRPC decoder shares them', () => {
+		const lists = new RecordLists();
+		const verdict = (port: number, names: string[]) =>
+			toFlowRecord(response(makePolicyVerdict({l4: {TCP: {source_port: port, destination_port: 80}}, egress_allowed_by: names.map(name => makePolicy(name))})), lists, dropReasonNames)!.egressAllowedBy;
+		const list = verdict(40_001, ['allow-a', 'baseline']);
+		expect(verdict(40_002, ['allow-a', 'baseline'])).toBe(list);
+		expect(list.map(item => item.name)).toEqual(['allow-a', 'baseline']);
+		expect(verdict(40_003, ['baseline', 'allow-a'])).not.toBe(list);
+	});
+
 	test('an HTTP request keeps method, URL and the L7 protocol; non-flows have no record', () => {
 		expect(record(makeHttpRequest())).toMatchObject({flowType: 2, l7Type: 1, l7Protocol: 'http', httpMethod: 'GET', httpUrl: 'http://backend.shop.svc.cluster.local/get'});
 		expect(toFlowRecord({lost_events: {num_events_lost: '1'}}, lists, dropReasonNames)).toBeUndefined();

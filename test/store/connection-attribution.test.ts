@@ -37,6 +37,19 @@ describe('connection attribution', () => {
 		expect(attributions.attribute(record(web, {isReply: true}))).toBe(early);
 	});
 
+	test('connections whose verdicts are alike share one frozen side: no object per connection and verdict', () => {
+		const attributions = new ConnectionAttributions();
+		const allowed = policy('allow-web');
+		const first = attributions.attribute(record(web, {allowedBy: allowed}))!;
+		const second = attributions.attribute(record({...web, sourcePort: 40_113}, {allowedBy: allowed}))!;
+		expect(second).not.toBe(first);
+		expect(second.ingress).toBe(first.ingress);
+		expect(first.ingress).toEqual({verdict: 1, policies: allowed, isAllowed: true, policyMatchType: 0});
+		expect(Object.isFrozen(first.ingress)).toBe(true);
+		// Another list, or another verdict, is another side.
+		expect(attributions.attribute(record({...web, sourcePort: 40_114}, {allowedBy: policy('other')}))!.ingress).not.toBe(first.ingress);
+	});
+
 	test('another port, address or protocol is another connection', () => {
 		const attributions = new ConnectionAttributions();
 		const attribution = attributions.attribute(record(web, {allowedBy: policy('allow-web')}));
