@@ -52,7 +52,7 @@ export const unattributedName = '(unattributed)';
 
 const noPolicies: readonly PolicyRecord[] = Object.freeze([]);
 
-type Counter = keyof TallyCounts;
+export type Counter = keyof TallyCounts;
 
 const verdict = {forwarded: 1, dropped: 2, error: 3, audit: 4, redirected: 5} as const;
 const flowTypeL7 = 2;
@@ -100,10 +100,23 @@ export class PolicyTally {
 	*/
 	addRecord(record: FlowRecord, connection?: ConnectionAttribution): void {
 		this.flowCount++;
-		if (record.eventType === eventType.policyVerdict) {
-			this.addPolicyVerdict(record, connection === undefined);
-		} else if (record.flowType === flowTypeL7 && record.verdict === verdict.dropped) {
-			this.addL7Drop(record, connection);
+		const isVerdict = record.eventType === eventType.policyVerdict;
+		if (isVerdict) {
+			this.policyVerdictCount++;
+		}
+
+		const credit = tallyCredit(record, direction =>
+			connection
+				? redirectedBy(connection, direction)
+				: (this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true)) ?? noPolicies),
+		);
+		if (!credit) {
+			return;
+		}
+
+		this.credit(record, credit.direction, credit.policies, credit.fallbackName, credit.counter);
+		if (isVerdict && record.verdict === verdict.redirected && connection === undefined) {
+			this.redirects.set(connectionKey(record, credit.direction, false), credit.policies);
 		}
 	}
 
@@ -171,49 +184,6 @@ export class PolicyTally {
 		return [...this.rowsByKey.values()];
 	}
 
-	private addPolicyVerdict(record: FlowRecord, remembersRedirects: boolean): void {
-		this.policyVerdictCount++;
-		const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
-		const isIngress = direction === 'INGRESS';
-		const hasDirection = direction !== 'TRAFFIC_DIRECTION_UNKNOWN';
-		switch (record.verdict) {
-			case verdict.forwarded:
-			case verdict.redirected: {
-				const policies = hasDirection ? (isIngress ? record.ingressAllowedBy : record.egressAllowedBy) : noPolicies;
-				this.credit(record, direction, policies, unattributedName, 'allowed');
-				if (record.verdict === verdict.redirected && remembersRedirects) {
-					this.rememberRedirect(record, direction, policies);
-				}
-
-				break;
-			}
-
-			case verdict.dropped:
-			case verdict.error:
-			case verdict.audit: {
-				const policies = hasDirection ? (isIngress ? record.ingressDeniedBy : record.egressDeniedBy) : noPolicies;
-				this.credit(record, direction, policies, defaultDenyName, record.verdict === verdict.audit ? 'audited' : 'denied');
-				break;
-			}
-
-			default: {
-				break;
-			}
-		}
-	}
-
-	private addL7Drop(record: FlowRecord, connection: ConnectionAttribution | undefined): void {
-		const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
-		const policies = connection
-			? redirectedBy(connection, direction)
-			: (this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true)) ?? noPolicies);
-		this.credit(record, direction, policies, unattributedName, 'l7Denied');
-	}
-
-	private rememberRedirect(record: FlowRecord, direction: TallyDirection, policies: readonly PolicyRecord[]): void {
-		this.redirects.set(connectionKey(record, direction, false), policies);
-	}
-
 	private credit(
 		record: FlowRecord,
 		direction: TallyDirection,
@@ -267,6 +237,48 @@ export class PolicyTally {
 	}
 }
 
+/** How the tallies count a flow: on which side, in which counter, and the policies credited (or the row named `fallbackName`). */
+export type TallyCredit = {direction: TallyDirection; counter: Counter; policies: readonly PolicyRecord[]; fallbackName: string};
+
+/**
+The credit of a flow, or undefined for a flow the tallies do not count (neither a policy verdict nor an L7
+drop). `l7DropPolicies` gives the policies whose verdict redirected the connection on a side to the proxy.
+*/
+export function tallyCredit(record: FlowRecord, l7DropPolicies: (direction: TallyDirection) => readonly PolicyRecord[]): TallyCredit | undefined {
+	const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
+	const isIngress = direction === 'INGRESS';
+	const hasDirection = direction !== 'TRAFFIC_DIRECTION_UNKNOWN';
+	if (record.eventType === eventType.policyVerdict) {
+		switch (record.verdict) {
+			case verdict.forwarded:
+			case verdict.redirected: {
+				return {direction, counter: 'allowed', policies: hasDirection ? (isIngress ? record.ingressAllowedBy : record.egressAllowedBy) : noPolicies, fallbackName: unattributedName};
+			}
+
+			case verdict.dropped:
+			case verdict.error:
+			case verdict.audit: {
+				return {
+					direction,
+					counter: record.verdict === verdict.audit ? 'audited' : 'denied',
+					policies: hasDirection ? (isIngress ? record.ingressDeniedBy : record.egressDeniedBy) : noPolicies,
+					fallbackName: defaultDenyName,
+				};
+			}
+
+			default: {
+				return undefined;
+			}
+		}
+	}
+
+	if (record.flowType === flowTypeL7 && record.verdict === verdict.dropped) {
+		return {direction, counter: 'l7Denied', policies: l7DropPolicies(direction), fallbackName: unattributedName};
+	}
+
+	return undefined;
+}
+
 function rowKey(kind: string, namespace: string, name: string, direction: TallyDirection): string {
 	return `${direction}\u0000${kind}\u0000${namespace}\u0000${name}`;
 }
@@ -296,7 +308,7 @@ function localNamespace(record: FlowRecord, direction: TallyDirection): string {
 }
 
 /** The policies of the connection's verdict on `direction`'s side when that verdict redirected it to the proxy. */
-function redirectedBy(connection: ConnectionAttribution, direction: TallyDirection): readonly PolicyRecord[] {
+export function redirectedBy(connection: ConnectionAttribution, direction: TallyDirection): readonly PolicyRecord[] {
 	const side = direction === 'INGRESS' ? connection.ingress : direction === 'EGRESS' ? connection.egress : undefined;
 	return side?.verdict === verdict.redirected ? side.policies : [];
 }
