@@ -114,7 +114,8 @@ export const helpText = `
 
   Input and output
     --input-file FILE       Read a capture of \`hubble observe -o jsonpb\` (- for stdin)
-    -o, --output FORMAT     compact (default), dict, table, jsonpb (json), tally, tally-json
+    -o, --output FORMAT     compact (default), dict, table, jsonpb (json), tally, tally-json,
+                            connections, connections-json (per client, server and port, at the end)
     --color WHEN            auto (default), always, never; NO_COLOR turns auto off
     --print-node-name       Print the node each flow was observed on
     --numeric               Print IP addresses instead of names (--no-ip-translation)

@@ -90,7 +90,7 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 
 	const format = isSuggest ? 'suggest' : outputFormats[String(flags['output'])];
 	if (!format) {
-		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally, tally-json, what-if or what-if-json`);
+		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally, tally-json, connections, connections-json, what-if or what-if-json`);
 	}
 
 	const isWhatIf = format === 'what-if' || format === 'what-if-json';

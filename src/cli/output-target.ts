@@ -12,9 +12,12 @@ import {escapeForTerminal} from '../flow/terminal-safe.js';
 import {ConnectionChanges, observedPassages, passages} from '../policy/what-if.js';
 import {formatWhatIfTable, whatIfJsonLine} from '../printer/what-if-printer.js';
 import {PolicyTally} from '../store/policy-tally.js';
+import {ConnectionAttributions} from '../store/connection-attribution.js';
+import {ConnectionTable, withoutCluster} from '../store/connection-table.js';
+import {connectionJsonLine, formatConnectionsTable} from '../printer/connections-printer.js';
 import type {BufferedSink} from './output-sink.js';
 
-export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json' | 'suggest';
+export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json' | 'connections' | 'connections-json' | 'suggest';
 
 export const outputFormats: Record<string, HeadlessFormat> = {
 	compact: 'compact',
@@ -27,6 +30,8 @@ export const outputFormats: Record<string, HeadlessFormat> = {
 	'tally-json': 'tally-json',
 	'what-if': 'what-if',
 	'what-if-json': 'what-if-json',
+	connections: 'connections',
+	'connections-json': 'connections-json',
 };
 
 /**
@@ -57,6 +62,10 @@ export function createOutputTarget(
 		return whatIfTarget(format, options.whatIf!, sink);
 	}
 
+	if (format === 'connections' || format === 'connections-json') {
+		return connectionsTarget(format, sink);
+	}
+
 	if (format === 'tally' || format === 'tally-json') {
 		const tally = new PolicyTally();
 		return {
@@ -70,6 +79,35 @@ export function createOutputTarget(
 
 	const printer = new ResponsePrinter({format, ...options}, sink);
 	return {write: response => printer.write(response), finish: () => printer.close()};
+}
+
+/**
+The connections of the input, printed when it ends. Aggregated with each endpoint's cluster; where the flows
+name one cluster or none, the cluster is left out of what is printed.
+*/
+function connectionsTarget(format: 'connections' | 'connections-json', sink: BufferedSink): OutputTarget {
+	const lists = new RecordLists();
+	const attributions = new ConnectionAttributions();
+	const table = new ConnectionTable();
+	const clusters = new Set<string>();
+	return {
+		write(response) {
+			const record = toFlowRecord(response, lists, dropReasonNames);
+			if (record) {
+				for (const cluster of [record.sourceClusterName, record.destinationClusterName]) {
+					if (cluster !== '') {
+						clusters.add(cluster);
+					}
+				}
+
+				table.add(record, attributions.attribute(record), true);
+			}
+		},
+		finish() {
+			const connections = clusters.size > 1 ? table.all() : table.all().map(connection => ({...connection, client: withoutCluster(connection.client), server: withoutCluster(connection.server)}));
+			sink.stdout(format === 'connections' ? formatConnectionsTable(connections, table.evicted) : connections.map(connection => connectionJsonLine(connection)).join(''));
+		},
+	};
 }
 
 function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink: BufferedSink): OutputTarget {

@@ -61,6 +61,16 @@ export type Connection = {
 };
 
 export const defaultConnectionCapacity = 100_000;
+
+/** The endpoint as it reads where flows come from one cluster only. */
+export function withoutCluster(endpoint: ConnectionEndpoint): ConnectionEndpoint {
+	if (endpoint.cluster === undefined) {
+		return endpoint;
+	}
+
+	const {cluster, ...rest} = endpoint;
+	return {...rest, text: endpoint.text.slice(`${cluster}: `.length)};
+}
 const maximumRequests = 32;
 const maximumPods = 16;
 
@@ -142,7 +152,11 @@ export function connectionEndpoint(side: Side, withCluster: boolean): Connection
 	}
 
 	if (side.labels.length > 0) {
-		return {text: `${prefix}${side.labels.join(',')}`, labels: side.labels, ...(cluster ? {cluster} : {})};
+		// No pod name (a proxied or node-level flow): read as its namespace and the label that names its app.
+		const namespace = labelValue(side.labels, 'k8s:io.kubernetes.pod.namespace');
+		const app = appLabels.map(key => labelValue(side.labels, `k8s:${key}`)).find(value => value !== undefined);
+		const text = app === undefined ? side.labels.join(',') : `${namespace ? `${namespace}/` : ''}${app} (labels)`;
+		return {text: `${prefix}${text}`, ...(namespace ? {namespace} : {}), labels: side.labels, ...(cluster ? {cluster} : {})};
 	}
 
 	return {text: `${prefix}${side.ip || '(unknown)'}`, address: side.ip, ...(cluster ? {cluster} : {})};
@@ -158,6 +172,14 @@ Endpoint numbers kept before starting over: a number forgotten comes back as ano
 again after that starts a new aggregate (its first numbers are not reused, so none is joined wrongly).
 */
 const maximumEndpointIds = 1_000_000;
+
+/** Labels that name what a pod is, in the order they are trusted (the suggestions' stable labels lead with them). */
+const appLabels = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
+
+function labelValue(labels: readonly string[], key: string): string | undefined {
+	const label = labels.find(item => item.startsWith(`${key}=`));
+	return label === undefined ? undefined : label.slice(key.length + 1);
+}
 
 export class ConnectionTable {
 	private readonly connections: RecentMap<string, Connection>;

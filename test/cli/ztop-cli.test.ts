@@ -101,6 +101,31 @@ describe('jsonpb output', () => {
 	});
 });
 
+describe('connections', () => {
+	test('-o connections-json: a connection per client, server and port, its replies folded, its allows as the tallies count them', async () => {
+		const result = await runZtop(['--input-file', capturePath('basic-sample-400-udp-flows'), '-o', 'connections-json']);
+		expect(result.exitCode).toBe(0);
+		const connections = result.stdout.trim().split('\n').map(line => JSON.parse(line) as {source: {text: string}; destination: {text: string}; port: number; protocol: string; flows: number; egress: {allowed: number; policies: Record<string, number>}});
+		// Every flow counted once, toward exactly one connection.
+		expect(connections.reduce((total, connection) => total + connection.flows, 0)).toBe(400);
+		// The 30 L3-L4 egress verdicts of the DNS capture, as -o tally-json counts them (above).
+		expect(connections.reduce((total, connection) => total + connection.egress.allowed, 0)).toBe(30);
+		const dns = connections.filter(connection => connection.port === 53 && connection.protocol === 'UDP');
+		expect(dns.length).toBeGreaterThan(0);
+		expect(dns.every(connection => connection.destination.text.startsWith('kube-system/'))).toBe(true);
+		// No reply opens a connection of its own: no server on an ephemeral port of the lookups.
+		expect(connections.some(connection => connection.source.text.startsWith('kube-system/') && connection.protocol === 'UDP')).toBe(false);
+	});
+
+	test('-o connections prints them as an aligned table with a total', async () => {
+		const result = await runZtop(['--input-file', capturePath('basic-sample-5-http-flows'), '-o', 'connections']);
+		const lines = result.stdout.split('\n');
+		expect(lines[0]).toMatch(/^CLIENT\s+SERVER\s+PORT\s+FLOWS\s+EGRESS\s+INGRESS\s+LAST SEEN\s+POLICIES$/);
+		expect(result.stdout).toMatch(/istio-system\/prometheus\s+kube-system\/node-local-dns\s+9253\/TCP\s+3\s+-\s+-\s+2021-10-04T14:28:41Z\s+-\n/);
+		expect(result.stdout).toContain('\n3 connections, 5 flows\n');
+	});
+});
+
 describe('tallies', () => {
 	test('-o tally-json counts the L3-L4 egress verdicts of the DNS capture as unattributed allows', async () => {
 		const result = await runZtop(['--input-file', capturePath('basic-sample-400-udp-flows'), '-o', 'tally-json']);
