@@ -207,14 +207,14 @@ export class FlowIndexes {
 	// One map per indexed dimension, in the order of `indexedDimensions` (an array: the hot path walks it per flow).
 	private readonly maps: Array<Map<IndexKey, PostingList>> = indexedDimensions.map(() => new Map<IndexKey, PostingList>());
 
-	/**
-	@param base The sequence number stored as offset 0.
-	@param maximum The largest offset (lower in tests, to exercise re-basing).
-	*/
 	/** The offset of the oldest flow the ring holds: entries below it are evicted flows' (see evictThrough). */
 	private oldest = 0;
 	private evictedSinceSweep = 0;
 
+	/**
+	@param base The sequence number stored as offset 0.
+	@param maximum The largest offset (lower in tests, to exercise re-basing).
+	*/
 	constructor(
 		readonly base = 0,
 		readonly maximum = maximumOffset,
@@ -280,6 +280,7 @@ export class FlowIndexes {
 		}
 	}
 
+	/** Offsets (sequence − base) of the held flows with `key`, oldest first; valid until the next change. */
 	postings(dimension: DimensionName, key: IndexKey): Uint32Array {
 		const list = this.map(dimension).get(key);
 		list?.dropBefore(this.oldest);

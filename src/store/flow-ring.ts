@@ -228,8 +228,8 @@ export class FlowRing {
 					const end = split.partEnd[index]!;
 					if (end > 0) {
 						// Candidates are looked for under what the part encodes: a pod's endpoint (its shared tuple), or
-						// a policy list (its shared policy records). Keyed by identity or by which list, a workload of
-						// more replicas, or more policy lists than the interner remembers per key, made a copy per flow.
+						// a policy list (its policies' names). Keyed by identity or by which list, a workload of more
+						// replicas, or more policy lists than the interner remembers per key, made a copy per flow.
 						const key = index === 0 ? objectId(this.sourceEndpoint[slot]!) : index === 1 ? objectId(this.destinationEndpoint[slot]!) : policyListKey(lists[index - 2]!, index);
 						this.partIds[index]![slot] = this.interner.intern(key, split.partBytes[index]!, split.partStart[index]!, end);
 					}
