@@ -176,7 +176,8 @@ const clusterPolicyInterval = 30_000;
 
 /**
 The policies of the TUI (--policies, --what-if-*), with a note for its header; `--policies cluster` is read
-again every 30 s. Undefined when no policy flag is given.
+again every 30 s. On the demo without policy flags: the demo's stage and, as the what-if, the next stage's
+(unless --no-demo-policies). Undefined otherwise when no policy flag is given.
 */
 export async function tuiPolicies(
 	flags: Flags,
