@@ -18,6 +18,7 @@ import {headerLines} from '../../src/views/screens/header.js';
 import {combineSourceStatuses} from '../../src/store/source-status.js';
 import {makeFlow, makeHttpRequest, response} from '../fixtures/flows.js';
 import {labStages, storeOf} from '../helpers/lab-flows.js';
+import {labStagePolicies} from '../helpers/lab-policies.js';
 
 const sizes = [
 	[80, 24],
@@ -111,6 +112,19 @@ describe.each(sizes)('the main screen at %i×%i', (columns, rows) => {
 
 		// No sparkline squeezed into a column too narrow for it.
 		expect(text).not.toMatch(/│ …/);
+	});
+
+	test('with a what-if, the counts after are in words, as allowed/denied, or absent: never cut to a fragment', () => {
+		const store = storeOf(labStages().flat());
+		store.setWhatIf({baseline: labStagePolicies(1), candidate: labStagePolicies(2)});
+		const lines = expectFits(render(columns, rows, {}, store), columns, rows);
+		// The pane's rows: either the whole "after: N allowed, M denied", or none of it.
+		const policyRows = lines.slice(lines.findIndex(line => /^[ ▸] POLICIES/.test(line)) + 1, -1).filter(line => line.trim() !== '');
+		expect(policyRows.length).toBeGreaterThan(3);
+		expect(policyRows.filter(line => /\s(a|af|aft|afte|after:? [^…]*)…\s*$/.test(line))).toEqual([]);
+		if (columns >= 120) {
+			expect(policyRows.every(line => /after(: [\d,]+ allowed, [\d,]+ denied| [\d,]+\/[\d,]+)\s*$/.test(line))).toBe(true);
+		}
 	});
 
 	test('the drill-down names the policies that allowed the flow', () => {

@@ -37,7 +37,7 @@ export function policiesPaneLines({frame, layout, isFocused, cursor, color}: Pan
 		' ' +
 		['ALLOWED', 'DENIED', 'AUDITED', 'L7-DENY'].map(label => label.padStart(widths.number)).join(' ') +
 		' ' +
-		fit(frame?.whatIf ? 'WHAT-IF: counts after (w: list)' : widths.spark < 5 ? '' : `${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
+		fit(frame?.whatIf ? ['WHAT-IF: counts after (w: list)', 'AFTER allowed/denied', 'AFTER'].find(text => text.length <= widths.spark) ?? '' : widths.spark < 5 ? '' : `${scope} │ ALLOWED/s │ DENIED/s`, widths.spark);
 	return paneLines({
 		heading,
 		isFocused,
@@ -67,10 +67,17 @@ function policyLine(row: PolicyRow, widths: ReturnType<typeof policyColumns>, co
 	const deniedStyle: Style = {...plain, bold: isDenied, ...(color && isDenied ? {color: 'red' as const} : {})};
 	const middle = ' ' + number(audited) + ' ' + number(l7Denied) + ' ';
 	if (row.after) {
-		// With a what-if the rate column shows the candidate's counts instead: today's beside what they would be.
+		// With a what-if the rate column shows the candidate's counts instead: today's beside what they would be,
+		// in words where they fit, as allowed/denied where only that does, and not at all where a long name took
+		// the column (the totals are in the header and behind w): never cut to a fragment.
 		const after = row.after;
 		const changed = after.allowed !== allowed || after.denied + after.l7Denied !== denied + l7Denied;
-		const text = `after: ${count(after.allowed)} allowed, ${count(after.denied + after.l7Denied)} denied`;
+		const afterDenied = count(after.denied + after.l7Denied);
+		const text = [`after: ${count(after.allowed)} allowed, ${afterDenied} denied`, `after ${count(after.allowed)}/${afterDenied}`].find(candidate => candidate.length <= sparkWidth);
+		if (text === undefined) {
+			return spans([[lead, plain], [number(denied), deniedStyle], [middle, plain]], columns, plain);
+		}
+
 		return spans([[lead, plain], [number(denied), deniedStyle], [middle, plain], [fit(text, sparkWidth), {...plain, bold: changed, ...(color && changed ? {color: 'yellow' as const} : {})}]], columns, plain);
 	}
 
