@@ -15,7 +15,8 @@ import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {RecentMap} from '../flow/recent-map.js';
 import type {ConnectionAttribution} from './connection-attribution.js';
-import {redirectedBy, tallyCredit, type TallyCounts} from './policy-tally.js';
+import {requestParts} from '../policy/l7-match.js';
+import {tallyCredit, type TallyCounts} from './policy-tally.js';
 
 export type ConnectionEndpoint = {
 	/** `shop/frontend`, `world example.com`, `host`, `cluster2: shop/backend`: what a row shows. */
@@ -188,7 +189,7 @@ export class ConnectionTable {
 	Endpoints by their label list (shared by the decoder), then pod, DNS name or address: found again for every
 	flow instead of made, each with a number for the connection's key.
 	*/
-	private readonly endpoints = [new WeakMap<readonly string[], Map<string, KnownEndpoint>>(), new WeakMap<readonly string[], Map<string, KnownEndpoint>>()];
+	private readonly endpoints = new WeakMap<readonly string[], Map<string, KnownEndpoint>>();
 	private readonly endpointIds = new Map<string, number>();
 	private nextEndpointId = 1;
 
@@ -243,7 +244,7 @@ export class ConnectionTable {
 		entry.flows++;
 		entry.firstSeen = Math.min(entry.firstSeen, record.timeSeconds);
 		entry.lastSeen = Math.max(entry.lastSeen, record.timeSeconds);
-		const credit = tallyCredit(record, direction => (connection ? redirectedBy(connection, direction) : []));
+		const credit = tallyCredit(record, connection);
 		if (credit && credit.direction !== 'TRAFFIC_DIRECTION_UNKNOWN') {
 			const side = credit.direction === 'INGRESS' ? entry.ingress : entry.egress;
 			side[credit.counter]++;
@@ -268,12 +269,13 @@ export class ConnectionTable {
 	}
 
 	private endpoint(side: Side, withCluster: boolean): KnownEndpoint {
-		const byLabels = this.endpoints[withCluster ? 1 : 0]!;
-		let known = byLabels.get(side.labels);
+		let known = this.endpoints.get(side.labels);
 		if (!known || known.size >= endpointsPerLabelList) {
 			known = new Map();
-			byLabels.set(side.labels, known);
+			this.endpoints.set(side.labels, known);
 		}
+
+		// The cluster is in the key only where it is in the endpoint (with it, or without a cluster, they read alike).
 
 		const key = `${side.podName}\u0000${side.podName === '' ? (side.names[0] ?? side.ip) : side.namespace}\u0000${withCluster ? side.cluster : ''}\u0000${side.workloads[0]?.name ?? ''}`;
 		let found = known.get(key);
@@ -314,8 +316,8 @@ function requestText(record: FlowRecord): string | undefined {
 	}
 
 	if (record.l7Protocol === 'http') {
-		const path = /^[a-z]+:\/\/[^/]*(\/[^?#]*)?/i.exec(record.httpUrl)?.[1] ?? record.httpUrl;
-		return `${record.httpMethod} ${path || '/'}`;
+		// The path Envoy sees, without its query: requests that differ by their parameters are one kind.
+		return `${record.httpMethod} ${requestParts(record.httpUrl).path.split('?')[0] || '/'}`;
 	}
 
 	return record.l7Protocol === 'dns' ? `DNS ${record.dnsQuery}` : undefined;

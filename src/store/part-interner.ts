@@ -5,6 +5,8 @@ as long as a held flow uses it. Candidates are found by a key the caller knows w
 (src/store/flow-ring.ts: the endpoint's shared tuple, a policy list's names) and compared byte for byte;
 a key should stand for about one part, as only the last few parts of a key are remembered.
 */
+import {sameBytes} from '../flow/same-bytes.js';
+
 /** Distinct parts remembered per key for matching; more still work, they are only not shared. */
 const candidatesPerKey = 16;
 
@@ -82,16 +84,4 @@ export class PartInterner {
 			}
 		}
 	}
-}
-
-/** Node's range comparison (a memcmp); its receiver may be any Uint8Array. */
-const compareRange = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number) => number;
-
-/**
-Whether `part` equals `bytes[start, end)`. Compared natively: an endpoint's part is hundreds of bytes, and a
-byte-by-byte loop over two of them per flow was 6% of the TUI's CPU at 5,000 flows/s (perf, without
-inlining); Buffer's compare takes ranges, so no view is made, and costs a fifth of that loop at 400 bytes.
-*/
-function sameBytes(part: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
-	return part.length === end - start && compareRange.call(part, bytes, start, end) === 0;
 }

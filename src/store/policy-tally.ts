@@ -67,6 +67,9 @@ export class PolicyTally {
 	private readonly rowsByKey = new Map<string, LiveTallyRow>();
 	// Connection key → policies of its latest REDIRECTED verdict; insertion order makes it an LRU.
 	private readonly redirects = new RecentMap<string, readonly PolicyRecord[]>(redirectMemory);
+	/** Without the store's attribution: the policies of the connection's REDIRECTED verdict this tally saw (made once, not per flow). */
+	private readonly rememberedRedirect = (record: FlowRecord, direction: TallyDirection): readonly PolicyRecord[] | undefined =>
+		this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true));
 	private readonly lists = new RecordLists();
 	private flowCount = 0;
 	private policyVerdictCount = 0;
@@ -105,11 +108,7 @@ export class PolicyTally {
 			this.policyVerdictCount++;
 		}
 
-		const credit = tallyCredit(record, direction =>
-			connection
-				? redirectedBy(connection, direction)
-				: (this.redirects.peek(connectionKey(record, direction, false)) ?? this.redirects.peek(connectionKey(record, direction, true)) ?? noPolicies),
-		);
+		const credit = tallyCredit(record, connection, this.rememberedRedirect);
 		if (!credit) {
 			return;
 		}
@@ -242,9 +241,14 @@ export type TallyCredit = {direction: TallyDirection; counter: Counter; policies
 
 /**
 The credit of a flow, or undefined for a flow the tallies do not count (neither a policy verdict nor an L7
-drop). `l7DropPolicies` gives the policies whose verdict redirected the connection on a side to the proxy.
+drop). An L7 drop is credited to the policies whose verdict redirected its connection on its side to the
+proxy: from the store's attribution of the connection, else from what `remembered` kept.
 */
-export function tallyCredit(record: FlowRecord, l7DropPolicies: (direction: TallyDirection) => readonly PolicyRecord[]): TallyCredit | undefined {
+export function tallyCredit(
+	record: FlowRecord,
+	connection: ConnectionAttribution | undefined,
+	remembered?: (record: FlowRecord, direction: TallyDirection) => readonly PolicyRecord[] | undefined,
+): TallyCredit | undefined {
 	const direction = directionNames[record.trafficDirection] ?? 'TRAFFIC_DIRECTION_UNKNOWN';
 	const isIngress = direction === 'INGRESS';
 	const hasDirection = direction !== 'TRAFFIC_DIRECTION_UNKNOWN';
@@ -273,7 +277,8 @@ export function tallyCredit(record: FlowRecord, l7DropPolicies: (direction: Tall
 	}
 
 	if (record.flowType === flowTypeL7 && record.verdict === verdict.dropped) {
-		return {direction, counter: 'l7Denied', policies: l7DropPolicies(direction), fallbackName: unattributedName};
+		const policies = connection ? redirectedBy(connection, direction) : (remembered?.(record, direction) ?? noPolicies);
+		return {direction, counter: 'l7Denied', policies, fallbackName: unattributedName};
 	}
 
 	return undefined;
@@ -308,7 +313,7 @@ function localNamespace(record: FlowRecord, direction: TallyDirection): string {
 }
 
 /** The policies of the connection's verdict on `direction`'s side when that verdict redirected it to the proxy. */
-export function redirectedBy(connection: ConnectionAttribution, direction: TallyDirection): readonly PolicyRecord[] {
+function redirectedBy(connection: ConnectionAttribution, direction: TallyDirection): readonly PolicyRecord[] {
 	const side = direction === 'INGRESS' ? connection.ingress : direction === 'EGRESS' ? connection.egress : undefined;
 	return side?.verdict === verdict.redirected ? side.policies : [];
 }

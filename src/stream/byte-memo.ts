@@ -7,8 +7,7 @@ cluster names), not from all of them; candidates are then compared whole, native
 `maximum` runs it starts over.
 */
 
-/** Node's range comparison (a memcmp); its receiver may be any Uint8Array. */
-const compareRange = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number) => number;
+import {sameBytes} from '../flow/same-bytes.js';
 
 /** Bytes taken from each end of a run for its key. */
 const sampled = 12;
@@ -28,9 +27,8 @@ export class ByteMemo<Value> {
 	get(buffer: Uint8Array, start: number, end: number): Value | undefined {
 		const candidates = this.byKey.get(keyOf(buffer, start, end));
 		if (candidates) {
-			const length = end - start;
 			for (const candidate of candidates) {
-				if (candidate.bytes.length === length && compareRange.call(candidate.bytes, buffer, start, end) === 0) {
+				if (sameBytes(candidate.bytes, buffer, start, end)) {
 					return candidate.value;
 				}
 			}

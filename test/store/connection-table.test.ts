@@ -94,6 +94,15 @@ describe('connections', () => {
 		expect(bounded.all().some(connection => connection.port === 1999)).toBe(true);
 	});
 
+	test('requests are kept by method and path: their query parameters do not make another kind', () => {
+		const request = (url: string) => makeHttpRequest({l7: {type: 'REQUEST', http: {method: 'GET', url}}});
+		const [connection] = tableOf([request('http://backend/items?id=1'), request('http://backend/items?id=2'), request('http://backend')]).all();
+		expect([...connection!.requests]).toEqual([
+			['GET /items', 2],
+			['GET /', 1],
+		]);
+	});
+
 	test('a pod name without workloads loses its ReplicaSet and Job hashes', () => {
 		expect(workloadNameOfPod('frontend-79f5dbfc6c-d6gb7')).toBe('frontend');
 		expect(workloadNameOfPod('node-local-dns-r99x7')).toBe('node-local-dns');
