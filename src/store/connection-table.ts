@@ -9,13 +9,18 @@ toward the connection it answers. Outcomes are counted per side exactly as the p
 
 Bounded: at most `capacity` connections, the least recently seen forgotten first (`evicted` counts them,
 for the header). The L7 requests and pods a connection keeps are bounded too.
+
+Each connection also keeps its samples (src/store/connection-samples.ts), which stand for its flows when it
+is judged later: what-if and suggest over the ledger (src/store/connection-ledger.ts).
 */
 import {dropReasonNames} from '../flow/drop-reason.js';
 import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {RecentMap} from '../flow/recent-map.js';
+import {CountList} from './count-list.js';
 import type {ConnectionAttribution} from './connection-attribution.js';
 import {requestParts} from '../policy/l7-match.js';
+import {mergeSamples, SampleEndpoints, sampleFlow, type ConnectionSample} from './connection-samples.js';
 import {tallyCredit, type TallyCounts} from './policy-tally.js';
 
 export type ConnectionEndpoint = {
@@ -37,7 +42,7 @@ export type ConnectionEndpoint = {
 
 export type SideOutcomes = TallyCounts & {
 	/** Policy (`namespace/name`, or `(default deny)` / `(unattributed)`) → the verdicts credited to it. */
-	policies: Map<string, number>;
+	policies: CountList;
 };
 
 export type Connection = {
@@ -53,13 +58,20 @@ export type Connection = {
 	egress: SideOutcomes;
 	ingress: SideOutcomes;
 	/** Drop reason name → drops. */
-	dropReasons: Map<string, number>;
+	dropReasons: CountList;
 	/** `GET /path` or `DNS name.` → requests (bounded). */
-	requests: Map<string, number>;
+	requests: CountList;
 	/** Pods seen on each side (bounded). */
-	clientPods: Set<string>;
-	serverPods: Set<string>;
+	clientPods: string[];
+	serverPods: string[];
+	/** For ICMP: the type, part of what the connection is (an echo is not an unreachable). */
+	icmpType?: number;
+	/** What stands for its flows when they are gone, per kind of flow (src/store/connection-samples.ts). */
+	samples: ConnectionSample[];
+	/** Flows of kinds beyond the samples' bound: counted in `flows`, stood for by no sample. */
+	unsampledFlows: number;
 };
+
 
 export const defaultConnectionCapacity = 100_000;
 
@@ -74,12 +86,14 @@ export function withoutCluster(endpoint: ConnectionEndpoint): ConnectionEndpoint
 }
 const maximumRequests = 32;
 const maximumPods = 16;
+/** Pod texts remembered per namespace before they are made again (pods come and go). */
+const maximumPodTexts = 65_536;
 
 const droppedVerdict = 2;
 /** flow.DropReason names (`POLICY_DENIED`) by number. */
 const dropReasonByNumber = new Map([...dropReasonNames].map(([name, number]) => [number, name]));
 
-const emptyCounts = (): SideOutcomes => ({allowed: 0, denied: 0, audited: 0, l7Denied: 0, policies: new Map()});
+const emptyCounts = (): SideOutcomes => ({allowed: 0, denied: 0, audited: 0, l7Denied: 0, policies: new CountList()});
 
 /**
 `name-5d8f7c9b6-x2k9p` (a ReplicaSet's pod: its hash, then the pod's) → `name`; `name-x2k9p` (a Job's or
@@ -191,6 +205,8 @@ export class ConnectionTable {
 	*/
 	private readonly endpoints = new WeakMap<readonly string[], Map<string, KnownEndpoint>>();
 	private readonly endpointIds = new Map<string, number>();
+	private readonly podTexts = new Map<string, Map<string, string>>();
+	private readonly sampleEndpoints = new SampleEndpoints();
 	private nextEndpointId = 1;
 
 	constructor(capacity = defaultConnectionCapacity) {
@@ -210,7 +226,7 @@ export class ConnectionTable {
 	Counts a flow toward its connection. `connection` is the flow's attribution in the store (for an L7 drop:
 	the policies that redirected it); `withCluster` names each endpoint's cluster.
 	*/
-	add(record: FlowRecord, connection: ConnectionAttribution | undefined, withCluster: boolean): Connection | undefined {
+	add(record: FlowRecord, connection: ConnectionAttribution | undefined, withCluster: boolean, icmpType?: number): Connection | undefined {
 		if (record.sourceIp === '' && record.destinationIp === '') {
 			return undefined;
 		}
@@ -219,25 +235,11 @@ export class ConnectionTable {
 		const client = this.endpoint(sideOf(record, !isReply), withCluster);
 		const server = this.endpoint(sideOf(record, isReply), withCluster);
 		const port = isReply ? record.sourcePort : record.destinationPort;
-		const key = `${client.id},${server.id},${port},${record.protocol}`;
+		const key = connectionKey(client.id, server.id, port, record.protocol, icmpType);
 		let entry = this.connections.get(key);
 		if (!entry) {
 			this.created++;
-			entry = {
-				client: client.endpoint,
-				server: server.endpoint,
-				port,
-				protocol: record.protocol,
-				flows: 0,
-				firstSeen: record.timeSeconds,
-				lastSeen: record.timeSeconds,
-				egress: emptyCounts(),
-				ingress: emptyCounts(),
-				dropReasons: new Map(),
-				requests: new Map(),
-				clientPods: new Set(),
-				serverPods: new Set(),
-			};
+			entry = newConnection(client.endpoint, server.endpoint, port, record.protocol, record.timeSeconds, icmpType);
 			this.connections.set(key, entry);
 		}
 
@@ -248,23 +250,33 @@ export class ConnectionTable {
 		if (credit && credit.direction !== 'TRAFFIC_DIRECTION_UNKNOWN') {
 			const side = credit.direction === 'INGRESS' ? entry.ingress : entry.egress;
 			side[credit.counter]++;
-			for (const name of policyNames(credit.policies, credit.fallbackName)) {
-				side.policies.set(name, (side.policies.get(name) ?? 0) + 1);
+			if (credit.policies.length === 0) {
+				side.policies.add(credit.fallbackName);
+			} else {
+				for (const policy of credit.policies) {
+					side.policies.add(policyName(policy));
+				}
 			}
 		}
 
 		if (record.verdict === droppedVerdict && record.dropReason !== 0) {
 			const reason = dropReasonByNumber.get(record.dropReason) ?? String(record.dropReason);
-			entry.dropReasons.set(reason, (entry.dropReasons.get(reason) ?? 0) + 1);
+			entry.dropReasons.add(reason);
 		}
 
 		const request = requestText(record);
-		if (request && (entry.requests.has(request) || entry.requests.size < maximumRequests)) {
-			entry.requests.set(request, (entry.requests.get(request) ?? 0) + 1);
+		if (request) {
+			entry.requests.add(request, 1, maximumRequests);
 		}
 
-		addBounded(entry.clientPods, isReply ? podText(record.destinationNamespace, record.destinationPodName) : podText(record.sourceNamespace, record.sourcePodName));
-		addBounded(entry.serverPods, isReply ? podText(record.sourceNamespace, record.sourcePodName) : podText(record.destinationNamespace, record.destinationPodName));
+		if (!isReply && !sampleFlow(entry, record, request, this.sampleEndpoints)) {
+			entry.unsampledFlows++;
+		}
+
+		const sourcePod = this.podText(record.sourceNamespace, record.sourcePodName);
+		const destinationPod = this.podText(record.destinationNamespace, record.destinationPodName);
+		entry.clientPods = withPod(entry.clientPods, isReply ? destinationPod : sourcePod);
+		entry.serverPods = withPod(entry.serverPods, isReply ? sourcePod : destinationPod);
 		return entry;
 	}
 
@@ -299,14 +311,151 @@ export class ConnectionTable {
 		return found;
 	}
 
+	/**
+	Takes in a connection kept elsewhere (the ledger): merged into the one it is, if it is here already.
+	Its endpoints keep their text; with `withCluster` false, the ones that name a cluster lose it.
+	*/
+	restore(connection: Connection): void {
+		const client = this.endpointId(connection.client);
+		const server = this.endpointId(connection.server);
+		const key = connectionKey(client, server, connection.port, connection.protocol, connection.icmpType);
+		const entry = this.connections.get(key);
+		if (!entry) {
+			this.created++;
+			this.connections.set(key, connection);
+			return;
+		}
+
+		mergeConnection(entry, connection);
+	}
+
+	private endpointId(endpoint: ConnectionEndpoint): number {
+		let id = this.endpointIds.get(endpoint.text);
+		if (id === undefined) {
+			id = this.nextEndpointId++;
+			this.endpointIds.set(endpoint.text, id);
+		}
+
+		return id;
+	}
+
+	/** `namespace/pod`, one string per pod rather than one per flow. */
+	private podText(namespace: string, podName: string): string | undefined {
+		if (podName === '') {
+			return undefined;
+		}
+
+		let pods = this.podTexts.get(namespace);
+		if (!pods) {
+			pods = new Map();
+			this.podTexts.set(namespace, pods);
+		}
+
+		let text = pods.get(podName);
+		if (text === undefined) {
+			if (pods.size >= maximumPodTexts) {
+				pods.clear();
+			}
+
+			text = `${namespace}/${podName}`;
+			pods.set(podName, text);
+		}
+
+		return text;
+	}
+
+	/** Every connection, least recently used first (the order the bound forgets them in). */
+	*values(): IterableIterator<Connection> {
+		for (const [, connection] of this.connections.entries()) {
+			yield connection;
+		}
+	}
+
 	/** Every connection, most recently seen first. */
 	all(): Connection[] {
 		return [...this.connections.entries()].map(([, connection]) => connection).sort((a, b) => b.lastSeen - a.lastSeen || b.flows - a.flows || a.client.text.localeCompare(b.client.text));
 	}
 }
 
-function policyNames(policies: readonly PolicyRecord[], fallbackName: string): string[] {
-	return policies.length === 0 ? [fallbackName] : policies.map(policy => (policy.namespace ? `${policy.namespace}/${policy.name}` : policy.name));
+const protocolCodes = new Map(['', 'TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6', 'VRRP', 'IGMP'].map((name, index) => [name, index]));
+
+/**
+The table's key: endpoint numbers, port, protocol (and ICMP type) as the UTF-16 units of one short flat
+string. A template string was a chain of five strings kept for every connection.
+*/
+function connectionKey(client: number, server: number, port: number, protocol: string, icmpType: number | undefined): string {
+	const code = protocolCodes.get(protocol) ?? protocol;
+	return typeof code === 'number'
+		? icmpType === undefined
+			? String.fromCharCode(client & 0xff_ff, client >>> 16, server & 0xff_ff, server >>> 16, port, code)
+			: String.fromCharCode(client & 0xff_ff, client >>> 16, server & 0xff_ff, server >>> 16, port, code, icmpType)
+		: `${client},${server},${port},${protocol},${icmpType ?? ''}`;
+}
+
+export function newConnection(client: ConnectionEndpoint, server: ConnectionEndpoint, port: number, protocol: string, seen: number, icmpType?: number): Connection {
+	return {
+		client,
+		server,
+		port,
+		protocol,
+		flows: 0,
+		firstSeen: seen,
+		lastSeen: seen,
+		egress: emptyCounts(),
+		ingress: emptyCounts(),
+		dropReasons: new CountList(),
+		requests: new CountList(),
+		clientPods: [],
+		serverPods: [],
+		...(icmpType === undefined ? {} : {icmpType}),
+		samples: [],
+		unsampledFlows: 0,
+	};
+}
+
+function addCounts(into: CountList, from: CountList, bound = Number.POSITIVE_INFINITY): void {
+	for (const [key, count] of from) {
+		into.add(key, count, bound);
+	}
+}
+
+/** `into` gains what `from` counted: two records of one connection (a ledger and this run) become one. */
+export function mergeConnection(into: Connection, from: Connection): void {
+	into.flows += from.flows;
+	into.firstSeen = Math.min(into.firstSeen, from.firstSeen);
+	into.lastSeen = Math.max(into.lastSeen, from.lastSeen);
+	for (const side of ['egress', 'ingress'] as const) {
+		for (const counter of ['allowed', 'denied', 'audited', 'l7Denied'] as const) {
+			into[side][counter] += from[side][counter];
+		}
+
+		addCounts(into[side].policies, from[side].policies);
+	}
+
+	addCounts(into.dropReasons, from.dropReasons);
+	addCounts(into.requests, from.requests, maximumRequests);
+	for (const pod of from.clientPods) {
+		into.clientPods = withPod(into.clientPods, pod);
+	}
+
+	for (const pod of from.serverPods) {
+		into.serverPods = withPod(into.serverPods, pod);
+	}
+
+	into.unsampledFlows += from.unsampledFlows + mergeSamples(into, from.samples);
+}
+
+const policyNames = new WeakMap<PolicyRecord, string>();
+
+/** `namespace/name` of a policy record (shared by the decoder): one string per policy, not per flow. */
+function policyName(policy: PolicyRecord): string {
+	let name = policyNames.get(policy);
+	if (name === undefined) {
+		name = policy.namespace ? `${policy.namespace}/${policy.name}` : policy.name;
+		policyNames.set(policy, name);
+	}
+
+	return name;
 }
 
 /** An HTTP request's method and path, or a DNS query's name. */
@@ -323,12 +472,8 @@ function requestText(record: FlowRecord): string | undefined {
 	return record.l7Protocol === 'dns' ? `DNS ${record.dnsQuery}` : undefined;
 }
 
-function podText(namespace: string, podName: string): string | undefined {
-	return podName === '' ? undefined : `${namespace}/${podName}`;
-}
 
-function addBounded(set: Set<string>, value: string | undefined): void {
-	if (value !== undefined && set.size < maximumPods) {
-		set.add(value);
-	}
+/** The pods with `value` (a new array of just the length: a pushed-to array reserves 17 slots). */
+function withPod(pods: string[], value: string | undefined): string[] {
+	return value === undefined || pods.length >= maximumPods || pods.includes(value) ? pods : [...pods, value];
 }

@@ -2,6 +2,7 @@
 import {expect, test} from 'vitest';
 import {connectionJsonLine, formatConnectionsTable} from '../../src/printer/connections-printer.js';
 import type {Connection} from '../../src/store/connection-table.js';
+import {CountList} from '../../src/store/count-list.js';
 
 const hostile = 'evil\u001B]0;owned\u0007\u001B[2J';
 const connection: Connection = {
@@ -12,12 +13,14 @@ const connection: Connection = {
 	flows: 2,
 	firstSeen: 1_764_000_000,
 	lastSeen: 1_764_000_010,
-	egress: {allowed: 0, denied: 2, audited: 0, l7Denied: 0, policies: new Map([[`shop/${hostile}`, 2]])},
-	ingress: {allowed: 0, denied: 0, audited: 0, l7Denied: 0, policies: new Map()},
-	dropReasons: new Map([['POLICY_DENIED', 2]]),
-	requests: new Map(),
-	clientPods: new Set([`shop/${hostile}-x`]),
-	serverPods: new Set(),
+	egress: {allowed: 0, denied: 2, audited: 0, l7Denied: 0, policies: new CountList([[`shop/${hostile}`, 2]])},
+	ingress: {allowed: 0, denied: 0, audited: 0, l7Denied: 0, policies: new CountList()},
+	dropReasons: new CountList([['POLICY_DENIED', 2]]),
+	requests: new CountList(),
+	clientPods: [`shop/${hostile}-x`],
+	serverPods: [],
+	samples: [],
+	unsampledFlows: 0,
 };
 
 test('the table escapes every name; the JSON line holds them JSON-escaped, one line', () => {
