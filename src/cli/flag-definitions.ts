@@ -67,6 +67,9 @@ export const flagDefinitions: Record<string, FlagDefinition> = {
 	whatIfApply: {type: 'string', isMultiple: true},
 	whatIfDelete: {type: 'string', isMultiple: true},
 	suggestKind: {type: 'string'},
+	// Connections
+	ledger: {type: 'string'},
+	maxConnections: {type: 'number', range: wholeNumber(1, 10_000_000)},
 	// The TUI
 	buffer: {type: 'number', range: wholeNumber(100, 10_000_000)},
 	fps: {type: 'number', range: wholeNumber(1, 60)},

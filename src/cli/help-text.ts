@@ -115,7 +115,8 @@ export const helpText = `
   Input and output
     --input-file FILE       Read a capture of \`hubble observe -o jsonpb\` (- for stdin)
     -o, --output FORMAT     compact (default), dict, table, jsonpb (json), tally, tally-json,
-                            connections, connections-json (per client, server and port, at the end)
+                            connections, connections-json (per client, server and port, at the end),
+                            mermaid, dot (the connections as a graph)
     --color WHEN            auto (default), always, never; NO_COLOR turns auto off
     --print-node-name       Print the node each flow was observed on
     --numeric               Print IP addresses instead of names (--no-ip-translation)
@@ -125,6 +126,19 @@ export const helpText = `
                             session summary (flows received, frames drawn, terminal bytes, peak
                             RSS); shown after quitting, or at once when stderr is redirected:
                             ztop -D 2>ztop.log
+
+  Connections
+    A connection is client → server:port/protocol, an endpoint a workload (namespace/name), a
+    reserved identity (host, world with its DNS name…) or a label set; replies count toward the
+    connection they answer. Every flow is counted, not only the ones the buffer holds.
+    --ledger FILE           Keep connections on disk: read FILE at start (if it exists), add every
+                            flow, write it back atomically every few seconds and at exit. -o
+                            connections*, mermaid, dot print all it holds; -o what-if*, ztop
+                            suggest and the TUI's what-if also judge its connections not seen in
+                            this run (20 hours ago, last week): ztop --input-file /dev/null
+                            --ledger FILE --what-if-apply stage5.yaml -o what-if
+    --max-connections N     Connections kept (default 100000); the least recently seen are
+                            forgotten first, and the ledger is then not written over
 
   Tallies (-o tally, -o tally-json) count policy-verdict events per policy and direction:
   allowed (FORWARDED, REDIRECTED), denied (DROPPED), audited (AUDIT), and L7 denials charged to

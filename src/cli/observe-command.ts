@@ -27,7 +27,11 @@ import {parseCommandLine} from './parse-flags.js';
 import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
 import {helpText} from './help-text.js';
 import {BufferedSink} from './output-sink.js';
-import {createOutputTarget, outputFormats, type OutputTarget, type SuggestOptions, type WhatIfSets} from './output-target.js';
+import {defaultConnectionCapacity} from '../store/connection-table.js';
+import {ConnectionRecorder} from './connection-recorder.js';
+import {LedgerFile} from './ledger-file.js';
+import {LedgerKeeper} from './ledger-keeper.js';
+import {connectionFormats, createOutputTarget, outputFormats, type OutputTarget, type SuggestOptions, type WhatIfSets} from './output-target.js';
 import {policySets, readPolicySources} from './policy-sources.js';
 import {runTui, tuiNumbers} from './tui-command.js';
 import {RunError, UsageError} from './usage-error.js';
@@ -90,7 +94,7 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 
 	const format = isSuggest ? 'suggest' : outputFormats[String(flags['output'])];
 	if (!format) {
-		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally, tally-json, connections, connections-json, what-if or what-if-json`);
+		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally, tally-json, connections, connections-json, mermaid, dot, what-if or what-if-json`);
 	}
 
 	const isWhatIf = format === 'what-if' || format === 'what-if-json';
@@ -148,27 +152,80 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 		sink.stderr(diagnostic(`--policies and --what-if-* only change -o what-if, -o what-if-json and the TUI; -o ${String(flags['output'])} prints flows as hubble does`));
 	}
 
-	const output = createOutputTarget(
-		format,
-		{
-			colors: resolveColors(colorChoice as ColorChoice, process.stdout.isTTY === true, process.env),
-			showNodeName: flags['printNodeName'] === true,
-			ipTranslation: flags['ipTranslation'] !== false && flags['numeric'] !== true,
-			debug: flags['debug'] === true,
-			...(whatIf ? {whatIf} : {}),
-			...(suggest ? {suggest} : {}),
-		},
-		sink,
-	);
-	if (inputFile !== undefined) {
-		await readCaptureFile(inputFile, {...captureSelection(flags, lists), isStopped: () => sink.isClosed}, output, sink);
-	} else {
-		await (isSeveral ? streamSeveral(flags, servers, contexts, lists, output, sink, !isSuggest) : streamLive(flags, lists, demoScenario, output, sink, !isSuggest));
+	const ledger = openLedger(flags, sink);
+	const recorder = ledger || connectionFormats.has(format) ? new ConnectionRecorder(maxConnections(flags)) : undefined;
+	const keeper = ledger && recorder ? new LedgerKeeper(ledger, recorder.table, text => sink.stderr(diagnostic(text))) : undefined;
+	for (const connection of ledger?.loaded ?? []) {
+		recorder!.table.restore(connection);
 	}
 
-	output.finish();
+	try {
+		keeper?.start();
+		const printer = createOutputTarget(
+			format,
+			{
+				colors: resolveColors(colorChoice as ColorChoice, process.stdout.isTTY === true, process.env),
+				showNodeName: flags['printNodeName'] === true,
+				ipTranslation: flags['ipTranslation'] !== false && flags['numeric'] !== true,
+				debug: flags['debug'] === true,
+				...(whatIf ? {whatIf} : {}),
+				...(suggest ? {suggest} : {}),
+				...(recorder ? {connections: recorder} : {}),
+			},
+			sink,
+		);
+		const output: OutputTarget = recorder
+			? {
+					write(response) {
+						recorder.write(response);
+						printer.write(response);
+					},
+					finish: () => printer.finish(),
+				}
+			: printer;
+		if (inputFile !== undefined) {
+			await readCaptureFile(inputFile, {...captureSelection(flags, lists), isStopped: () => sink.isClosed}, output, sink);
+		} else {
+			await (isSeveral ? streamSeveral(flags, servers, contexts, lists, output, sink, !isSuggest) : streamLive(flags, lists, demoScenario, output, sink, !isSuggest));
+		}
+
+		output.finish();
+	} finally {
+		// Whatever ended the run (its end, Ctrl-C, a relay that failed), what was counted is kept.
+		keeper?.finish();
+	}
+
 	await sink.flush();
 	return 0;
+}
+
+export function maxConnections(flags: Flags): number {
+	return (flags['maxConnections'] as number | undefined) ?? defaultConnectionCapacity;
+}
+
+/** The --ledger file, locked and read (UsageError, exit 2, when it cannot be), checked against --max-connections. */
+export function openLedger(flags: Flags, sink?: BufferedSink): LedgerFile | undefined {
+	const path = flags['ledger'] as string | undefined;
+	if (path === undefined) {
+		return undefined;
+	}
+
+	if (path === '') {
+		throw new UsageError('--ledger needs a file name');
+	}
+
+	const ledger = new LedgerFile(path);
+	const bound = maxConnections(flags);
+	if (ledger.loaded.length > bound) {
+		ledger.unlock();
+		throw new UsageError(`--ledger ${path} holds ${ledger.loaded.length} connections, more than --max-connections ${bound}; raise it to keep them all`);
+	}
+
+	if (flags['debug'] === true) {
+		sink?.stderr(diagnostic(`ledger ${path}: ${ledger.loaded.length} connections${ledger.writtenAt ? `, written ${ledger.writtenAt}` : ' (a new ledger)'}`));
+	}
+
+	return ledger;
 }
 
 function checkSuggestFlags(argv: string[], flags: Flags): void {

@@ -12,12 +12,18 @@ import {escapeForTerminal} from '../flow/terminal-safe.js';
 import {ConnectionChanges, observedPassages, passages} from '../policy/what-if.js';
 import {formatWhatIfTable, whatIfJsonLine} from '../printer/what-if-printer.js';
 import {PolicyTally} from '../store/policy-tally.js';
-import {ConnectionAttributions} from '../store/connection-attribution.js';
-import {ConnectionTable, withoutCluster} from '../store/connection-table.js';
-import {connectionJsonLine, formatConnectionsTable} from '../printer/connections-printer.js';
+import {withoutCluster, type Connection} from '../store/connection-table.js';
+import {connectionChange, judgeConnection, sampleHeldFlows} from '../store/connection-judging.js';
+import {connectionJsonLine, formatConnectionsTable, ledgerWhatIfJsonLine} from '../printer/connections-printer.js';
+import {formatDot, formatMermaid} from '../printer/connection-graph-printer.js';
+import type {ConnectionRecorder} from './connection-recorder.js';
 import type {BufferedSink} from './output-sink.js';
 
-export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json' | 'connections' | 'connections-json' | 'suggest';
+export type ConnectionFormat = 'connections' | 'connections-json' | 'mermaid' | 'dot';
+
+export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json' | ConnectionFormat | 'suggest';
+
+export const connectionFormats: ReadonlySet<HeadlessFormat> = new Set<HeadlessFormat>(['connections', 'connections-json', 'mermaid', 'dot']);
 
 export const outputFormats: Record<string, HeadlessFormat> = {
 	compact: 'compact',
@@ -32,6 +38,8 @@ export const outputFormats: Record<string, HeadlessFormat> = {
 	'what-if-json': 'what-if-json',
 	connections: 'connections',
 	'connections-json': 'connections-json',
+	mermaid: 'mermaid',
+	dot: 'dot',
 };
 
 /**
@@ -51,19 +59,28 @@ export type OutputTarget = {
 
 export function createOutputTarget(
 	format: HeadlessFormat,
-	options: {colors: Colors; showNodeName: boolean; ipTranslation: boolean; debug: boolean; whatIf?: WhatIfSets; suggest?: SuggestOptions},
+	options: {
+		colors: Colors;
+		showNodeName: boolean;
+		ipTranslation: boolean;
+		debug: boolean;
+		whatIf?: WhatIfSets;
+		suggest?: SuggestOptions;
+		/** This run's connections (fed by the caller), with a ledger's: what the connection formats print, what a ledger adds to what-if and suggest. */
+		connections?: ConnectionRecorder;
+	},
 	sink: BufferedSink,
 ): OutputTarget {
 	if (format === 'suggest') {
-		return suggestTarget(options.suggest!, sink);
+		return suggestTarget(options.suggest!, sink, options.connections);
 	}
 
 	if (format === 'what-if' || format === 'what-if-json') {
-		return whatIfTarget(format, options.whatIf!, sink);
+		return whatIfTarget(format, options.whatIf!, sink, options.connections);
 	}
 
-	if (format === 'connections' || format === 'connections-json') {
-		return connectionsTarget(format, sink);
+	if (format === 'connections' || format === 'connections-json' || format === 'mermaid' || format === 'dot') {
+		return connectionsTarget(format, sink, options.connections!);
 	}
 
 	if (format === 'tally' || format === 'tally-json') {
@@ -82,35 +99,30 @@ export function createOutputTarget(
 }
 
 /**
-The connections of the input, printed when it ends. Aggregated with each endpoint's cluster; where the flows
-name one cluster or none, the cluster is left out of what is printed.
+The connections of the input (and of the ledger), printed when it ends. Aggregated with each endpoint's
+cluster; where they name one cluster or none, the cluster is left out of what is printed.
 */
-function connectionsTarget(format: 'connections' | 'connections-json', sink: BufferedSink): OutputTarget {
-	const lists = new RecordLists();
-	const attributions = new ConnectionAttributions();
-	const table = new ConnectionTable();
-	const clusters = new Set<string>();
+function connectionsTarget(format: ConnectionFormat, sink: BufferedSink, recorder: ConnectionRecorder): OutputTarget {
 	return {
-		write(response) {
-			const record = toFlowRecord(response, lists, dropReasonNames);
-			if (record) {
-				for (const cluster of [record.sourceClusterName, record.destinationClusterName]) {
-					if (cluster !== '') {
-						clusters.add(cluster);
-					}
-				}
-
-				table.add(record, attributions.attribute(record), true);
-			}
+		write() {
+			// The caller counts every response into the recorder.
 		},
 		finish() {
-			const connections = clusters.size > 1 ? table.all() : table.all().map(connection => ({...connection, client: withoutCluster(connection.client), server: withoutCluster(connection.server)}));
-			sink.stdout(format === 'connections' ? formatConnectionsTable(connections, table.evicted) : connections.map(connection => connectionJsonLine(connection)).join(''));
+			const all = recorder.table.all();
+			const clusters = new Set(all.flatMap(connection => [connection.client.cluster, connection.server.cluster]).filter(cluster => cluster !== undefined));
+			const connections = clusters.size > 1 ? all : all.map(connection => ({...connection, client: withoutCluster(connection.client), server: withoutCluster(connection.server)}));
+			const text = {
+				connections: () => formatConnectionsTable(connections, recorder.table.evicted),
+				'connections-json': () => connections.map(connection => connectionJsonLine(connection)).join(''),
+				mermaid: () => formatMermaid(connections),
+				dot: () => formatDot(connections),
+			}[format]();
+			sink.stdout(text);
 		},
 	};
 }
 
-function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink: BufferedSink): OutputTarget {
+function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink: BufferedSink, ledger: ConnectionRecorder | undefined): OutputTarget {
 	const lists = new RecordLists();
 	const changes = new ConnectionChanges();
 	return {
@@ -129,6 +141,14 @@ function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink
 			}
 		},
 		finish() {
+			// The ledger's connections this run did not see, each once, by its samples.
+			for (const connection of ledger?.untouched() ?? []) {
+				const judged = judgeConnection(connection, sets, changes);
+				if (format === 'what-if-json') {
+					sink.stdout(ledgerWhatIfJsonLine(printable(connection), connectionChange(judged), judged));
+				}
+			}
+
 			if (format === 'what-if') {
 				sink.stdout(formatWhatIfTable(changes));
 			}
@@ -136,8 +156,13 @@ function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink
 	};
 }
 
+/** A connection as printed: its cluster left out unless flows came from several (what-if names no cluster). */
+function printable(connection: Connection): Connection {
+	return {...connection, client: withoutCluster(connection.client), server: withoutCluster(connection.server)};
+}
+
 /** `ztop suggest`: every flow that passes the filters is held; at the end, the YAML for the denied ones. */
-function suggestTarget(options: SuggestOptions, sink: BufferedSink): OutputTarget {
+function suggestTarget(options: SuggestOptions, sink: BufferedSink, ledger: ConnectionRecorder | undefined): OutputTarget {
 	const lists = new RecordLists();
 	const held: HeldFlow[] = [];
 	return {
@@ -148,6 +173,11 @@ function suggestTarget(options: SuggestOptions, sink: BufferedSink): OutputTarge
 			}
 		},
 		finish() {
+			// The ledger's connections this run did not see stand in by their samples.
+			for (const connection of ledger?.untouched() ?? []) {
+				held.push(...sampleHeldFlows(connection));
+			}
+
 			const result = suggestPolicies({flows: held, held, kind: options.kind, ...(options.baseline ? {baseline: options.baseline} : {})});
 			// The YAML is built from validated labels and escaped patterns; every line passes the one escape anyway.
 			sink.stdout(result.yaml.split('\n').map(line => escapeForTerminal(line)).join('\n'));

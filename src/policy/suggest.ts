@@ -384,6 +384,8 @@ export function suggestPolicies(input: SuggestInput): SuggestionResult {
 		result.policies.push({namespace: group.namespace, name, direction: group.direction, document, targets: group.targets, notes: [...group.notes]});
 	}
 
+	// By namespace and name, not by which flow came first: the same flows in another order (a ledger's) give the same text.
+	result.policies.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 	prove(result, input, baseline);
 	result.yaml = renderYaml(result);
 	return result;

@@ -156,14 +156,18 @@ export class ConnectionChanges {
 	evaluated = 0;
 	changedFlows = 0;
 
-	add(record: FlowRecord, before: Record<Direction, Passage>, after: FlowEvaluation, sequence = -1): Change | undefined {
-		this.evaluated++;
+	/**
+	Counts a flow (or `flows` flows alike: a ledger connection's sample) evaluated `after`, whose directions
+	were `before`; `evaluated` is how many flows that adds to the evaluated count.
+	*/
+	add(record: FlowRecord, before: Record<Direction, Passage>, after: FlowEvaluation, sequence = -1, flows = 1, evaluated = flows): Change | undefined {
+		this.evaluated += evaluated;
 		const change = changeBetween(before, passages(after));
 		if (!change) {
 			return undefined;
 		}
 
-		this.changedFlows++;
+		this.changedFlows += flows;
 		for (const direction of directions) {
 			const was = before[direction];
 			const evaluation = after[direction];
@@ -178,8 +182,8 @@ export class ConnectionChanges {
 			const quickKey = `${direction}|${was}|${objectId(evaluation)}|${record.sourceIdentity}|${record.destinationIdentity}|${peerIp}|${record.destinationPort}|${record.protocol}`;
 			const existing = this.byKey.get(quickKey);
 			if (existing) {
-				existing.flows++;
-				existing.latestSequence = sequence;
+				existing.flows += flows;
+				existing.latestSequence = Math.max(existing.latestSequence, sequence);
 				continue;
 			}
 
@@ -192,7 +196,7 @@ export class ConnectionChanges {
 				before: was,
 				after: verdictWords(evaluation),
 				decidedBy: decidedBy(evaluation, direction),
-				flows: 1,
+				flows,
 				latestSequence: sequence,
 			});
 		}

@@ -6,8 +6,12 @@ control characters by itself.
 */
 import {escapeForTerminal} from '../flow/terminal-safe.js';
 import {formatTimestamp} from '../flow/timestamp.js';
+import type {Change} from '../policy/what-if.js';
+import type {JudgedSample} from '../store/connection-judging.js';
 import type {Connection, ConnectionEndpoint, SideOutcomes} from '../store/connection-table.js';
+import type {CountList} from '../store/count-list.js';
 import {formatTable} from './table-layout.js';
+import {directionJson} from './what-if-printer.js';
 
 const time = (seconds: number) => formatTimestamp({seconds, nanos: 0});
 
@@ -50,7 +54,7 @@ function endpointJson(endpoint: ConnectionEndpoint): Record<string, unknown> {
 }
 
 function sideJson(side: SideOutcomes): Record<string, unknown> {
-	return {allowed: side.allowed, denied: side.denied, audited: side.audited, l7Denied: side.l7Denied, policies: Object.fromEntries(side.policies)};
+	return {allowed: side.allowed, denied: side.denied, audited: side.audited, l7Denied: side.l7Denied, policies: countsJson(side.policies)};
 }
 
 /** One line of `-o connections-json`. */
@@ -66,10 +70,50 @@ export function connectionJsonLine(connection: Connection): string {
 			lastSeen: time(connection.lastSeen),
 			egress: sideJson(connection.egress),
 			ingress: sideJson(connection.ingress),
-			dropReasons: Object.fromEntries(connection.dropReasons),
-			requests: Object.fromEntries(connection.requests),
+			dropReasons: countsJson(connection.dropReasons),
+			requests: countsJson(connection.requests),
 			sourcePods: [...connection.clientPods],
 			destinationPods: [...connection.serverPods],
+			...(connection.icmpType === undefined ? {} : {icmpType: connection.icmpType}),
+		}) + '\n'
+	);
+}
+
+/**
+Names as JSON object keys: one a policy, pod or request could spell `__proto__` would otherwise set the
+object's prototype instead of a key (and vanish from the output).
+*/
+function countsJson(counts: CountList): Record<string, number> {
+	const object = Object.create(null) as Record<string, number>;
+	for (const [key, count] of counts) {
+		object[key] = count;
+	}
+
+	return object;
+}
+
+/**
+A line of `-o what-if-json` for a connection of the ledger that no flow of this run touched: judged by its
+samples (`ledger: true`), with the verdicts of its connection (its first sample without a request) and of
+each kind of request, and the flows each stands for.
+*/
+export function ledgerWhatIfJsonLine(connection: Connection, change: Change | undefined, judged: readonly JudgedSample[]): string {
+	const plain = judged.find(each => each.sample.request === undefined) ?? judged[0];
+	return (
+		JSON.stringify({
+			ledger: true,
+			source: endpointJson(connection.client),
+			destination: endpointJson(connection.server),
+			port: connection.port,
+			protocol: connection.protocol,
+			flows: connection.flows,
+			lastSeen: time(connection.lastSeen),
+			change: change ?? null,
+			egress: plain ? directionJson(plain.after.egress) : null,
+			ingress: plain ? directionJson(plain.after.ingress) : null,
+			requests: judged
+				.filter(each => each.sample.request !== undefined)
+				.map(each => ({request: each.sample.request!.text, flows: each.sample.flows, change: each.change ?? null, egress: directionJson(each.after.egress), ingress: directionJson(each.after.ingress)})),
 		}) + '\n'
 	);
 }

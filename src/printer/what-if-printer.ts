@@ -14,7 +14,7 @@ import {formatTable} from './table-layout.js';
 
 const verdictNames = ['VERDICT_UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'];
 
-function directionJson(evaluation: DirectionEvaluation): Record<string, unknown> {
+export function directionJson(evaluation: DirectionEvaluation): Record<string, unknown> {
 	return {
 		verdict: evaluation.verdict,
 		by: evaluation.by.map(name => policyKey(name)).sort(),

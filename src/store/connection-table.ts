@@ -199,6 +199,7 @@ function labelValue(labels: readonly string[], key: string): string | undefined 
 export class ConnectionTable {
 	private readonly connections: RecentMap<string, Connection>;
 	private created = 0;
+	private changes = 0;
 	/**
 	Endpoints by their label list (shared by the decoder), then pod, DNS name or address: found again for every
 	flow instead of made, each with a number for the connection's key.
@@ -222,6 +223,11 @@ export class ConnectionTable {
 		return this.connections.size;
 	}
 
+	/** Grows with every flow counted and connection taken in: the ledger is written only when it moved. */
+	get version(): number {
+		return this.changes;
+	}
+
 	/**
 	Counts a flow toward its connection. `connection` is the flow's attribution in the store (for an L7 drop:
 	the policies that redirected it); `withCluster` names each endpoint's cluster.
@@ -231,6 +237,7 @@ export class ConnectionTable {
 			return undefined;
 		}
 
+		this.changes++;
 		const isReply = record.isReply === 1;
 		const client = this.endpoint(sideOf(record, !isReply), withCluster);
 		const server = this.endpoint(sideOf(record, isReply), withCluster);
@@ -316,6 +323,7 @@ export class ConnectionTable {
 	Its endpoints keep their text; with `withCluster` false, the ones that name a cluster lose it.
 	*/
 	restore(connection: Connection): void {
+		this.changes++;
 		const client = this.endpointId(connection.client);
 		const server = this.endpointId(connection.server);
 		const key = connectionKey(client, server, connection.port, connection.protocol, connection.icmpType);
