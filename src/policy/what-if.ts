@@ -97,36 +97,45 @@ direction; an L7 request judged by the proxy for its direction (and the other pa
 drop for its direction; a forwarded trace for both (the packet crossed both checks).
 */
 export function observedPassages(record: FlowRecord): Record<Direction, Passage> {
-	const none = {ingress: undefined, egress: undefined};
+	const code = observedPassageCode(record);
+	return {ingress: passageOfCode[code % 3], egress: passageOfCode[Math.floor(code / 3)]};
+}
+
+const passageOfCode: readonly Passage[] = [undefined, 'allowed', 'denied'];
+const allowedCode = 1;
+const deniedCode = 2;
+
+/**
+observedPassages as one number, for the ingest path (no object per flow): ingress + 3 × egress, each 0
+(nothing observed), 1 (allowed) or 2 (denied).
+*/
+export function observedPassageCode(record: FlowRecord): number {
 	if (record.isReply === 1) {
-		return none;
+		return 0;
 	}
 
 	const isAllowed = record.verdict === verdict.forwarded || record.verdict === verdict.redirected;
 	const isDenied = record.verdict === verdict.dropped;
-	const own = record.trafficDirection === trafficDirection.ingress ? 'ingress' : record.trafficDirection === trafficDirection.egress ? 'egress' : undefined;
-	const other: Direction | undefined = own === 'ingress' ? 'egress' : own === 'egress' ? 'ingress' : undefined;
+	// The weight of the flow's own direction and of the other one in the code.
+	const own = record.trafficDirection === trafficDirection.ingress ? 1 : record.trafficDirection === trafficDirection.egress ? 3 : 0;
+	const other = own === 1 ? 3 : own === 3 ? 1 : 0;
 	if (record.eventType === eventType.policyVerdict) {
-		return own ? {...none, [own]: isAllowed ? 'allowed' : isDenied ? 'denied' : undefined} : none;
+		return own * (isAllowed ? allowedCode : isDenied ? deniedCode : 0);
 	}
 
 	if (record.eventType === eventType.l7 && record.l7Type === 1) {
-		if (!own) {
-			return none;
-		}
-
-		return {...none, [own]: isAllowed ? 'allowed' : isDenied ? 'denied' : undefined, ...(other ? {[other]: 'allowed'} : {})};
+		return own === 0 ? 0 : own * (isAllowed ? allowedCode : isDenied ? deniedCode : 0) + other * allowedCode;
 	}
 
 	if (record.eventType === eventType.drop) {
-		return own && policyDropReasons.has(record.dropReason) ? {...none, [own]: 'denied'} : none;
+		return policyDropReasons.has(record.dropReason) ? own * deniedCode : 0;
 	}
 
 	if (record.eventType === eventType.trace && isAllowed) {
-		return {ingress: 'allowed', egress: 'allowed'};
+		return allowedCode + 3 * allowedCode;
 	}
 
-	return none;
+	return 0;
 }
 
 /** One connection and direction whose verdict would change, with the flows behind it. */

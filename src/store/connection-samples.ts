@@ -15,7 +15,7 @@ address, not one per connection), and a sample is ten numbers and references.
 import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
 import {newFlowRecord} from '../flow/flow-record.js';
 import type {Flow} from '../flow/flow.js';
-import {observedPassages} from '../policy/what-if.js';
+import {observedPassageCode} from '../policy/what-if.js';
 
 /** One side of a flow as the evaluator, the what-if and suggest read it. */
 export type SampleEndpoint = Readonly<{
@@ -54,6 +54,9 @@ export type ConnectionSample = {
 export const maximumSamples = 48;
 
 const policyDeny = 181;
+/** observedPassageCode's per-direction values. */
+const allowedCode = 1;
+const deniedCode = 2;
 
 /** Endpoints remembered per label list before that list's are made again (world addresses come and go). */
 const endpointsPerLabelList = 4096;
@@ -213,19 +216,21 @@ export function sampleFlow(holder: {samples: ConnectionSample[]}, record: FlowRe
 	}
 
 	sample.flows++;
-	const observed = observedPassages(record);
-	if (observed.ingress === 'allowed') {
+	const observed = observedPassageCode(record);
+	const ingress = observed % 3;
+	const egress = (observed - ingress) / 3;
+	if (ingress === allowedCode) {
 		sample.ingressAllowed++;
-	} else if (observed.ingress === 'denied') {
+	} else if (ingress === deniedCode) {
 		sample.ingressDenied++;
 		if (record.dropReason === policyDeny && sample.ingressDenyPolicies === undefined) {
 			sample.ingressDenyPolicies = record.ingressDeniedBy;
 		}
 	}
 
-	if (observed.egress === 'allowed') {
+	if (egress === allowedCode) {
 		sample.egressAllowed++;
-	} else if (observed.egress === 'denied') {
+	} else if (egress === deniedCode) {
 		sample.egressDenied++;
 		if (record.dropReason === policyDeny && sample.egressDenyPolicies === undefined) {
 			sample.egressDenyPolicies = record.egressDeniedBy;

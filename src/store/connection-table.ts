@@ -177,7 +177,8 @@ export function connectionEndpoint(side: Side, withCluster: boolean): Connection
 	return {text: `${prefix}${side.ip || '(unknown)'}`, address: side.ip, ...(cluster ? {cluster} : {})};
 }
 
-type KnownEndpoint = {endpoint: ConnectionEndpoint; id: number};
+/** An endpoint with its number, and what a flow's side must also have to be it (checked on every find). */
+type KnownEndpoint = {endpoint: ConnectionEndpoint; id: number; namespace: string; cluster: string; workload: string};
 
 /** Endpoints remembered per label list before that list's are forgotten (world addresses without names come and go). */
 const endpointsPerLabelList = 4096;
@@ -207,6 +208,8 @@ export class ConnectionTable {
 	private readonly endpoints = new WeakMap<readonly string[], Map<string, KnownEndpoint>>();
 	private readonly endpointIds = new Map<string, number>();
 	private readonly podTexts = new Map<string, Map<string, string>>();
+	/** Connections taken in by restore() that no flow has counted toward since. */
+	private readonly restoredOnly = new Set<Connection>();
 	private readonly sampleEndpoints = new SampleEndpoints();
 	private nextEndpointId = 1;
 
@@ -239,8 +242,8 @@ export class ConnectionTable {
 
 		this.changes++;
 		const isReply = record.isReply === 1;
-		const client = this.endpoint(sideOf(record, !isReply), withCluster);
-		const server = this.endpoint(sideOf(record, isReply), withCluster);
+		const client = this.endpoint(record, !isReply, withCluster);
+		const server = this.endpoint(record, isReply, withCluster);
 		const port = isReply ? record.sourcePort : record.destinationPort;
 		const key = connectionKey(client.id, server.id, port, record.protocol, icmpType);
 		let entry = this.connections.get(key);
@@ -248,6 +251,10 @@ export class ConnectionTable {
 			this.created++;
 			entry = newConnection(client.endpoint, server.endpoint, port, record.protocol, record.timeSeconds, icmpType);
 			this.connections.set(key, entry);
+		}
+
+		if (this.restoredOnly.size > 0) {
+			this.restoredOnly.delete(entry);
 		}
 
 		entry.flows++;
@@ -287,35 +294,45 @@ export class ConnectionTable {
 		return entry;
 	}
 
-	private endpoint(side: Side, withCluster: boolean): KnownEndpoint {
-		let known = this.endpoints.get(side.labels);
+	/**
+	The endpoint of a flow's side, found by its label list (shared by the decoder) and then its pod name
+	(else its DNS name or address), and checked: no key string is made per flow, no side object either.
+	*/
+	private endpoint(record: FlowRecord, isSource: boolean, withCluster: boolean): KnownEndpoint {
+		const labels = isSource ? record.sourceLabels : record.destinationLabels;
+		const podName = isSource ? record.sourcePodName : record.destinationPodName;
+		const namespace = isSource ? record.sourceNamespace : record.destinationNamespace;
+		// The cluster counts only where it is in the endpoint (with it, or without a cluster, they read alike).
+		const cluster = withCluster ? (isSource ? record.sourceClusterName : record.destinationClusterName) : '';
+		const workload = (isSource ? record.sourceWorkloads : record.destinationWorkloads)[0]?.name ?? '';
+		const names = isSource ? record.sourceNames : record.destinationNames;
+		const key = podName === '' ? (names[0] ?? (isSource ? record.sourceIp : record.destinationIp)) : podName;
+		let known = this.endpoints.get(labels);
 		if (!known || known.size >= endpointsPerLabelList) {
 			known = new Map();
-			this.endpoints.set(side.labels, known);
+			this.endpoints.set(labels, known);
 		}
 
-		// The cluster is in the key only where it is in the endpoint (with it, or without a cluster, they read alike).
+		const found = known.get(key);
+		if (found && found.namespace === namespace && found.cluster === cluster && found.workload === workload) {
+			return found;
+		}
 
-		const key = `${side.podName}\u0000${side.podName === '' ? (side.names[0] ?? side.ip) : side.namespace}\u0000${withCluster ? side.cluster : ''}\u0000${side.workloads[0]?.name ?? ''}`;
-		let found = known.get(key);
-		if (!found) {
-			// The replicas of a workload are one endpoint: its number goes with its text.
-			const endpoint = connectionEndpoint(side, withCluster);
-			let id = this.endpointIds.get(endpoint.text);
-			if (id === undefined) {
-				if (this.endpointIds.size >= maximumEndpointIds) {
-					this.endpointIds.clear();
-				}
-
-				id = this.nextEndpointId++;
-				this.endpointIds.set(endpoint.text, id);
+		// The replicas of a workload are one endpoint: its number goes with its text.
+		const endpoint = connectionEndpoint(sideOf(record, isSource), withCluster);
+		let id = this.endpointIds.get(endpoint.text);
+		if (id === undefined) {
+			if (this.endpointIds.size >= maximumEndpointIds) {
+				this.endpointIds.clear();
 			}
 
-			found = {endpoint, id};
-			known.set(key, found);
+			id = this.nextEndpointId++;
+			this.endpointIds.set(endpoint.text, id);
 		}
 
-		return found;
+		const made = {endpoint, id, namespace, cluster, workload};
+		known.set(key, made);
+		return made;
 	}
 
 	/**
@@ -324,17 +341,30 @@ export class ConnectionTable {
 	*/
 	restore(connection: Connection): void {
 		this.changes++;
-		const client = this.endpointId(connection.client);
-		const server = this.endpointId(connection.server);
-		const key = connectionKey(client, server, connection.port, connection.protocol, connection.icmpType);
+		const key = this.keyOf(connection);
 		const entry = this.connections.get(key);
 		if (!entry) {
 			this.created++;
 			this.connections.set(key, connection);
+			this.restoredOnly.add(connection);
 			return;
 		}
 
 		mergeConnection(entry, connection);
+	}
+
+	/** The connections restore() took in that no flow has counted toward since (a ledger's, not seen in this run). */
+	*restoredOnlyValues(): IterableIterator<Connection> {
+		for (const connection of this.restoredOnly) {
+			// Still here: the bound may have forgotten it.
+			if (this.connections.peek(this.keyOf(connection)) === connection) {
+				yield connection;
+			}
+		}
+	}
+
+	private keyOf(connection: Connection): string {
+		return connectionKey(this.endpointId(connection.client), this.endpointId(connection.server), connection.port, connection.protocol, connection.icmpType);
 	}
 
 	private endpointId(endpoint: ConnectionEndpoint): number {

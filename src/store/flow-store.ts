@@ -8,6 +8,8 @@ import type {FlowRecord, LostEventsRecord} from '../flow/flow-record.js';
 import type {Flow} from '../flow/flow.js';
 import type {FilterQuery} from '../filters/filter-query.js';
 import {ConnectionAttributions, type ConnectionAttribution} from './connection-attribution.js';
+import {judgeConnection} from './connection-judging.js';
+import {ConnectionTable} from './connection-table.js';
 import {FlowIndexes, maximumOffset, portKey, recordKeys, type DimensionName, type IndexKey} from './flow-indexes.js';
 import {FlowRing, type RawSplitter} from './flow-ring.js';
 import {StoreQuery} from './flow-query.js';
@@ -28,9 +30,19 @@ export type FlowStoreOptions = {
 	connectionMemory?: number;
 	/** Keeps what repeats in raw flows once (gRPC flows: src/stream/flow-bytes.ts). */
 	rawSplitter?: RawSplitter;
+	/** Distinct connections kept (`--max-connections`, default 100 000). */
+	connectionCapacity?: number;
 };
 
 export const emptyQuery: FilterQuery = {allowlist: [], denylist: []};
+
+const isIcmp = (protocol: string) => protocol === 'ICMPv4' || protocol === 'ICMPv6';
+
+/** An ICMP flow's type (the record does not keep it; ICMP is rare enough to decode the flow for it). */
+function icmpTypeOf(flow: Flow | undefined): number | undefined {
+	const icmp = flow?.l4?.ICMPv4 ?? flow?.l4?.ICMPv6;
+	return icmp ? (icmp.type ?? 0) : undefined;
+}
 
 /** A flow without addresses has no connection: its L7 drops, if any, go to no policy. */
 const noConnection: ConnectionAttribution = Object.freeze({});
@@ -48,6 +60,11 @@ export class FlowStore {
 	*/
 	private clusterTallyMap: Map<string, PolicyTally> | undefined;
 	readonly overview = new Overview();
+	/** Every flow's connection, not only the ring's flows' (the connections view, the ledger). */
+	readonly connections: ConnectionTable;
+	/** The newest flow's time (seconds) when the mark was set: connections seen since are the mark's. */
+	private markedFlowSeconds: number | undefined;
+	private newestFlowSeconds = 0;
 	private indexes: FlowIndexes;
 	private readonly attributions: ConnectionAttributions;
 	private readonly attributionBySlot: Array<ConnectionAttribution | undefined>;
@@ -74,6 +91,7 @@ export class FlowStore {
 		this.attributionBySlot = Array.from({length: this.ring.capacity});
 		this.sourceBySlot = new Uint8Array(this.ring.capacity);
 		this.decodeFlow = options.decodeFlow ?? (() => undefined);
+		this.connections = new ConnectionTable(options.connectionCapacity);
 	}
 
 	/** Grows with every change; a frame is rebuilt only when it moved. */
@@ -141,6 +159,11 @@ export class FlowStore {
 		}
 
 		this.overview.add(record);
+		this.connections.add(record, attribution, true, isIcmp(record.protocol) && raw ? icmpTypeOf(this.decodeFlow(raw)) : undefined);
+		if (record.timeSeconds > this.newestFlowSeconds) {
+			this.newestFlowSeconds = record.timeSeconds;
+		}
+
 		this.whatIfTracker?.observe(record, sequence);
 		this.receivedFlows++;
 		this.changeCount++;
@@ -165,6 +188,11 @@ export class FlowStore {
 					this.whatIfTracker.observe(record, sequence);
 				}
 			}
+
+			// A ledger's connections no flow of this run has reached are judged by their samples, once.
+			for (const connection of this.connections.restoredOnlyValues()) {
+				judgeConnection(connection, sets!, this.whatIfTracker.changes);
+			}
 		}
 
 		this.changeCount++;
@@ -177,8 +205,14 @@ export class FlowStore {
 		this.changeCount++;
 	}
 
+	/** Connections seen since the mark: their newest flow is no older than the newest flow then. */
+	get connectionsMarkSeconds(): number | undefined {
+		return this.markedFlowSeconds;
+	}
+
 	/** Counts since now become the since-mark counts; totals stay. */
 	mark(): void {
+		this.markedFlowSeconds = this.newestFlowSeconds;
 		this.tally.mark();
 		for (const tally of this.clusterTallyMap?.values() ?? []) {
 			tally.mark();

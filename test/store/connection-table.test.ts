@@ -110,3 +110,25 @@ describe('connections', () => {
 		expect(workloadNameOfPod('coredns')).toBe('coredns');
 	});
 });
+
+describe('the store counts every flow toward its connection', () => {
+	test('all the flows pushed, not only the ring\'s, and an ICMP flow by its type (read from the raw flow)', async () => {
+		const {FlowStore} = await import('../../src/store/flow-store.js');
+		const {decodeFullFlow} = await import('../../src/stream/flow-record-decoder.js');
+		const {pushResponses} = await import('../helpers/lab-flows.js');
+		const icmp = captureLines('basic-sample-400-icmpv4-flows').map(line => parseResponseLine(line));
+		// A ring of 8 flows: the table still sees all of them.
+		const store = new FlowStore({capacity: 8, decodeFlow: raw => decodeFullFlow(raw)});
+		pushResponses(store, icmp);
+		const flows = icmp.filter(each => each.flow).length;
+		expect(store.received).toBe(flows);
+		expect(store.ring.size).toBeLessThan(flows);
+		const counted = store.connections.all();
+		expect(counted.reduce((total, connection) => total + connection.flows, 0)).toBe(flows);
+		expect(counted.every(connection => connection.protocol !== 'ICMPv4' || connection.icmpType !== undefined)).toBe(true);
+		// Echo requests and replies are of one connection (the reply folds into its request), by type 8.
+		const types = new Set(icmp.map(each => each.flow?.l4?.ICMPv4?.type));
+		expect(types.has(8)).toBe(true);
+		expect(counted.some(connection => connection.icmpType === 8)).toBe(true);
+	});
+});
