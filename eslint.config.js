@@ -37,34 +37,38 @@ export default tseslint.config(
 	},
 	{
 		files: ['src/flow/**'],
-		rules: forbid(['filters', 'store', 'printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/flow is the domain: it imports nothing else from src/ (ARCHITECTURE.md).'),
+		rules: forbid(['filters', 'store', 'printer', 'stream', 'relay', 'views', 'cli', 'tui'], uiAndWire, 'src/flow is the domain: it imports nothing else from src/ (ARCHITECTURE.md).'),
 	},
 	{
 		files: ['src/filters/**'],
-		rules: forbid(['store', 'printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/filters is pure: it may import only src/flow (ARCHITECTURE.md).'),
+		rules: forbid(['store', 'printer', 'stream', 'relay', 'views', 'cli', 'tui'], uiAndWire, 'src/filters is pure: it may import only src/flow (ARCHITECTURE.md).'),
 	},
 	{
 		files: ['src/policy/**'],
-		rules: forbid(['store', 'printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/policy is pure: it may import src/flow and src/filters; files and kubectl are read at the edge (ARCHITECTURE.md).'),
+		rules: forbid(['store', 'printer', 'stream', 'relay', 'views', 'cli', 'tui'], uiAndWire, 'src/policy is pure: it may import src/flow and src/filters; files and kubectl are read at the edge (ARCHITECTURE.md).'),
 	},
 	{
 		files: ['src/store/**'],
-		rules: forbid(['printer', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/store has no React, Ink or gRPC: it may import src/flow and src/filters (ARCHITECTURE.md).'),
+		rules: forbid(['printer', 'stream', 'relay', 'views', 'cli', 'tui'], uiAndWire, 'src/store has no React, Ink or gRPC: it may import src/flow and src/filters (ARCHITECTURE.md).'),
 	},
 	{
 		files: ['src/printer/**'],
-		rules: forbid(['filters', 'stream', 'relay', 'views', 'cli'], uiAndWire, 'src/printer formats flows: it may import src/flow and src/store (ARCHITECTURE.md).'),
+		rules: forbid(['filters', 'stream', 'relay', 'views', 'cli', 'tui'], uiAndWire, 'src/printer formats flows: it may import src/flow and src/store (ARCHITECTURE.md).'),
 	},
 	{
 		files: ['src/stream/**'],
-		rules: forbid(['store', 'printer', 'relay', 'views', 'cli'], ['react', 'react/*', 'ink', 'ink/*'], 'src/stream may import src/flow and src/filters; it never renders (ARCHITECTURE.md).'),
+		rules: forbid(['store', 'printer', 'relay', 'views', 'cli', 'tui'], ['react', 'react/*', 'ink', 'ink/*'], 'src/stream may import src/flow and src/filters; it never renders (ARCHITECTURE.md).'),
 	},
 	{
 		files: ['src/relay/**'],
-		rules: forbid(['store', 'printer', 'views', 'cli'], ['react', 'react/*', 'ink', 'ink/*', '@grpc/*', 'node:http2', 'http2'], 'src/relay may import src/flow, src/filters and src/stream; gRPC goes through src/stream (ARCHITECTURE.md).'),
+		rules: forbid(['store', 'printer', 'views', 'cli', 'tui'], ['react', 'react/*', 'ink', 'ink/*', '@grpc/*', 'node:http2', 'http2'], 'src/relay may import src/flow, src/filters and src/stream; gRPC goes through src/stream (ARCHITECTURE.md).'),
+	},
+	{
+		files: ['src/tui/**'],
+		rules: forbid(['stream', 'relay', 'cli'], uiAndWire, 'src/tui is the TUI\'s controller: it drives the store and builds frames; the views render them, the wiring is src/cli (ARCHITECTURE.md).'),
 	},
 	{
 		files: ['src/views/**'],
-		rules: forbid(['stream', 'relay', 'cli'], wire, 'Views read Frames, never the stream (ARCHITECTURE.md).'),
+		rules: forbid(['stream', 'relay', 'cli', 'tui'], wire, 'Views read Frames, never the stream (ARCHITECTURE.md).'),
 	},
 );

@@ -7,7 +7,7 @@ import {defineConfig} from 'vitest/config';
 // `ztop --demo` TUI beside the suite, tests that feed the store thousands of flows took 1-2.5 s here
 // against vitest's 5 s default (one of them failed a fresh clone's run on a loaded machine), and a time
 // limit is a verdict that depends on speed. Slowness is the benchmarks' to measure.
-const integrationTests = ['test/cli/**/*.test.{ts,tsx}'];
+const integrationTests = ['test/cli/**/*.test.{ts,tsx}', 'test/tui/**/*.test.{ts,tsx}'];
 const integrationTimeout = 120_000;
 const unitTimeout = 60_000;
 

@@ -14,7 +14,7 @@ import type {FlowRecord} from '../src/flow/flow-record.js';
 // build (the one the bundled ztop runs) from NODE_ENV at import time too.
 delete process.env['CI'];
 process.env['NODE_ENV'] = 'production';
-const {TuiControllerImpl} = await import('../src/cli/tui-controller.js');
+const {TuiControllerImpl} = await import('../src/tui/tui-controller.js');
 const {startTuiApp} = await import('../src/views/run-tui.js');
 const {ScenarioFeed} = await import('../src/relay/scenario-feed.js');
 const {zeroTrustScenario} = await import('../src/relay/scenarios/zero-trust.js');

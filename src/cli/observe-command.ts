@@ -27,9 +27,8 @@ import {parseCommandLine} from './parse-flags.js';
 import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
 import {helpText} from './help-text.js';
 import {BufferedSink} from './output-sink.js';
-import {defaultConnectionCapacity} from '../store/connection-table.js';
 import {ConnectionRecorder} from './connection-recorder.js';
-import {LedgerFile} from './ledger-file.js';
+import {maxConnections, openLedger} from './ledger-flags.js';
 import {LedgerKeeper} from './ledger-keeper.js';
 import {connectionFormats, createOutputTarget, outputFormats, type OutputTarget, type SuggestOptions, type WhatIfSets} from './output-target.js';
 import {policySets, readPolicySources} from './policy-sources.js';
@@ -152,7 +151,7 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 		sink.stderr(diagnostic(`--policies and --what-if-* only change -o what-if, -o what-if-json and the TUI; -o ${String(flags['output'])} prints flows as hubble does`));
 	}
 
-	const ledger = openLedger(flags, sink);
+	const ledger = openLedger(flags, text => sink.stderr(diagnostic(text)));
 	const recorder = ledger || connectionFormats.has(format) ? new ConnectionRecorder(maxConnections(flags)) : undefined;
 	const keeper = ledger && recorder ? new LedgerKeeper(ledger, recorder.table, text => sink.stderr(diagnostic(text))) : undefined;
 	for (const connection of ledger?.loaded ?? []) {
@@ -197,35 +196,6 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 
 	await sink.flush();
 	return 0;
-}
-
-export function maxConnections(flags: Flags): number {
-	return (flags['maxConnections'] as number | undefined) ?? defaultConnectionCapacity;
-}
-
-/** The --ledger file, locked and read (UsageError, exit 2, when it cannot be), checked against --max-connections. */
-export function openLedger(flags: Flags, sink?: BufferedSink): LedgerFile | undefined {
-	const path = flags['ledger'] as string | undefined;
-	if (path === undefined) {
-		return undefined;
-	}
-
-	if (path === '') {
-		throw new UsageError('--ledger needs a file name');
-	}
-
-	const ledger = new LedgerFile(path);
-	const bound = maxConnections(flags);
-	if (ledger.loaded.length > bound) {
-		ledger.unlock();
-		throw new UsageError(`--ledger ${path} holds ${ledger.loaded.length} connections, more than --max-connections ${bound}; raise it to keep them all`);
-	}
-
-	if (flags['debug'] === true) {
-		sink?.stderr(diagnostic(`ledger ${path}: ${ledger.loaded.length} connections${ledger.writtenAt ? `, written ${ledger.writtenAt}` : ' (a new ledger)'}`));
-	}
-
-	return ledger;
 }
 
 function checkSuggestFlags(argv: string[], flags: Flags): void {

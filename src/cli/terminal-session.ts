@@ -1,7 +1,8 @@
 /**
 The terminal while the TUI runs: the alternate screen and a hidden cursor, and the promise to give both
-back — on quit, Ctrl-C, SIGTERM, SIGHUP, and on an uncaught error, which is printed after the terminal
-is restored so it stays readable. Ink 6.8 has no alternate-screen option, so ztop does it itself
+back — on quit, Ctrl-C, SIGTERM, SIGHUP (the SSH session closed), and on an uncaught error, which is
+printed after the terminal is restored so it stays readable. A signal also gets what must not be lost
+done first (the ledger's last write). Ink 6.8 has no alternate-screen option, so ztop does it itself
 (node-ecosystem.md §2; ink issue #263).
 */
 import {diagnostic} from './diagnostics.js';
@@ -17,6 +18,8 @@ export class TerminalSession {
 		private readonly stdout: NodeJS.WriteStream,
 		private readonly stdin: NodeJS.ReadStream,
 		private readonly stderr: NodeJS.WriteStream,
+		/** What must happen before a signal or an uncaught error ends the process (the ledger's last write). */
+		private readonly beforeExit: () => void = () => undefined,
 	) {}
 
 	enter(): void {
@@ -34,6 +37,7 @@ export class TerminalSession {
 		] as const) {
 			on(signal, () => {
 				this.restore();
+				this.beforeExit();
 				process.exit(code);
 			});
 		}
@@ -41,6 +45,7 @@ export class TerminalSession {
 		const fail = (error: unknown) => {
 			this.restore();
 			this.stderr.write(diagnostic(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+			this.beforeExit();
 			process.exit(1);
 		};
 

@@ -26,9 +26,11 @@ import {selectResponses, type CaptureSelection} from './capture-pipeline.js';
 import {diagnostic} from './diagnostics.js';
 import {demoClusters, openDemoClusters, openLiveConnection, openSeveralConnections, type NamedConnection} from './live-connection.js';
 import {TerminalSession} from './terminal-session.js';
-import {TuiControllerImpl, type TuiPolicies} from './tui-controller.js';
+import {TuiControllerImpl, type TuiPolicies} from '../tui/tui-controller.js';
 import {policySets, readPolicySources, type PolicyNotice} from './policy-sources.js';
 import {PolicySet} from '../policy/policy-evaluator.js';
+import {maxConnections, openLedger} from './ledger-flags.js';
+import {LedgerKeeper} from './ledger-keeper.js';
 
 type Flags = Record<string, unknown>;
 
@@ -90,7 +92,13 @@ export function tuiNumbers(flags: Flags): {capacity: number; fps: number} {
 export async function runTui(settings: TuiSettings): Promise<number> {
 	const {capacity, fps} = settings;
 	const isCapture = settings.capture !== undefined;
+	// A ledger that cannot be used is refused before the screen changes (exit 2), as a bad flag is.
+	const ledger = openLedger(settings.flags);
+	let keeper: LedgerKeeper | undefined;
+	const ledgerNotes: string[] = [];
 	const controller = new TuiControllerImpl({
+		connectionCapacity: maxConnections(settings.flags),
+		ledgerProblem: () => keeper?.problem,
 		capacity,
 		fps,
 		color: settings.color,
@@ -103,6 +111,18 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		// gRPC flows keep their endpoints and policy lists once, shared (captures keep their lines whole).
 		...(isCapture ? {} : {rawSplitter: flowResponseSplitter()}),
 	});
+	for (const connection of ledger?.loaded ?? []) {
+		controller.store.connections.restore(connection);
+	}
+
+	if (ledger) {
+		keeper = new LedgerKeeper(ledger, controller.store.connections, text => {
+			ledgerNotes.push(diagnostic(text));
+			controller.ledgerChanged();
+		});
+		keeper.start();
+	}
+
 	const debug = debugLogger(settings.flags, process.stderr);
 	// Policy notes (skipped kinds, unknown fields, rejected policies) are printed once the screen is restored.
 	const policyNotes: string[] = [];
@@ -111,24 +131,37 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 	const isSeveral = servers.length > 1 || (settings.flags['portForward'] === true && contexts.length > 1);
 	// The demo of a scenario that spans clusters runs a relay per cluster, to show the merge.
 	const isDemoClusters = !isCapture && settings.demoScenario !== undefined && demoClusters(settings.demoScenario).length > 1;
-	const source = isCapture
-		? startCapture(controller, settings.capture!)
-		: isDemoClusters
-			? startSeveral(controller, settings, await openDemoClusters(settings.flags, settings.demoScenario!, () => undefined), debug.log)
-			: isSeveral
-				? startSeveral(controller, settings, await openSeveralConnections(settings.flags, servers, contexts), debug.log)
-				: await startLive(controller, settings, debug.log);
+	let source: RunningSource;
 	let policies: Awaited<ReturnType<typeof tuiPolicies>>;
+	try {
+		source = isCapture
+			? startCapture(controller, settings.capture!)
+			: isDemoClusters
+				? startSeveral(controller, settings, await openDemoClusters(settings.flags, settings.demoScenario!, () => undefined), debug.log)
+				: isSeveral
+					? startSeveral(controller, settings, await openSeveralConnections(settings.flags, servers, contexts), debug.log)
+					: await startLive(controller, settings, debug.log);
+	} catch (error) {
+		keeper?.finish();
+		throw error;
+	}
+
 	try {
 		policies = await tuiPolicies(settings.flags, text => policyNotes.push(diagnostic(`policies: ${text}`)), reloaded => controller.setPolicies(reloaded), source.demo);
 	} catch (error) {
 		await source.stop();
+		keeper?.finish();
 		throw error;
 	}
 
 	controller.setPolicies(policies?.loaded);
 	controller.reloadPolicies = policies?.reload;
-	const session = new TerminalSession(process.stdout, process.stdin, process.stderr);
+	const session = new TerminalSession(process.stdout, process.stdin, process.stderr, () => {
+		const last = keeper?.finish();
+		if (last && !last.written) {
+			process.stderr.write(diagnostic(`ledger ${ledger!.path} not written at exit: ${last.reason}`));
+		}
+	});
 	session.enter();
 	controller.start();
 	const began = performance.now();
@@ -145,8 +178,14 @@ export async function runTui(settings: TuiSettings): Promise<number> {
 		session.close();
 		await source.stop();
 		policies?.stop();
+		// The last write, with everything counted; what went wrong with the ledger is said where it stays readable.
+		const last = keeper?.finish();
 		debug.flush();
 		process.stderr.write(policyNotes.join(''));
+		process.stderr.write(ledgerNotes.join(''));
+		if (last && !last.written) {
+			process.stderr.write(diagnostic(`ledger ${ledger!.path} not written at exit: ${last.reason}`));
+		}
 	}
 
 	// A source that failed (a TLS mismatch, a refused request, an unreadable file) ends the run with status 1,

@@ -363,6 +363,11 @@ export class ConnectionTable {
 		}
 	}
 
+	/** Whether the connection came from restore() and no flow has counted toward it since. */
+	isRestoredOnly(connection: Connection): boolean {
+		return this.restoredOnly.has(connection);
+	}
+
 	private keyOf(connection: Connection): string {
 		return connectionKey(this.endpointId(connection.client), this.endpointId(connection.server), connection.port, connection.protocol, connection.icmpType);
 	}

@@ -8,8 +8,9 @@ import type {FlowRecord, LostEventsRecord} from '../flow/flow-record.js';
 import type {Flow} from '../flow/flow.js';
 import type {FilterQuery} from '../filters/filter-query.js';
 import {ConnectionAttributions, type ConnectionAttribution} from './connection-attribution.js';
-import {judgeConnection} from './connection-judging.js';
-import {ConnectionTable} from './connection-table.js';
+import {judgeConnection, sampleHeldFlows} from './connection-judging.js';
+import {ConnectionList, type ConnectionSort} from './connection-list.js';
+import {ConnectionTable, type Connection} from './connection-table.js';
 import {FlowIndexes, maximumOffset, portKey, recordKeys, type DimensionName, type IndexKey} from './flow-indexes.js';
 import {FlowRing, type RawSplitter} from './flow-ring.js';
 import {StoreQuery} from './flow-query.js';
@@ -62,6 +63,7 @@ export class FlowStore {
 	readonly overview = new Overview();
 	/** Every flow's connection, not only the ring's flows' (the connections view, the ledger). */
 	readonly connections: ConnectionTable;
+	private readonly connectionView = new ConnectionList();
 	/** The newest flow's time (seconds) when the mark was set: connections seen since are the mark's. */
 	private markedFlowSeconds: number | undefined;
 	private newestFlowSeconds = 0;
@@ -203,6 +205,26 @@ export class FlowStore {
 		this.tally.addLostEvents();
 		this.overview.addLostEvents(record);
 		this.changeCount++;
+	}
+
+	/**
+	The connections the view's filter selects, in `sort` order (src/store/connection-list.ts). A connection
+	passes a filter when a flow standing for one of its samples does (src/store/connection-judging.ts
+	sampleHeldFlows): endpoints, port, protocol and observed verdict filter as they do flows.
+	*/
+	connectionList(sort: ConnectionSort, filterText: string, sinceMark: boolean, now: number): readonly Connection[] {
+		const {query} = this;
+		const isFiltered = query.source.allowlist.length > 0 || query.source.denylist.length > 0;
+		return this.connectionView.connections(
+			this.connections,
+			{
+				sort,
+				filterKey: filterText,
+				matches: isFiltered ? connection => sampleHeldFlows(connection).some(held => query.matches(held.record, () => held.fullFlow?.())) : undefined,
+				sinceSeconds: sinceMark ? this.markedFlowSeconds : undefined,
+			},
+			now,
+		);
 	}
 
 	/** Connections seen since the mark: their newest flow is no older than the newest flow then. */

@@ -7,7 +7,10 @@ flows.
 */
 import type {FlowRecord} from '../flow/flow-record.js';
 import type {ConnectionAttribution} from './connection-attribution.js';
-import type {ConnectionChange} from '../policy/what-if.js';
+import {ConnectionChanges, type Change, type ConnectionChange} from '../policy/what-if.js';
+import {connectionChange, judgeConnection} from './connection-judging.js';
+import type {ConnectionSort} from './connection-list.js';
+import type {Connection} from './connection-table.js';
 import type {FlowStore} from './flow-store.js';
 import type {NodeCounts, OverviewSnapshot} from './overview.js';
 import {sortTallyRows, type LiveTallyRow, type PolicyTally, type TallyCounts, type TallyDirection} from './policy-tally.js';
@@ -78,6 +81,34 @@ export type ViewState = {
 	showWhatIf?: boolean;
 	/** Text of the applied filter. */
 	filterText: string;
+	/** The connections view is open: the frame carries its rows. */
+	connections?: {rows: number; scrollTop: number; sort: ConnectionSort};
+};
+
+/** A row of the connections view. */
+export type ConnectionRow = {
+	/** `client → server port/protocol`: what names the row from one frame to the next. */
+	key: string;
+	connection: Connection;
+	/** With a what-if set: what it would do to the connection (its samples judged by the candidate set). */
+	change?: Change | undefined;
+	/** From the ledger, and not seen in this run. */
+	isFromLedger: boolean;
+};
+
+export type ConnectionsSnapshot = {
+	rows: ConnectionRow[];
+	/** Connections the view's filter (and mark) select. */
+	total: number;
+	/** Index in the selection of the first row shown. */
+	firstRow: number;
+	sort: ConnectionSort;
+	/** Connections in the table, and forgotten over the bound since start. */
+	tableSize: number;
+	evicted: number;
+	/** Whether endpoints name their cluster (flows from more than one). */
+	withClusters: boolean;
+	hasWhatIf: boolean;
 };
 
 /** The what-if as the TUI shows it: changed connections (when the view is open) and totals. */
@@ -122,6 +153,12 @@ export type Frame = {
 	whatIf: WhatIfSnapshot | undefined;
 	/** What ztop knows of policies (`policies: 5, 1 rejected by Cilium`), for the header. */
 	policyNote: string | undefined;
+	/** The connections view's rows, while it is open. */
+	connections?: ConnectionsSnapshot;
+	/** Connections forgotten over --max-connections (the header says so). */
+	connectionsEvicted: number;
+	/** The ledger's state when something is wrong with it (the header says so). */
+	ledgerProblem?: string;
 };
 
 /** A frozen selection while paused: ingest goes on, the view does not move. */
@@ -138,9 +175,10 @@ export type FrameInputs = {
 	policyNote?: string;
 	/** What the what-if's candidate is, for its view. */
 	whatIfTitle?: string;
+	ledgerProblem?: string | undefined;
 };
 
-export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now, policyNote, whatIfTitle}: FrameInputs): Frame {
+export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now, policyNote, whatIfTitle, ledgerProblem}: FrameInputs): Frame {
 	const total = paused ? paused.sequences.length : store.matchCount;
 	const sequenceAt = paused ? (index: number) => paused.sequences[index] : (index: number) => store.matchAt(index);
 	const height = Math.max(0, view.flowRows);
@@ -175,6 +213,38 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		overview: view.showOverview ? store.overview.snapshot(historySeconds) : undefined,
 		whatIf: whatIfSnapshot(store, view, whatIfTitle),
 		policyNote,
+		...(view.connections ? {connections: connectionsSnapshot(store, view, view.connections, now)} : {}),
+		connectionsEvicted: store.connections.evicted,
+		...(ledgerProblem ? {ledgerProblem} : {}),
+	};
+}
+
+/** The key of a connection's row (its text, as shown). */
+export function connectionRowKey(connection: Connection): string {
+	const port = connection.port > 0 ? `${connection.port}/${connection.protocol}` : connection.icmpType === undefined ? connection.protocol : `${connection.protocol} type ${connection.icmpType}`;
+	return `${connection.client.text} → ${connection.server.text} ${port}`;
+}
+
+function connectionsSnapshot(store: FlowStore, view: ViewState, window: NonNullable<ViewState['connections']>, now: number): ConnectionsSnapshot {
+	const list = store.connectionList(window.sort, view.filterText, view.sinceMark, now);
+	const height = Math.max(0, window.rows);
+	const firstRow = Math.max(0, Math.min(window.scrollTop, list.length - height));
+	const tracker = store.whatIf;
+	const rows = list.slice(firstRow, firstRow + height).map(connection => ({
+		key: connectionRowKey(connection),
+		connection,
+		...(tracker ? {change: connectionChange(judgeConnection(connection, tracker.sets, new ConnectionChanges()))} : {}),
+		isFromLedger: store.connections.isRestoredOnly(connection),
+	}));
+	return {
+		rows,
+		total: list.length,
+		firstRow,
+		sort: window.sort,
+		tableSize: store.connections.size,
+		evicted: store.connections.evicted,
+		withClusters: store.clusterCount > 1,
+		hasWhatIf: tracker !== undefined,
 	};
 }
 

@@ -18,6 +18,8 @@ import {policyColumns} from './screens/policies-pane.js';
 import {FlowRowCache, screenLines, type Mode} from './screens/screen.js';
 import type {Prompt} from './screens/footer.js';
 import type {SuggestionView} from './screens/suggest-view.js';
+import type {ConnectionDetail} from './connection-detail-lines.js';
+import {connectionSorts, type ConnectionSort} from '../store/connection-list.js';
 
 export type FilterProblem = {message: string; position: number};
 
@@ -48,6 +50,10 @@ export type TuiController = {
 	addSuggestion(): string;
 	/** Reads --policies again (R), when there are any; resolves to what to tell the user. */
 	reloadPolicies?: (() => Promise<string>) | undefined;
+	/** The drill-down of the connections view's row (by its key), if it is still there. */
+	connectionDetail(key: string): ConnectionDetail | undefined;
+	/** A suggestion admitting one connection. */
+	suggestConnection(key: string): SuggestionView;
 };
 
 type VerdictQuickFilter = 'all' | 'allowed' | 'denied';
@@ -99,6 +105,10 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 	const [showJson, setShowJson] = useState(false);
 	const [detailScroll, setDetailScroll] = useState(0);
 	const [suggestion, setSuggestion] = useState<SuggestionView | undefined>();
+	const [connectionCursor, setConnectionCursor] = useState(0);
+	const [connectionScroll, setConnectionScroll] = useState(0);
+	const [connectionSort, setConnectionSort] = useState<ConnectionSort>('last-seen');
+	const [connectionDetail, setConnectionDetail] = useState<ConnectionDetail | undefined>();
 	const noticeTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 
 	// The policies pane takes only the rows it has; the flows pane gets the rest.
@@ -106,6 +116,8 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 	const clusterCount = frame?.clusterCount ?? 1;
 	const layout = useMemo(() => computeLayout(size.columns, size.rows, policyCount, clusterCount), [size.columns, size.rows, policyCount, clusterCount]);
 	const flowRows = prompt ? layout.flowRows - 1 : layout.flowRows;
+	// The connections view: the body less its title and column header.
+	const connectionRows = Math.max(1, layout.bodyRows + 1 - 2);
 
 	useEffect(() => {
 		const onResize = () => setSize({columns: stdout.columns || 80, rows: stdout.rows || 24});
@@ -129,8 +141,9 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			showOverview: mode === 'overview',
 			showWhatIf: mode === 'whatif',
 			filterText: effectiveFilter(filterText, verdictQuick),
+			...(mode === 'connections' ? {connections: {rows: connectionRows, scrollTop: connectionScroll, sort: connectionSort}} : {}),
 		});
-	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRowLimit, layout.columns, sinceMark, splitClusters, mode, filterText, verdictQuick]);
+	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRowLimit, layout.columns, sinceMark, splitClusters, mode, filterText, verdictQuick, connectionRows, connectionScroll, connectionSort]);
 
 	useEffect(() => () => clearTimeout(noticeTimer.current), []);
 
@@ -178,6 +191,13 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 
 	const currentIndex = cursorIndex ?? matchCount - 1;
 
+	const moveConnectionCursor = (index: number) => {
+		const total = frame?.connections?.total ?? 0;
+		const target = Math.max(0, Math.min(total - 1, index));
+		setConnectionCursor(target);
+		setConnectionScroll(top => (target < top ? target : target >= top + connectionRows ? target - connectionRows + 1 : top));
+	};
+
 	const run = (action: Action) => {
 		switch (action) {
 			case 'quit': {
@@ -208,6 +228,19 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 
 			case 'suggest':
 			case 'suggestView': {
+				if (mode === 'connections' || mode === 'connection') {
+					const key = mode === 'connection' ? connectionDetail?.key : frame?.connections?.rows[connectionCursor - (frame.connections.firstRow ?? 0)]?.key;
+					if (key === undefined) {
+						say('no connection selected');
+						break;
+					}
+
+					setSuggestion(controller.suggestConnection(key));
+					setDetailScroll(0);
+					setMode('suggest');
+					break;
+				}
+
 				if (mode !== 'main' && mode !== 'detail') {
 					break;
 				}
@@ -255,6 +288,22 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 				break;
 			}
 
+			case 'connections': {
+				if (mode === 'connections') {
+					const next = connectionSorts[(connectionSorts.indexOf(connectionSort) + 1) % connectionSorts.length]!;
+					setConnectionSort(next);
+					setConnectionCursor(0);
+					setConnectionScroll(0);
+					say(`connections by ${next === 'last-seen' ? 'last seen' : next === 'flows' ? 'flows' : 'denied first'}`);
+				} else {
+					setMode('connections');
+					setConnectionCursor(0);
+					setConnectionScroll(0);
+				}
+
+				break;
+			}
+
 			case 'whatIf': {
 				setMode(mode === 'whatif' ? 'main' : 'whatif');
 				setWhatIfCursor(0);
@@ -262,7 +311,9 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			}
 
 			case 'back': {
-				if (mode !== 'main') {
+				if (mode === 'connection') {
+					setMode('connections');
+				} else if (mode !== 'main') {
 					setMode('main');
 					setShowJson(false);
 				} else if (filterText !== '' || verdictQuick !== 'all') {
@@ -283,8 +334,10 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			case 'pageUp':
 			case 'pageDown': {
 				const step = {up: -1, down: 1, pageUp: -Math.max(1, flowRows - 1), pageDown: Math.max(1, flowRows - 1)}[action];
-				if (mode === 'detail' || mode === 'suggest') {
+				if (mode === 'detail' || mode === 'suggest' || mode === 'connection') {
 					setDetailScroll(scroll => Math.max(0, scroll + step));
+				} else if (mode === 'connections') {
+					moveConnectionCursor(connectionCursor + (action === 'pageUp' || action === 'pageDown' ? Math.sign(step) * Math.max(1, connectionRows - 1) : step));
 				} else if (mode === 'whatif') {
 					setWhatIfCursor(cursor => Math.max(0, Math.min((frame?.whatIf?.rows.length ?? 1) - 1, cursor + step)));
 				} else if (focus === 'policies') {
@@ -297,7 +350,9 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			}
 
 			case 'top': {
-				if (focus === 'policies') {
+				if (mode === 'connections') {
+					moveConnectionCursor(0);
+				} else if (focus === 'policies') {
 					setPolicyCursor(0);
 				} else if (matchCount > 0) {
 					moveTo(0);
@@ -312,6 +367,26 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			}
 
 			case 'open': {
+				if (mode === 'connections') {
+					const row = frame?.connections?.rows[connectionCursor - frame.connections.firstRow];
+					const opened = row ? controller.connectionDetail(row.key) : undefined;
+					if (opened) {
+						setConnectionDetail(opened);
+						setDetailScroll(0);
+						setMode('connection');
+					}
+
+					break;
+				}
+
+				if (mode === 'connection' && connectionDetail) {
+					const problem = apply(connectionDetail.filterText, verdictQuick);
+					say(problem ? `cannot filter by this connection: ${problem.message}` : `filter: ${connectionDetail.filterText}`);
+					setFocus('flows');
+					setMode('main');
+					break;
+				}
+
 				if (mode === 'whatif') {
 					const row = frame?.whatIf?.rows[whatIfCursor];
 					if (row) {
@@ -495,7 +570,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 	const rowCache = useRef<FlowRowCache | undefined>(undefined);
 	rowCache.current ??= new FlowRowCache();
 	const screen = screenLines(
-		{frame, layout, color: controller.color, mode, focus, flowCursor, policyCursor, whatIfCursor, prompt, notice, detail, showJson, detailScroll, suggestion},
+		{frame, layout, color: controller.color, mode, focus, flowCursor, policyCursor, whatIfCursor, prompt, notice, detail, showJson, detailScroll, suggestion, connectionCursor, connectionDetail},
 		rowCache.current,
 	);
 	useLayoutEffect(() => {

@@ -180,7 +180,7 @@ function evaluationLines(record: FlowRecord, evaluation: NonNullable<FlowDetail[
 }
 
 /** The rules behind a verdict; for a default deny, who enforces the direction and what almost matched. */
-function reasonLines(result: DirectionEvaluation, direction: Direction, endpoint: string, peer: string, indent: string): DetailLine[] {
+export function reasonLines(result: DirectionEvaluation, direction: Direction, endpoint: string, peer: string, indent: string): DetailLine[] {
 	const lines: DetailLine[] = [];
 	if (result.verdict === 'denied' && result.reason === 'default-deny') {
 		const enforcers = result.enforcing.map(item => `${safe(policyKey(item.policy))} (${item.selects === '{}' ? 'selects every pod' : `selects ${safe(item.selects)}`})`);
@@ -201,7 +201,7 @@ function reasonLines(result: DirectionEvaluation, direction: Direction, endpoint
 	return lines;
 }
 
-function verdictSentence(result: DirectionEvaluation): string {
+export function verdictSentence(result: DirectionEvaluation): string {
 	const reasons = {'deny-rule': 'a deny rule', 'default-deny': 'default deny', l7: 'the L7 rules'} as const;
 	switch (result.verdict) {
 		case 'allowed': {
@@ -233,7 +233,7 @@ function verdictSentence(result: DirectionEvaluation): string {
 	}
 }
 
-function toneOf(result: DirectionEvaluation): VerdictTone | undefined {
+export function toneOf(result: DirectionEvaluation): VerdictTone | undefined {
 	return result.verdict === 'allowed' || result.verdict === 'not-enforced' ? 'allowed' : result.verdict === 'denied' ? 'denied' : undefined;
 }
 

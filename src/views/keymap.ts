@@ -20,6 +20,7 @@ export type Action =
 	| 'splitClusters'
 	| 'cycleVerdict'
 	| 'overview'
+	| 'connections'
 	| 'whatIf'
 	| 'suggest'
 	| 'suggestView'
@@ -66,12 +67,19 @@ export const keymap: readonly KeyBinding[] = [
 	{action: 'splitClusters', keys: 'C', characters: ['C'], description: 'all clusters / per cluster', helpGroup: 'counts'},
 	{action: 'cycleVerdict', keys: 'v', characters: ['v'], description: 'verdicts shown: all, allowed, denied', footer: 'v verdict'},
 	{action: 'overview', keys: 'o', characters: ['o'], description: 'overview (rates, drop reasons, ports, L7, lost events)', footer: 'o overview'},
+	{
+		action: 'connections',
+		keys: 'n',
+		characters: ['n'],
+		description: 'connections: every one since start (and the ledger\'s) by client, server and port; n again sorts by last seen, flows, denied',
+		footer: 'n conns',
+	},
 	{action: 'whatIf', keys: 'w', characters: ['w'], description: 'what-if: connections the --what-if-* policies would break or fix; the drill-down shows the rule behind every verdict'},
 	{action: 'suggest', keys: 's', characters: ['s'], description: 'suggest a policy admitting the selected denied flow (policies pane: its row\'s flows)', helpGroup: 'suggest'},
 	{action: 'suggestView', keys: 'S', characters: ['S'], description: 'for all the view\'s flows', helpGroup: 'suggest'},
 	{action: 'addSuggestion', keys: 'a', characters: ['a'], description: 'in it: e write, c copy, a add to what-if', helpGroup: 'suggest'},
 	{action: 'reloadPolicies', keys: 'R', characters: ['R'], description: 'read --policies again (with --policies cluster, also every 30 s)'},
-	{action: 'json', keys: 'J', characters: ['J'], description: 'in a drill-down: show the full flow JSON'},
+	{action: 'json', keys: 'J', characters: ['J'], description: 'in a drill-down: show the full flow JSON', helpGroup: 'share'},
 	{action: 'export', keys: 'e', characters: ['e'], description: 'export the view\'s flows to a jsonpb file (hubble observe --input-file reads it)', helpGroup: 'share'},
 	{action: 'copy', keys: 'c', characters: ['c'], description: 'copy the selected flow\'s JSON (OSC 52: works over SSH and tmux)', helpGroup: 'share'},
 	{action: 'help', keys: '?', characters: ['?'], description: 'this help', footer: '? help'},

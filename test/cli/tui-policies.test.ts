@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {expect, test} from 'vitest';
 import {tuiPolicies} from '../../src/cli/tui-command.js';
-import type {TuiPolicies} from '../../src/cli/tui-controller.js';
+import type {TuiPolicies} from '../../src/tui/tui-controller.js';
 import {policyKey} from '../../src/policy/policy-model.js';
 import {zeroTrustScenario} from '../../src/relay/scenarios/zero-trust.js';
 

@@ -52,7 +52,7 @@ export class TmuxTerminal {
 
 	/** Literal text, as typed. */
 	type(text: string): void {
-		this.tmux('send-keys', '-t', 'ztop', '-l', text);
+		this.tmux('send-keys', '-t', 'ztop', '-l', '--', text);
 	}
 
 	/** The newest tmux paste buffer, or undefined when there is none. */

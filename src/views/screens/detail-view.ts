@@ -1,4 +1,4 @@
-import {detailLines, type FlowDetail} from '../detail-lines.js';
+import {detailLines, type DetailLine, type FlowDetail} from '../detail-lines.js';
 import {line, type Color} from '../terminal-text.js';
 
 const toneColors = {allowed: 'green', denied: 'red', audit: 'yellow', traced: 'yellow', translated: 'yellow', other: undefined, heading: 'cyan'} as const satisfies Record<string, Color | undefined>;
@@ -19,7 +19,11 @@ export function detailViewLines({
 	rows: number;
 	color: boolean;
 }): string[] {
-	const lines = detailLines(detail, showJson);
+	return detailLinesView(detailLines(detail, showJson), scroll, columns, rows, color);
+}
+
+/** Detail lines (a flow's, a connection's) as `rows` screen lines from `scroll`, in their tones. */
+export function detailLinesView(lines: readonly DetailLine[], scroll: number, columns: number, rows: number, color: boolean): string[] {
 	const first = Math.max(0, Math.min(scroll, lines.length - rows));
 	return Array.from({length: rows}, (_, index) => {
 		const detailLine = lines[first + index];

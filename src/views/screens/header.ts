@@ -26,10 +26,17 @@ export function headerLines(frame: Frame | undefined, columns: number, color: bo
 	const counts = frame.sinceMark ? 'counts since mark' : 'counts since start';
 	const filter = frame.filterText === '' ? 'filter: (none)' : `filter: ${escapeForTerminal(frame.filterText)}`;
 	const whatIf = frame.whatIf ? `what-if: ${count(frame.whatIf.breaks)} break, ${count(frame.whatIf.fixes)} fixed (w)` : undefined;
-	const second = [filter, `${count(frame.matchCount)} shown`, view, mark, counts, frame.policyNote ? escapeForTerminal(frame.policyNote) : undefined, whatIf]
+	// What can be lost comes first: a ledger that is not being written, connections forgotten over the bound.
+	const ledger = frame.ledgerProblem ? `LEDGER NOT WRITTEN: ${escapeForTerminal(frame.ledgerProblem)}` : undefined;
+	const forgotten = frame.connectionsEvicted > 0 ? `${count(frame.connectionsEvicted)} connections forgotten (--max-connections)` : undefined;
+	const second = [ledger, forgotten, filter, `${count(frame.matchCount)} shown`, view, mark, counts, frame.policyNote ? escapeForTerminal(frame.policyNote) : undefined, whatIf]
 		.filter(Boolean)
 		.join(' │ ');
-	return [line(first, columns, {bold: true, ...(color && isBad ? {color: 'red' as const} : {})}), line(second, columns, color && frame.paused ? {color: 'yellow'} : undefined)];
+	const warn = ledger !== undefined || forgotten !== undefined;
+	return [
+		line(first, columns, {bold: true, ...(color && isBad ? {color: 'red' as const} : {})}),
+		line(second, columns, color && (frame.paused || warn) ? {color: warn ? 'red' : 'yellow'} : undefined),
+	];
 }
 
 function stateWithReconnects(source: Frame['source']): string {

@@ -9,7 +9,9 @@ import type {Layout} from '../layout.js';
 import {minimumColumns, minimumRows} from '../layout.js';
 import type {ScrollRegion} from '../line-renderer.js';
 import {line} from '../terminal-text.js';
-import {detailViewLines} from './detail-view.js';
+import {connectionDetailLines, type ConnectionDetail} from '../connection-detail-lines.js';
+import {connectionsViewLines} from './connections-view.js';
+import {detailLinesView, detailViewLines} from './detail-view.js';
 import {FlowRowCache, flowsPaneLines} from './flows-pane.js';
 import {footerLine, promptLine, type Prompt} from './footer.js';
 import {headerLines} from './header.js';
@@ -19,7 +21,7 @@ import {policiesPaneLines} from './policies-pane.js';
 import {suggestViewLines, type SuggestionView} from './suggest-view.js';
 import {whatIfViewLines} from './what-if-view.js';
 
-export type Mode = 'main' | 'detail' | 'overview' | 'help' | 'whatif' | 'suggest';
+export type Mode = 'main' | 'detail' | 'overview' | 'help' | 'whatif' | 'suggest' | 'connections' | 'connection';
 
 export type ScreenProps = {
 	frame: Frame | undefined;
@@ -36,6 +38,8 @@ export type ScreenProps = {
 	showJson: boolean;
 	detailScroll: number;
 	suggestion?: SuggestionView | undefined;
+	connectionCursor?: number;
+	connectionDetail?: ConnectionDetail | undefined;
 };
 
 /** A screen: its lines, and the region of flow rows that scrolls while following. */
@@ -63,6 +67,17 @@ export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): Screen
 
 	if (props.mode === 'whatif') {
 		return {lines: [...header, ...whatIfViewLines({whatIf: frame?.whatIf, columns, rows: bodyRows, cursor: props.whatIfCursor, color}), footer]};
+	}
+
+	if (props.mode === 'connections') {
+		// The / prompt takes the view's last row: the filter applies to connections too.
+		const viewRows = props.prompt ? bodyRows - 1 : bodyRows;
+		const view = connectionsViewLines({connections: frame?.connections, columns, rows: viewRows, cursor: props.connectionCursor ?? 0, now: frame?.builtAt ?? 0, color});
+		return {lines: [...header, ...view, ...(props.prompt ? [promptLine(columns, props.prompt)] : []), footer]};
+	}
+
+	if (props.mode === 'connection' && props.connectionDetail) {
+		return {lines: [...header, ...detailLinesView(connectionDetailLines(props.connectionDetail), props.detailScroll, columns, bodyRows, color), footer]};
 	}
 
 	if (props.mode === 'suggest' && props.suggestion) {

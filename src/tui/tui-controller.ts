@@ -16,10 +16,15 @@ import {candidatePolicies} from '../policy/what-if.js';
 import type {SuggestionView} from '../views/screens/suggest-view.js';
 import {FlowStore} from '../store/flow-store.js';
 import {FrameClock, RateMeter} from '../store/frame-clock.js';
-import {buildFrame, type Frame, type PausedSelection, type SourceStatus, type ViewState} from '../store/frame.js';
+import {buildFrame, connectionRowKey, type Frame, type PausedSelection, type SourceStatus, type ViewState} from '../store/frame.js';
 import type {RawSplitter} from '../store/flow-ring.js';
 import type {FilterProblem, TuiController} from '../views/app.js';
 import type {FlowDetail} from '../views/detail-lines.js';
+import type {ConnectionDetail} from '../views/connection-detail-lines.js';
+import {sampleHeldFlows} from '../store/connection-judging.js';
+import {sampleFlowDetail, sampleRecord} from '../store/connection-samples.js';
+import type {Connection} from '../store/connection-table.js';
+import {connectionFilterText} from './connection-filter.js';
 
 export type TuiControllerOptions = {
 	capacity: number;
@@ -37,6 +42,10 @@ export type TuiControllerOptions = {
 	rawSplitter?: RawSplitter;
 	/** The kind of policy `s` suggests (--suggest-kind). */
 	suggestKind?: SuggestKind;
+	/** Distinct connections kept (--max-connections). */
+	connectionCapacity?: number;
+	/** What is wrong with the ledger, while it lasts (the header says it). */
+	ledgerProblem?: () => string | undefined;
 	now?: () => number;
 };
 
@@ -90,7 +99,12 @@ export class TuiControllerImpl implements TuiController {
 	reloadPolicies: (() => Promise<string>) | undefined;
 
 	constructor(private readonly options: TuiControllerOptions) {
-		this.store = new FlowStore({capacity: options.capacity, decodeFlow: options.decodeFlow, ...(options.rawSplitter ? {rawSplitter: options.rawSplitter} : {})});
+		this.store = new FlowStore({
+			capacity: options.capacity,
+			decodeFlow: options.decodeFlow,
+			...(options.rawSplitter ? {rawSplitter: options.rawSplitter} : {}),
+			...(options.connectionCapacity ? {connectionCapacity: options.connectionCapacity} : {}),
+		});
 		this.color = options.color;
 		this.now = options.now ?? Date.now;
 		this.clock = new FrameClock({
@@ -138,6 +152,11 @@ export class TuiControllerImpl implements TuiController {
 		this.store.setWhatIf(policies?.candidate ? {candidate: policies.candidate, ...(policies.baseline ? {baseline: policies.baseline} : {})} : undefined);
 		this.statusVersion++;
 		this.refresh();
+	}
+
+	/** The ledger's state changed (a write failed, or worked again): the header says so at the next frame. */
+	ledgerChanged(): void {
+		this.statusVersion++;
 	}
 
 	/** The source's state changed (connected, reconnecting, a new label, node counts). */
@@ -255,22 +274,85 @@ export class TuiControllerImpl implements TuiController {
 		return `copied flow #${sequence} as JSON (${line.length} bytes) through OSC 52`;
 	}
 
-	suggest(sequences: readonly number[] | undefined): SuggestionView {
-		const chosen = sequences ?? [...(this.paused?.sequences ?? this.store.matches())];
-		const held = (sequence: number): HeldFlow | undefined => {
-			const record = this.store.record(sequence);
-			return record ? {record, fullFlow: () => this.store.flow(sequence)} : undefined;
-		};
+	/** The drill-down of the connections view's row `key` (undefined when it is no longer there). */
+	connectionDetail(key: string): ConnectionDetail | undefined {
+		const connection = this.connectionOf(key);
+		if (!connection) {
+			return undefined;
+		}
 
-		const flows = chosen.slice(-maximumSuggestionFlows).flatMap(sequence => held(sequence) ?? []);
+		const {baseline, candidate} = this.policies ?? {};
+		const kinds = connection.samples.map(sample => {
+			const record = sampleRecord(sample, connection);
+			const input = {record, fullFlow: () => sampleFlowDetail(connection)};
+			return {
+				request: sample.request?.text,
+				flows: sample.flows,
+				record,
+				...(baseline ? {now: baseline.evaluate(input)} : {}),
+				...(candidate ? {after: candidate.evaluate(input)} : {}),
+			};
+		});
+		return {
+			key,
+			connection,
+			isFromLedger: this.store.connections.isRestoredOnly(connection),
+			withClusters: this.store.clusterCount > 1,
+			kinds,
+			filterText: connectionFilterText(connection),
+		};
+	}
+
+	/** A suggestion admitting the connection `key` (its samples stand for its flows). */
+	suggestConnection(key: string): SuggestionView {
+		const connection = this.connectionOf(key);
+		return this.suggestFlows(connection ? sampleHeldFlows(connection) : [], `connection ${key}`);
+	}
+
+	private connectionOf(key: string): Connection | undefined {
+		const view = this.view.connections;
+		const list = this.store.connectionList(view?.sort ?? 'last-seen', this.view.filterText, this.view.sinceMark, this.now());
+		return list.find(connection => connectionRowKey(connection) === key) ?? [...this.store.connections.values()].find(connection => connectionRowKey(connection) === key);
+	}
+
+	/** The flows held in the ring, and the ledger's connections this run has not seen, by their samples. */
+	private heldFlows(): HeldFlow[] {
 		const {start, end} = this.store.heldRange();
 		const all: HeldFlow[] = [];
 		for (let sequence = start; sequence < end; sequence++) {
-			const flow = held(sequence);
+			const flow = this.heldFlow(sequence);
 			if (flow) {
 				all.push(flow);
 			}
 		}
+
+		for (const connection of this.store.connections.restoredOnlyValues()) {
+			all.push(...sampleHeldFlows(connection));
+		}
+
+		return all;
+	}
+
+	private heldFlow(sequence: number): HeldFlow | undefined {
+		const record = this.store.record(sequence);
+		return record ? {record, fullFlow: () => this.store.flow(sequence)} : undefined;
+	}
+
+	suggest(sequences: readonly number[] | undefined): SuggestionView {
+		const chosen = sequences ?? [...(this.paused?.sequences ?? this.store.matches())];
+		const flows = chosen.slice(-maximumSuggestionFlows).flatMap(sequence => this.heldFlow(sequence) ?? []);
+		if (sequences === undefined) {
+			// The view's flows, and the ledger's connections this run has not seen (S judges the whole ledger).
+			for (const connection of this.store.connections.restoredOnlyValues()) {
+				flows.push(...sampleHeldFlows(connection));
+			}
+		}
+
+		return this.suggestFlows(flows, sequences?.length === 1 ? `flow #${sequences[0]}` : `${flows.length} flows of the view`);
+	}
+
+	private suggestFlows(flows: HeldFlow[], subject: string): SuggestionView {
+		const all = this.heldFlows();
 
 		// The set being edited: the what-if candidate (with what was added), else the policies in force.
 		// (With each cluster's own policies, all of them together: the suggestion is proven against their union.)
@@ -286,7 +368,7 @@ export class TuiControllerImpl implements TuiController {
 					? `NOT PROVEN: with it applied, ${result.notAdmitted.length} of ${targets} connections stay denied (${result.notAdmitted[0]!.verdict})`
 					: `Evaluated ${baseline ? 'on top of the policies' : 'against what Hubble observed'} over ${all.length} held flows: admits ${targets === 1 ? 'the denied connection' : `all ${targets} denied connections`}; ${otherChangesText(result)}`;
 		return {
-			subject: sequences?.length === 1 ? `flow #${sequences[0]}` : `${flows.length} flows of the view`,
+			subject,
 			yaml: result.yaml,
 			verdict,
 			isProven: result.policies.length > 0 && result.notAdmitted.length === 0,
@@ -359,6 +441,7 @@ export class TuiControllerImpl implements TuiController {
 			now,
 			...(this.policies ? {policyNote: this.policies.note} : {}),
 			...(this.policies?.whatIfTitle ? {whatIfTitle: this.policies.whatIfTitle} : {}),
+			ledgerProblem: this.options.ledgerProblem?.(),
 		});
 	}
 }

@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {TuiControllerImpl} from '../../src/cli/tui-controller.js';
+import {TuiControllerImpl} from '../../src/tui/tui-controller.js';
 import {loadPolicyText} from '../../src/policy/policy-documents.js';
 import {PolicySet} from '../../src/policy/policy-evaluator.js';
 import {loadPolicyFiles} from '../helpers/lab-policies.js';
