@@ -37,7 +37,8 @@ so they are read on the steady state.
 Environment: ZTOP_BENCH_RATES (default 1000,5000,20000,50000), ZTOP_BENCH_SECONDS (measured seconds per
 run, default 30), ZTOP_BENCH_CLIENTS (default floor,compact,tui,hubble,hubble-pipe), ZTOP_BENCH_REPEATS
 (default 3), ZTOP_BENCH_RELAY_RATES (default 5000,20000; empty for none), ZTOP_BENCH_WORLD_RATES (the cluster
-world's rates, default 5000; empty for none), ZTOP_BENCH_WORLD_CLIENTS (default tui,hubble).
+world's rates, default 5000; empty for none), ZTOP_BENCH_WORLD_CLIENTS (default tui,tui-ledger,hubble:
+the TUI with `--ledger` is measured on the cluster world, whose 3,000 connections a ledger keeps).
 */
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
@@ -54,6 +55,7 @@ const warmUpSeconds = 3;
 /** When the steady window starts at `rate`: the default ring full, then 10 s more; between 3 and 40 s. */
 const steadyFromSeconds = (rate: number) => Math.round(Math.min(40, Math.max(warmUpSeconds, 100_000 / rate + 10)));
 const drainSeconds = 3;
+let ledgerCount = 0;
 const clientNames = (process.env['ZTOP_BENCH_CLIENTS'] ?? 'floor,compact,tui,hubble,hubble-pipe').split(',');
 const repeats = Math.max(1, Number(process.env['ZTOP_BENCH_REPEATS'] ?? 3));
 const scratch = mkdtempSync(path.join(tmpdir(), 'ztop-bench-'));
@@ -205,12 +207,12 @@ function startLines(command: string[], isDiscarded = false): Client {
 let tmuxCount = 0;
 
 /** The TUI in a tmux pane of 120×40; its --debug summary goes to a file. */
-function startTui(address: string): Client {
+function startTui(address: string, extra: string[] = []): Client {
 	const socket = `ztop-bench-${process.pid}-${tmuxCount++}`;
 	const log = path.join(scratch, `${socket}.log`);
 	const tmux = (...arguments_: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...arguments_], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
 	const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
-	const command = pinned(0, [process.execPath, ztop, '--server', address, '--debug']).map(quote).join(' ');
+	const command = pinned(0, [process.execPath, ztop, '--server', address, '--debug', ...extra]).map(quote).join(' ');
 	tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', `exec env -u CI TERM=xterm-256color ${command} 2>${quote(log)}`);
 	const pid = Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
 	return {
@@ -246,6 +248,8 @@ async function measure(clientName: string, rate: number, capture?: string): Prom
 		floor: () => startFloor(address),
 		compact: () => startLines([process.execPath, ztop, '--server', address, '-f', '-o', 'compact']),
 		tui: () => startTui(address),
+		// The same with a ledger (a new file each run): every flow's connection counted and written every few seconds.
+		'tui-ledger': () => startTui(address, ['--ledger', path.join(scratch, `ledger-${ledgerCount++}.json`)]),
 		hubble: () => (hubble ? startLines([hubble, 'observe', '--server', address, '-f', '-o', 'compact'], true) : undefined),
 		'hubble-pipe': () => (hubble ? startLines([hubble, 'observe', '--server', address, '-f', '-o', 'compact']) : undefined),
 	};
@@ -301,6 +305,7 @@ const labels: Record<string, string> = {
 	floor: 'floor: gRPC bytes, count only',
 	compact: 'ztop -f -o compact',
 	tui: 'ztop TUI 120×40',
+	'tui-ledger': 'ztop TUI 120×40 --ledger',
 	hubble: 'hubble -f -o compact >/dev/null',
 	'hubble-pipe': 'hubble -f -o compact | (count)',
 };
@@ -387,10 +392,17 @@ for (const clientName of clientNames) {
 const worldRates = (process.env['ZTOP_BENCH_WORLD_RATES'] ?? '5000').split(',').filter(Boolean).map(Number);
 if (worldRates.length > 0) {
 	console.log(`The cluster world (${path.basename(worldCapture)}: 51 pods, 3,000 connections, ~1.9 KB flows), same measures:`);
-	const worldRuns = await measureAll(worldRates, (process.env['ZTOP_BENCH_WORLD_CLIENTS'] ?? 'tui,hubble').split(','), worldCapture);
+	const worldRuns = await measureAll(worldRates, (process.env['ZTOP_BENCH_WORLD_CLIENTS'] ?? 'tui,tui-ledger,hubble').split(','), worldCapture);
 	for (const rate of worldRates) {
 		const tui = worldRuns.find(run => run.rate === rate && run.client === 'tui');
 		const hubbleRun = worldRuns.find(run => run.rate === rate && run.client === 'hubble');
+		const withLedger = worldRuns.find(run => run.rate === rate && run.client === 'tui-ledger');
+		if (tui && withLedger) {
+			console.log(
+				`  ${String(rate).padStart(6)}/s: TUI with --ledger / without: CPU steady ${(withLedger.cpuPercent / tui.cpuPercent).toFixed(2)}×, first ${seconds} s ${(withLedger.firstCpuPercent / tui.firstCpuPercent).toFixed(2)}× (target ≤ 1.1); RSS ${withLedger.rssMegabytes.toFixed(0)} MB against ${tui.rssMegabytes.toFixed(0)} (+${(withLedger.rssMegabytes - tui.rssMegabytes).toFixed(0)} MB, target ≤ 10)`,
+			);
+		}
+
 		if (tui) {
 			console.log(
 				`  ${String(rate).padStart(6)}/s: TUI RSS ${tui.rssFirst.toFixed(0)}→${tui.rssMegabytes.toFixed(0)} MB (target ≤ 200 at 100,000 flows)${hubbleRun ? `, hubble ${hubbleRun.rssMegabytes.toFixed(0)} MB; TUI/hubble>/dev/null CPU steady ${(tui.cpuPercent / hubbleRun.cpuPercent).toFixed(2)}×, first ${seconds} s ${(tui.firstCpuPercent / hubbleRun.firstCpuPercent).toFixed(2)}× (targets ≤ 1)` : ''}`,

@@ -68,6 +68,18 @@ type Candidate = {
 	redirect: boolean;
 };
 
+type Enforcement = {
+	selecting: readonly PolicyRule[];
+	enforcedBy: PolicyName[];
+	enforcing: Array<{policy: PolicyName; selects: string}>;
+	/** Every selecting rule turned default deny off for the direction. */
+	isDefaultDenyOff: boolean;
+	/** No selecting entry names a port or ICMP type: the decision is the same for every port and protocol. */
+	isPortFree: boolean;
+	/** The selecting rules, by identity. */
+	rulesKey: string;
+};
+
 type KeyGroup = {candidates: Candidate[]; isWildcard: boolean; isDeny: boolean; key: PortKey; redirect: boolean};
 
 const matchType = {none: 0, l3Only: 1, l3L4: 2, l4Only: 3, all: 4, l3Proto: 5, protoOnly: 6} as const;
@@ -90,7 +102,9 @@ export class PolicySet {
 	readonly rules: readonly PolicyRule[];
 	private readonly selectionCache = new WeakMap<readonly string[], Map<string, readonly PolicyRule[]>>();
 	private decisions: Record<Direction, Map<EndpointFacts, Map<EndpointFacts, Map<number | string, Decision>>>> = {ingress: new Map(), egress: new Map()};
+	private sharedDecisions: Record<Direction, Map<string, Decision>> = {ingress: new Map(), egress: new Map()};
 	private decisionCount = 0;
+	private readonly enforcements = new WeakMap<EndpointFacts, Partial<Record<Direction, Enforcement>>>();
 
 	/** The rules of every policy Cilium would import (rejected ones contribute nothing). */
 	constructor(readonly policies: readonly LoadedPolicy[]) {
@@ -168,31 +182,94 @@ export class PolicySet {
 			byPeer.set(peer, byPort);
 		}
 
-		const portKey = (protocolNumbers[flowPort.protocol] ?? 7) * 65_536 + (flowPort.icmpType ?? flowPort.port);
+		// A subject whose selecting rules name no port (or ICMP type) in this direction decides alike for every
+		// port and protocol: one decision per peer, not one per port (a ledger of 100,000 connections over a
+		// few thousand identity pairs is judged in a fraction of the time).
+		const isPortFree = this.enforcement(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels, direction).isPortFree;
+		const portKey = isPortFree ? -1 : (protocolNumbers[flowPort.protocol] ?? 7) * 65_536 + (flowPort.icmpType ?? flowPort.port);
 		// CIDR and FQDN rules see a world peer's address and names.
 		const key = peer.isWorldLike ? `${portKey}|${direction === 'egress' ? record.destinationIp : record.sourceIp}|${listId(record.destinationNames)}` : portKey;
 		let decision = byPort.get(key);
 		if (!decision) {
 			if (++this.decisionCount > maximumDecisions) {
+				// The pairs start over; the shared decisions they point to stay (there are few), unless they too are many.
 				this.decisions = {ingress: new Map(), egress: new Map()};
 				this.decisionCount = 0;
+				if (this.sharedDecisions.ingress.size + this.sharedDecisions.egress.size > maximumDecisions) {
+					this.sharedDecisions = {ingress: new Map(), egress: new Map()};
+				}
 			}
 
-			decision = this.decide(subject, peer, direction, record, flowPort);
+			// Another subject and peer may have been decided alike: the same rules select the subject, its peer
+			// matches the same of their entries, on the same port. A cluster's pods differ in labels the rules
+			// never read (pod-template-hash, a pod's own name), so thousands of pairs share a few decisions.
+			const shared = this.sharedKey(subject, peer, direction, record, portKey);
+			decision = this.sharedDecisions[direction].get(shared);
+			if (!decision) {
+				decision = this.decide(subject, peer, direction, record, flowPort);
+				this.sharedDecisions[direction].set(shared, decision);
+			}
+
 			byPort.set(key, decision);
 		}
 
 		return decision;
 	}
 
+	/**
+	What decide() reads, as a key: which rules select the subject (and its cluster, which entities read), which
+	of their entries the peer matches (CIDR and FQDN entries with the flow's address and names), whether the
+	peer is the host, and the port.
+	*/
+	private sharedKey(subject: EndpointFacts, peer: EndpointFacts, direction: Direction, record: FlowRecord, portKey: number): string {
+		const enforcement = this.enforcement(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels, direction);
+		let matches = '';
+		for (const rule of enforcement.selecting) {
+			for (const entry of rule[direction]!.entries) {
+				const match = matchPeer(entry, peer, subject, direction, record);
+				matches += match === 'unknown' ? 'u' : match ? '1' : '0';
+			}
+		}
+
+		const isHost = direction === 'ingress' && peer.labels.some(label => label.source === 'reserved' && label.key === 'host');
+		return `${enforcement.rulesKey}|${subject.cluster}|${matches}|${isHost ? 'h' : ''}|${portKey}`;
+	}
+
+	/**
+	What a subject's direction is enforced by: the rules selecting it, the policies (sorted) and what each
+	selects it by. The same for every peer and port, so kept per subject (a few per identity).
+	*/
+	private enforcement(subject: EndpointFacts, labels: readonly string[], direction: Direction): Enforcement {
+		let byDirection = this.enforcements.get(subject);
+		if (!byDirection) {
+			byDirection = {};
+			this.enforcements.set(subject, byDirection);
+		}
+
+		let known = byDirection[direction];
+		if (!known) {
+			const selecting = this.selecting(subject, labels).filter(rule => rule[direction]);
+			const enforcedBy = uniquePolicies(selecting.map(rule => rule.policy));
+			known = {
+				selecting,
+				enforcedBy,
+				enforcing: enforcedBy.map(policy => ({policy, selects: selecting.find(rule => policyKey(rule.policy) === policyKey(policy))!.subject!.text})),
+				isDefaultDenyOff: selecting.every(rule => !rule[direction]!.defaultDeny),
+				isPortFree: selecting.every(rule => rule[direction]!.entries.every(entry => entry.toPorts === undefined && entry.icmps === undefined)),
+				rulesKey: selecting.map(rule => objectId(rule)).join(','),
+			};
+			byDirection[direction] = known;
+		}
+
+		return known;
+	}
+
 	private decide(subject: EndpointFacts, peer: EndpointFacts, direction: Direction, record: FlowRecord, flowPort: FlowPort): Decision {
-		const selecting = this.selecting(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels).filter(rule => rule[direction]);
+		const {selecting, enforcedBy, enforcing, isDefaultDenyOff} = this.enforcement(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels, direction);
 		if (selecting.length === 0) {
 			return {result: emptyEvaluation('not-enforced'), candidates: [], couldTurn: result => result};
 		}
 
-		const enforcedBy = uniquePolicies(selecting.map(rule => rule.policy));
-		const enforcing = enforcedBy.map(policy => ({policy, selects: selecting.find(rule => policyKey(rule.policy) === policyKey(policy))!.subject!.text}));
 		const candidates: Candidate[] = [];
 		const near: DirectionEvaluation['near'] = [];
 		// Entries ztop cannot read, and which way they could turn the answer (fromRequires only narrows: a deny).
@@ -244,7 +321,7 @@ export class PolicySet {
 		}
 
 		// Every selecting rule with this direction turned default deny off: Cilium adds an allow-all without labels.
-		if (selecting.every(rule => !rule[direction]!.defaultDeny)) {
+		if (isDefaultDenyOff) {
 			candidates.push({entry: undefined, policy: undefined, isDeny: false, isWildcard: true, key: {specificity: specificity.any, blockStart: 0, isRange: false, filter: 'ANY/0'}, redirect: false});
 		}
 

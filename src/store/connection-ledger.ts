@@ -27,7 +27,7 @@ with anything out of place is refused whole with what and where, never read in p
 import type {PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
 import type {ConnectionSample, SampleEndpoint, SampleRequest} from './connection-samples.js';
 import type {Connection, ConnectionEndpoint, SideOutcomes} from './connection-table.js';
-import {CountList} from './count-list.js';
+import {CountList, noCounts, SideCounts} from './count-list.js';
 
 export const ledgerFormat = 'ztop-ledger';
 export const ledgerVersion = 1;
@@ -240,6 +240,10 @@ export function decodeLedger(text: string): DecodedLedger {
 			throw new LedgerError(`corrupt ledger: ${where} should hold pairs of name and count`);
 		}
 
+		if (items.length === 0) {
+			return noCounts;
+		}
+
 		const list = new CountList();
 		for (let index = 0; index < items.length; index += 2) {
 			list.add(pick(strings, items[index], `${where}[${index}]`), check.count(items[index + 1], `${where}[${index + 1}]`));
@@ -250,13 +254,16 @@ export function decodeLedger(text: string): DecodedLedger {
 
 	const side = (value: unknown, where: string): SideOutcomes => {
 		const parts = check.tuple(value, 5, where);
-		return {
-			allowed: check.count(parts[0], `${where}.allowed`),
-			denied: check.count(parts[1], `${where}.denied`),
-			audited: check.count(parts[2], `${where}.audited`),
-			l7Denied: check.count(parts[3], `${where}.l7Denied`),
-			policies: counts(parts[4], `${where}.policies`),
-		};
+		const outcomes = new SideCounts();
+		for (const [key, count] of counts(parts[4], `${where}.policies`)) {
+			outcomes.add(key, count);
+		}
+
+		outcomes.allowed = check.count(parts[0], `${where}.allowed`);
+		outcomes.denied = check.count(parts[1], `${where}.denied`);
+		outcomes.audited = check.count(parts[2], `${where}.audited`);
+		outcomes.l7Denied = check.count(parts[3], `${where}.l7Denied`);
+		return outcomes;
 	};
 
 	const connections = check.array(document['connections'], 'connections').map((row, index): Connection => {

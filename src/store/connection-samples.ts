@@ -211,8 +211,8 @@ export function sampleFlow(holder: {samples: ConnectionSample[]}, record: FlowRe
 			sameEndpoints?.destination ?? endpoints.of(record, false),
 			request === undefined ? undefined : requestOf(record, request),
 		);
-		// A new array of just the length (a pushed-to one reserves 17 slots).
-		holder.samples = [...samples, sample];
+		// A new array of just the length (concat makes one; a pushed-to or spread array reserves 17 slots).
+		holder.samples = samples.concat(sample);
 	}
 
 	sample.flows++;
@@ -268,7 +268,7 @@ export function mergeSamples(holder: {samples: ConnectionSample[]}, from: readon
 		);
 		if (!same) {
 			if (holder.samples.length < maximumSamples) {
-				holder.samples = [...holder.samples, {...each}];
+				holder.samples = holder.samples.concat({...each});
 			} else {
 				unsampled += each.flows;
 			}

@@ -17,7 +17,7 @@ import {dropReasonNames} from '../flow/drop-reason.js';
 import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {RecentMap} from '../flow/recent-map.js';
-import {CountList} from './count-list.js';
+import {CountList, noCounts, SideCounts} from './count-list.js';
 import type {ConnectionAttribution} from './connection-attribution.js';
 import {requestParts} from '../policy/l7-match.js';
 import {mergeSamples, SampleEndpoints, sampleFlow, type ConnectionSample} from './connection-samples.js';
@@ -93,7 +93,7 @@ const droppedVerdict = 2;
 /** flow.DropReason names (`POLICY_DENIED`) by number. */
 const dropReasonByNumber = new Map([...dropReasonNames].map(([name, number]) => [number, name]));
 
-const emptyCounts = (): SideOutcomes => ({allowed: 0, denied: 0, audited: 0, l7Denied: 0, policies: new CountList()});
+const emptyCounts = (): SideOutcomes => new SideCounts();
 
 /**
 `name-5d8f7c9b6-x2k9p` (a ReplicaSet's pod: its hash, then the pod's) → `name`; `name-x2k9p` (a Job's or
@@ -275,11 +275,13 @@ export class ConnectionTable {
 
 		if (record.verdict === droppedVerdict && record.dropReason !== 0) {
 			const reason = dropReasonByNumber.get(record.dropReason) ?? String(record.dropReason);
+			entry.dropReasons = ownCounts(entry.dropReasons);
 			entry.dropReasons.add(reason);
 		}
 
 		const request = requestText(record);
 		if (request) {
+			entry.requests = ownCounts(entry.requests);
 			entry.requests.add(request, 1, maximumRequests);
 		}
 
@@ -446,14 +448,19 @@ export function newConnection(client: ConnectionEndpoint, server: ConnectionEndp
 		lastSeen: seen,
 		egress: emptyCounts(),
 		ingress: emptyCounts(),
-		dropReasons: new CountList(),
-		requests: new CountList(),
+		dropReasons: noCounts,
+		requests: noCounts,
 		clientPods: [],
 		serverPods: [],
 		...(icmpType === undefined ? {} : {icmpType}),
 		samples: [],
 		unsampledFlows: 0,
 	};
+}
+
+/** A list of its own in place of the shared empty one. */
+function ownCounts(list: CountList): CountList {
+	return list === noCounts ? new CountList() : list;
 }
 
 function addCounts(into: CountList, from: CountList, bound = Number.POSITIVE_INFINITY): void {
@@ -475,8 +482,15 @@ export function mergeConnection(into: Connection, from: Connection): void {
 		addCounts(into[side].policies, from[side].policies);
 	}
 
-	addCounts(into.dropReasons, from.dropReasons);
-	addCounts(into.requests, from.requests, maximumRequests);
+	if (from.dropReasons.size > 0) {
+		into.dropReasons = ownCounts(into.dropReasons);
+		addCounts(into.dropReasons, from.dropReasons);
+	}
+
+	if (from.requests.size > 0) {
+		into.requests = ownCounts(into.requests);
+		addCounts(into.requests, from.requests, maximumRequests);
+	}
 	for (const pod of from.clientPods) {
 		into.clientPods = withPod(into.clientPods, pod);
 	}
@@ -516,7 +530,7 @@ function requestText(record: FlowRecord): string | undefined {
 }
 
 
-/** The pods with `value` (a new array of just the length: a pushed-to array reserves 17 slots). */
+/** The pods with `value` (a new array of just the length: concat makes one, a pushed-to or spread array reserves 17 slots). */
 function withPod(pods: string[], value: string | undefined): string[] {
-	return value === undefined || pods.length >= maximumPods || pods.includes(value) ? pods : [...pods, value];
+	return value === undefined || pods.length >= maximumPods || pods.includes(value) ? pods : pods.concat(value);
 }
