@@ -101,7 +101,7 @@ export function emptyEvaluation(verdict: DirectionVerdict, extra: Partial<Direct
 export class PolicySet {
 	readonly rules: readonly PolicyRule[];
 	private readonly selectionCache = new WeakMap<readonly string[], Map<string, readonly PolicyRule[]>>();
-	private decisions: Record<Direction, Map<EndpointFacts, Map<EndpointFacts, Map<number | string, Decision>>>> = {ingress: new Map(), egress: new Map()};
+	private decisions: Record<Direction, Map<EndpointFacts, {isPortFree: boolean; byPeer: Map<EndpointFacts, Map<number | string, Decision>>}>> = {ingress: new Map(), egress: new Map()};
 	private sharedDecisions: Record<Direction, Map<string, Decision>> = {ingress: new Map(), egress: new Map()};
 	private decisionCount = 0;
 	private readonly enforcements = new WeakMap<EndpointFacts, Partial<Record<Direction, Enforcement>>>();
@@ -170,23 +170,23 @@ export class PolicySet {
 	*/
 	private decision(subject: EndpointFacts, peer: EndpointFacts, direction: Direction, record: FlowRecord, flowPort: FlowPort): Decision {
 		// Nested maps, keyed by objects and numbers: no key string is built for most flows.
-		let byPeer = this.decisions[direction].get(subject);
-		if (!byPeer) {
-			byPeer = new Map();
-			this.decisions[direction].set(subject, byPeer);
+		let bySubject = this.decisions[direction].get(subject);
+		if (!bySubject) {
+			// A subject whose selecting rules name no port (or ICMP type) in this direction decides alike for every
+			// port and protocol: one decision per peer, not one per port (a ledger of 100,000 connections over a
+			// few thousand identity pairs is judged in a fraction of the time).
+			const {isPortFree} = this.enforcement(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels, direction);
+			bySubject = {isPortFree, byPeer: new Map()};
+			this.decisions[direction].set(subject, bySubject);
 		}
 
-		let byPort = byPeer.get(peer);
+		let byPort = bySubject.byPeer.get(peer);
 		if (!byPort) {
 			byPort = new Map();
-			byPeer.set(peer, byPort);
+			bySubject.byPeer.set(peer, byPort);
 		}
 
-		// A subject whose selecting rules name no port (or ICMP type) in this direction decides alike for every
-		// port and protocol: one decision per peer, not one per port (a ledger of 100,000 connections over a
-		// few thousand identity pairs is judged in a fraction of the time).
-		const isPortFree = this.enforcement(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels, direction).isPortFree;
-		const portKey = isPortFree ? -1 : (protocolNumbers[flowPort.protocol] ?? 7) * 65_536 + (flowPort.icmpType ?? flowPort.port);
+		const portKey = bySubject.isPortFree ? -1 : (protocolNumbers[flowPort.protocol] ?? 7) * 65_536 + (flowPort.icmpType ?? flowPort.port);
 		// CIDR and FQDN rules see a world peer's address and names.
 		const key = peer.isWorldLike ? `${portKey}|${direction === 'egress' ? record.destinationIp : record.sourceIp}|${listId(record.destinationNames)}` : portKey;
 		let decision = byPort.get(key);
