@@ -182,7 +182,7 @@ export class LedgerFile {
 	/** Writes `connections` (`count` of them) over the file, atomically; never throws. */
 	write(connections: Iterable<Connection>, count: number, now = new Date()): LedgerWrite {
 		if (count < this.held) {
-			return {written: false, reason: `it would hold ${count} connections, fewer than the ${this.held} it holds (older ones were forgotten over --max-connections); raise it`};
+			return {written: false, reason: `it would hold ${count} connection${count === 1 ? '' : 's'}, fewer than the ${this.held} it holds (older ones were forgotten over --max-connections); raise it`};
 		}
 
 		const started = performance.now();

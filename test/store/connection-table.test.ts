@@ -132,3 +132,34 @@ describe('the store counts every flow toward its connection', () => {
 		expect(counted.some(connection => connection.icmpType === 8)).toBe(true);
 	});
 });
+
+describe('the connections view\'s list', () => {
+	test('the filter (a verdict among it), the mark and the three orders', async () => {
+		const {FlowStore} = await import('../../src/store/flow-store.js');
+		const {parseFilterText} = await import('../../src/filters/filter-language.js');
+		const {pushResponses} = await import('../helpers/lab-flows.js');
+		const {labStages} = await import('../helpers/lab-flows.js');
+		const store = new FlowStore();
+		const stages = labStages();
+		pushResponses(store, stages.slice(0, 4).flat());
+		const all = store.connectionList('last-seen', '', false, 0);
+		expect(all.length).toBe(store.connections.size);
+		expect(all.map(connection => connection.lastSeen)).toEqual([...all.map(connection => connection.lastSeen)].sort((a, b) => b - a));
+		const byFlows = store.connectionList('flows', '', false, 0);
+		expect(byFlows.map(connection => connection.flows)).toEqual([...byFlows.map(connection => connection.flows)].sort((a, b) => b - a));
+
+		// Stage 5 denies the world: only then do connections with denied flows exist, and `verdict:denied` finds them.
+		store.mark();
+		pushResponses(store, stages[4]!);
+		store.setFilter(parseFilterText('verdict:denied'));
+		const denied = store.connectionList('denied', 'verdict:denied', false, 1);
+		expect(denied.length).toBeGreaterThan(0);
+		expect(denied.every(connection => connection.egress.denied + connection.ingress.denied + connection.egress.l7Denied + connection.ingress.l7Denied > 0)).toBe(true);
+		expect(denied.some(connection => connection.server.reserved === 'world')).toBe(true);
+		store.setFilter(parseFilterText(''));
+		// Since the mark: what stage 5 saw, not the connections only earlier stages had.
+		const sinceMark = store.connectionList('last-seen', '', true, 2);
+		expect(sinceMark.length).toBeGreaterThan(0);
+		expect(sinceMark.every(connection => connection.lastSeen >= store.connectionsMarkSeconds!)).toBe(true);
+	});
+});
