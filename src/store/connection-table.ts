@@ -61,9 +61,9 @@ export type Connection = {
 	dropReasons: CountList;
 	/** `GET /path` or `DNS name.` → requests (bounded). */
 	requests: CountList;
-	/** Pods seen on each side (bounded). */
-	clientPods: string[];
-	serverPods: string[];
+	/** Pods seen on each side (bounded; one pod's list is shared between its connections: never changed in place). */
+	clientPods: readonly string[];
+	serverPods: readonly string[];
 	/** For ICMP: the type, part of what the connection is (an echo is not an unreachable). */
 	icmpType?: number;
 	/** What stands for its flows when they are gone, per kind of flow (src/store/connection-samples.ts). */
@@ -208,6 +208,7 @@ export class ConnectionTable {
 	private readonly endpoints = new WeakMap<readonly string[], Map<string, KnownEndpoint>>();
 	private readonly endpointIds = new Map<string, number>();
 	private readonly podTexts = new Map<string, Map<string, string>>();
+	private readonly podLists = new Map<string, readonly string[]>();
 	/** Connections taken in by restore() that no flow has counted toward since. */
 	private readonly restoredOnly = new Set<Connection>();
 	private readonly sampleEndpoints = new SampleEndpoints();
@@ -258,8 +259,14 @@ export class ConnectionTable {
 		}
 
 		entry.flows++;
-		entry.firstSeen = Math.min(entry.firstSeen, record.timeSeconds);
-		entry.lastSeen = Math.max(entry.lastSeen, record.timeSeconds);
+		const seen = wholeSeconds(record.timeSeconds);
+		if (seen < entry.firstSeen) {
+			entry.firstSeen = seen;
+		}
+
+		if (seen > entry.lastSeen) {
+			entry.lastSeen = seen;
+		}
 		const credit = tallyCredit(record, connection);
 		if (credit && credit.direction !== 'TRAFFIC_DIRECTION_UNKNOWN') {
 			const side = credit.direction === 'INGRESS' ? entry.ingress : entry.egress;
@@ -291,8 +298,8 @@ export class ConnectionTable {
 
 		const sourcePod = this.podText(record.sourceNamespace, record.sourcePodName);
 		const destinationPod = this.podText(record.destinationNamespace, record.destinationPodName);
-		entry.clientPods = withPod(entry.clientPods, isReply ? destinationPod : sourcePod);
-		entry.serverPods = withPod(entry.serverPods, isReply ? sourcePod : destinationPod);
+		entry.clientPods = this.withPod(entry.clientPods, isReply ? destinationPod : sourcePod);
+		entry.serverPods = this.withPod(entry.serverPods, isReply ? sourcePod : destinationPod);
 		return entry;
 	}
 
@@ -384,6 +391,23 @@ export class ConnectionTable {
 		return id;
 	}
 
+	/** The pods with `value`; the list of that pod alone is one list for all its connections. */
+	private withPod(pods: readonly string[], value: string | undefined): readonly string[] {
+		return withPod(pods, value, pod => {
+			let list = this.podLists.get(pod);
+			if (!list) {
+				if (this.podLists.size >= maximumPodTexts) {
+					this.podLists.clear();
+				}
+
+				list = Object.freeze([pod]);
+				this.podLists.set(pod, list);
+			}
+
+			return list;
+		});
+	}
+
 	/** `namespace/pod`, one string per pod rather than one per flow. */
 	private podText(namespace: string, podName: string): string | undefined {
 		if (podName === '') {
@@ -444,14 +468,14 @@ export function newConnection(client: ConnectionEndpoint, server: ConnectionEndp
 		port,
 		protocol,
 		flows: 0,
-		firstSeen: seen,
-		lastSeen: seen,
+		firstSeen: wholeSeconds(seen),
+		lastSeen: wholeSeconds(seen),
 		egress: emptyCounts(),
 		ingress: emptyCounts(),
 		dropReasons: noCounts,
 		requests: noCounts,
-		clientPods: [],
-		serverPods: [],
+		clientPods: noPods,
+		serverPods: noPods,
 		...(icmpType === undefined ? {} : {icmpType}),
 		samples: [],
 		unsampledFlows: 0,
@@ -472,8 +496,8 @@ function addCounts(into: CountList, from: CountList, bound = Number.POSITIVE_INF
 /** `into` gains what `from` counted: two records of one connection (a ledger and this run) become one. */
 export function mergeConnection(into: Connection, from: Connection): void {
 	into.flows += from.flows;
-	into.firstSeen = Math.min(into.firstSeen, from.firstSeen);
-	into.lastSeen = Math.max(into.lastSeen, from.lastSeen);
+	into.firstSeen = wholeSeconds(Math.min(into.firstSeen, from.firstSeen));
+	into.lastSeen = wholeSeconds(Math.max(into.lastSeen, from.lastSeen));
 	for (const side of ['egress', 'ingress'] as const) {
 		for (const counter of ['allowed', 'denied', 'audited', 'l7Denied'] as const) {
 			into[side][counter] += from[side][counter];
@@ -530,7 +554,21 @@ function requestText(record: FlowRecord): string | undefined {
 }
 
 
+const noPods: readonly string[] = Object.freeze([]);
+
+/**
+Seconds as a small integer where they fit (until 2038): a field that ever held a double keeps every
+object's value in a box of its own, 16 bytes more for each of a connection's two times.
+*/
+function wholeSeconds(seconds: number): number {
+	return seconds >= 0 && seconds <= 0x7f_ff_ff_ff ? seconds | 0 : seconds;
+}
+
 /** The pods with `value` (a new array of just the length: concat makes one, a pushed-to or spread array reserves 17 slots). */
-function withPod(pods: string[], value: string | undefined): string[] {
-	return value === undefined || pods.length >= maximumPods || pods.includes(value) ? pods : pods.concat(value);
+function withPod(pods: readonly string[], value: string | undefined, one?: (pod: string) => readonly string[]): readonly string[] {
+	if (value === undefined || pods.length >= maximumPods || pods.includes(value)) {
+		return pods;
+	}
+
+	return pods.length === 0 && one ? one(value) : pods.concat(value);
 }

@@ -1,12 +1,15 @@
 /**
 Counts by key for the few keys a connection has (its one or two policies, a drop reason, a handful of
-requests): one flat array of key and count, made on the first count. A Map per connection side, drop
+requests): the first in fields, the others in one flat array of key and count. A Map per connection side, drop
 reasons and requests cost about 180 bytes each even empty, the better part of a connection's memory when
 100,000 connections are kept.
 */
 export class CountList implements Iterable<[string, number]> {
-	/** Key, count, key, count… */
-	private items: Array<string | number> | undefined;
+	// The first key in fields of its own (most lists hold one: a side's one policy), the others in one flat
+	// array of key, count, key, count… made when the second arrives.
+	private firstKey: string | undefined;
+	private firstCount = 0;
+	private rest: Array<string | number> | undefined;
 
 	constructor(entries?: Iterable<[string, number]>) {
 		for (const [key, count] of entries ?? []) {
@@ -15,34 +18,44 @@ export class CountList implements Iterable<[string, number]> {
 	}
 
 	get size(): number {
-		return (this.items?.length ?? 0) / 2;
+		return this.firstKey === undefined ? 0 : 1 + (this.rest?.length ?? 0) / 2;
 	}
 
 	/** Adds `count` to `key`; a new key only while fewer than `bound` are kept (then false). */
 	add(key: string, count = 1, bound = Number.POSITIVE_INFINITY): boolean {
-		const items = this.items ?? [];
-		for (let index = 0; index < items.length; index += 2) {
-			if (items[index] === key) {
-				items[index + 1] = (items[index + 1] as number) + count;
+		if (this.firstKey === key) {
+			this.firstCount += count;
+			return true;
+		}
+
+		const rest = this.rest ?? [];
+		for (let index = 0; index < rest.length; index += 2) {
+			if (rest[index] === key) {
+				rest[index + 1] = (rest[index + 1] as number) + count;
 				return true;
 			}
 		}
 
-		if (items.length / 2 >= bound) {
+		if (this.size >= bound) {
 			return false;
+		}
+
+		if (this.firstKey === undefined) {
+			this.firstKey = key;
+			this.firstCount = count;
+			return true;
 		}
 
 		// A new array of just the length (concat makes one; a pushed-to or spread array reserves 17 slots, which
 		// was most of a connection's memory).
-		this.items = items.concat(key, count);
+		this.rest = rest.concat(key, count);
 		return true;
 	}
 
 	get(key: string): number | undefined {
-		const items = this.items ?? [];
-		for (let index = 0; index < items.length; index += 2) {
-			if (items[index] === key) {
-				return items[index + 1] as number;
+		for (const [each, count] of this) {
+			if (each === key) {
+				return count;
 			}
 		}
 
@@ -60,9 +73,14 @@ export class CountList implements Iterable<[string, number]> {
 	}
 
 	*[Symbol.iterator](): IterableIterator<[string, number]> {
-		const items = this.items ?? [];
-		for (let index = 0; index < items.length; index += 2) {
-			yield [items[index] as string, items[index + 1] as number];
+		if (this.firstKey === undefined) {
+			return;
+		}
+
+		yield [this.firstKey, this.firstCount];
+		const rest = this.rest ?? [];
+		for (let index = 0; index < rest.length; index += 2) {
+			yield [rest[index] as string, rest[index + 1] as number];
 		}
 	}
 }

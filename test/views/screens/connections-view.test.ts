@@ -19,7 +19,7 @@ connection.flows = 12;
 connection.egress.denied = 12;
 connection.egress.policies.add(`shop/${hostile}`, 12);
 connection.requests.add(`GET /${hostile}`, 3);
-connection.clientPods.push(`shop/${hostile}-x`);
+connection.clientPods = [`shop/${hostile}-x`];
 
 const snapshot: ConnectionsSnapshot = {
 	rows: [{key: connectionRowKey(connection), connection, change: 'fixes', isFromLedger: true}],
