@@ -163,3 +163,35 @@ describe('the connections view\'s list', () => {
 		expect(sinceMark.every(connection => connection.lastSeen >= store.connectionsMarkSeconds!)).toBe(true);
 	});
 });
+
+describe('the TUI\'s what-if over a ledger', () => {
+	test('connections restored from a ledger, with no flow in this run, are judged when the what-if is set; a flow of one then counts as usual', async () => {
+		const {FlowStore} = await import('../../src/store/flow-store.js');
+		const {PolicySet} = await import('../../src/policy/policy-evaluator.js');
+		const {candidatePolicies} = await import('../../src/policy/what-if.js');
+		const {loadPolicyFiles} = await import('../helpers/lab-policies.js');
+		const {labStages} = await import('../helpers/lab-flows.js');
+		const filled = new ConnectionTable();
+		const attributions = new ConnectionAttributions();
+		for (const response of labStages()[3]!) {
+			const record = response.flow && toFlowRecord(response, lists, dropReasonNames);
+			if (record) {
+				filled.add(record, attributions.attribute(record), true);
+			}
+		}
+
+		const store = new FlowStore();
+		for (const connection of filled.values()) {
+			store.connections.restore(connection);
+		}
+
+		const baseline = loadPolicyFiles('zero-trust/stage4').policies;
+		const candidate = new PolicySet(candidatePolicies(baseline, loadPolicyFiles('zero-trust/stage5').policies, ['allow-all']));
+		store.setWhatIf({candidate, baseline: new PolicySet(baseline)});
+		const rows = store.whatIf!.changes.rows();
+		expect(store.received).toBe(0);
+		expect(rows.some(row => row.change === 'breaks' && row.destination.startsWith('world') && row.port === '80/TCP' && row.direction === 'egress')).toBe(true);
+		expect(rows.some(row => row.change === 'breaks' && row.destination === 'shop/backend' && row.after === 'denied (L7)')).toBe(true);
+		expect(rows.every(row => row.change === 'breaks')).toBe(true);
+	});
+});
