@@ -57,7 +57,7 @@ export type Connection = {
 	lastSeen: number;
 	egress: SideOutcomes;
 	ingress: SideOutcomes;
-	/** Drop reason name → drops. */
+	/** Drop reason name → drops (a shared empty list until the first: give a connection a list of its own, never add to it). */
 	dropReasons: CountList;
 	/** `GET /path` or `DNS name.` → requests (bounded). */
 	requests: CountList;

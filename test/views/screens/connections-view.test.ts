@@ -5,6 +5,7 @@ a what-if's changes are marked.
 */
 import {expect, test} from 'vitest';
 import {newConnection, type ConnectionEndpoint} from '../../../src/store/connection-table.js';
+import {CountList} from '../../../src/store/count-list.js';
 import {connectionRowKey, type ConnectionsSnapshot} from '../../../src/store/frame.js';
 import {connectionDetailLines} from '../../../src/views/connection-detail-lines.js';
 import {connectionsViewLines, seenAgo, sideWord} from '../../../src/views/screens/connections-view.js';
@@ -18,7 +19,7 @@ const connection = newConnection(client, server, 443, 'TCP', now / 1000 - 3 * 86
 connection.flows = 12;
 connection.egress.denied = 12;
 connection.egress.policies.add(`shop/${hostile}`, 12);
-connection.requests.add(`GET /${hostile}`, 3);
+connection.requests = new CountList([[`GET /${hostile}`, 3]]);
 connection.clientPods = [`shop/${hostile}-x`];
 
 const snapshot: ConnectionsSnapshot = {
