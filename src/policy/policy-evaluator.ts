@@ -13,6 +13,7 @@ Compiling a set once and caching subject selection per label list keeps re-evalu
 import {matchesLabelSelector} from '../filters/label-selector.js';
 import type {FlowRecord} from '../flow/flow-record.js';
 import {objectId} from '../flow/object-id.js';
+import {ruleAddress, type RuleHit} from './rule-address.js';
 import type {Flow} from '../flow/flow.js';
 import {endpointFacts, type EndpointFacts} from './endpoint-facts.js';
 import {entityMatches} from './entities.js';
@@ -39,6 +40,11 @@ export type DirectionEvaluation = {
 	matchType: number;
 	/** The rules behind the decision: the winning key's entries (or the deny entries, or the L7 rule). */
 	matched: EntryOrigin[];
+	/**
+	Their addresses (src/policy/rule-address.ts), in the same order: each entry with the port rule that
+	covered the flow and, for a request the L7 rules admitted, the L7 rule that matched.
+	*/
+	rules: string[];
 	/** The policies that select the endpoint in this direction (they put it in default deny). */
 	enforcedBy: PolicyName[];
 	/** The same, with the endpoint selector each selects it by (`{}` selects every pod of its namespace). */
@@ -95,7 +101,7 @@ const protocolNumbers: Record<string, number> = {'': 0, TCP: 1, UDP: 2, SCTP: 3,
 const listId = (list: readonly string[]) => (list.length === 0 ? 0 : objectId(list));
 
 export function emptyEvaluation(verdict: DirectionVerdict, extra: Partial<DirectionEvaluation> = {}): DirectionEvaluation {
-	return {verdict, proxy: false, by: [], named: [], matchType: 0, matched: [], enforcedBy: [], enforcing: [], near: [], ...extra};
+	return {verdict, proxy: false, by: [], named: [], matchType: 0, matched: [], rules: [], enforcedBy: [], enforcing: [], near: [], ...extra};
 }
 
 export class PolicySet {
@@ -160,7 +166,7 @@ export class PolicySet {
 				? {...decision.result, by, verdict: 'denied', reason: 'l7'}
 				: l7.verdict === undefined
 					? {...decision.result, by, verdict: 'unknown', unknownBecause: l7.reason!}
-					: {...decision.result, by, ...(l7.rules.length > 0 ? {matched: l7.rules} : {})};
+					: {...decision.result, by, ...(l7.rules.length > 0 ? {matched: l7.rules.map(hit => hit.origin), rules: l7.rules.map(hit => ruleAddress(hit))} : {})};
 		return decision.couldTurn(result);
 	}
 
@@ -335,7 +341,7 @@ export class PolicySet {
 		const winner = lookUp(realizedKeys(candidates), candidates);
 		let result: DirectionEvaluation;
 		if (!winner) {
-			result = {...base, verdict: 'denied', reason: 'default-deny', proxy: false, named: [], matchType: matchType.none, matched: []};
+			result = {...base, verdict: 'denied', reason: 'default-deny', proxy: false, named: [], matchType: matchType.none, matched: [], rules: []};
 		} else if (winner.isDeny) {
 			result = {
 				...base,
@@ -345,9 +351,10 @@ export class PolicySet {
 				named: namesOf(winner),
 				matchType: keyMatchType(winner),
 				matched: origins(candidates.filter(candidate => candidate.isDeny)),
+				rules: addresses(candidates.filter(candidate => candidate.isDeny)),
 			};
 		} else {
-			result = {...base, verdict: 'allowed', proxy: winner.redirect, named: namesOf(winner), matchType: keyMatchType(winner), matched: origins(winner.candidates)};
+			result = {...base, verdict: 'allowed', proxy: winner.redirect, named: namesOf(winner), matchType: keyMatchType(winner), matched: origins(winner.candidates), rules: addresses(winner.candidates)};
 		}
 
 		// An entry ztop cannot read decides only if it could turn the answer: a deny against an allow, an allow against a denial.
@@ -609,6 +616,17 @@ function origins(candidates: readonly Candidate[]): EntryOrigin[] {
 	return candidates.flatMap(candidate => (candidate.entry ? [candidate.entry.origin] : []));
 }
 
+/** The addresses of the candidates' entries, with the port rule that covered the flow (origins' order). */
+function addresses(candidates: readonly Candidate[]): string[] {
+	return candidates.flatMap(candidate => (candidate.entry ? [ruleAddress(hitOf(candidate))] : []));
+}
+
+function hitOf(candidate: Candidate, l7?: RuleHit['l7']): RuleHit {
+	const {entry, key} = candidate;
+	const portIndex = entry?.toPorts && key.portRule ? entry.toPorts.indexOf(key.portRule) : -1;
+	return {origin: entry!.origin, ...(portIndex >= 0 ? {portIndex} : {}), ...(l7 ? {l7} : {})};
+}
+
 function uniquePolicies(policies: readonly PolicyName[]): PolicyName[] {
 	const seen = new Map<string, PolicyName>();
 	for (const policy of policies) {
@@ -624,16 +642,15 @@ either has no HTTP rules for the flow (an L3-only allow, or a port without L7 ru
 matches (Envoy checks the port's rules and the wildcard-port rules, §7.3). DNS: when a rule on the port
 itself has no DNS rules or one that matches the name (§7.4). Other flows are not judged.
 */
-function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict: boolean | undefined; rules: EntryOrigin[]; reason?: string} {
+function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict: boolean | undefined; rules: RuleHit[]; reason?: string} {
 	const {record} = input;
 	const isRequest = record.l7Type === 1;
 	if (isRequest && record.l7Protocol === 'http') {
 		let unknownReason: string | undefined;
-		const rules: EntryOrigin[] = [];
 		for (const candidate of allows) {
 			const l7 = candidate.key.portRule?.l7;
 			if (!l7 || (!l7.http && !l7.other && !l7.listener)) {
-				return {verdict: true, rules: candidate.entry ? [candidate.entry.origin] : []};
+				return {verdict: true, rules: candidate.entry ? [hitOf(candidate)] : []};
 			}
 
 			if (l7.listener) {
@@ -646,15 +663,14 @@ function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict
 				continue;
 			}
 
-			for (const rule of l7.http ?? []) {
+			for (const [index, rule] of (l7.http ?? []).entries()) {
 				const matches = httpRuleMatches(rule, {
 					method: record.httpMethod,
 					url: record.httpUrl,
 					headers: () => input.fullFlow?.()?.l7?.http?.headers?.map(header => ({key: header.key ?? '', value: header.value ?? ''})),
 				});
 				if (matches === true) {
-					rules.push(candidate.entry!.origin);
-					return {verdict: true, rules};
+					return {verdict: true, rules: [hitOf(candidate, {protocol: 'http', index})]};
 				}
 
 				if (matches === undefined) {
@@ -673,8 +689,9 @@ function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict
 			}
 
 			const dns = candidate.key.portRule?.l7?.dns;
-			if (!dns || dns.some(rule => dnsRuleMatches(rule, record.dnsQuery))) {
-				return {verdict: true, rules: candidate.entry ? [candidate.entry.origin] : []};
+			const index = dns ? dns.findIndex(rule => dnsRuleMatches(rule, record.dnsQuery)) : -1;
+			if (!dns || index >= 0) {
+				return {verdict: true, rules: candidate.entry ? [hitOf(candidate, dns ? {protocol: 'dns', index} : undefined)] : []};
 			}
 		}
 

@@ -12,6 +12,7 @@ import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
 import type {ConnectionAttribution} from '../store/connection-attribution.js';
 import type {VerdictTone} from '../flow/verdict.js';
+import {entryAddress, policyAddress} from '../policy/rule-address.js';
 import type {DirectionEvaluation, FlowEvaluation} from '../policy/policy-evaluator.js';
 import {policyKey, type Direction, type EntryOrigin} from '../policy/policy-model.js';
 import {connectionEndpoint, passage} from '../policy/what-if.js';
@@ -136,16 +137,21 @@ function policyLines(title: string, policies: Policy[] | undefined, tone: Verdic
 			text: `${title} ${policy.name ? safe(policy.name) : `(labels) ${(policy.labels ?? []).map(label => safe(label)).join(' ')}`}  namespace ${safe(policy.namespace ?? '-')}  kind ${safe(policy.kind ?? '-')}  revision ${safe(policy.revision ?? '-')}`,
 			tone,
 		},
-		...(evaluation?.matched ?? [])
-			.filter(origin => origin.policy.name === policy.name && origin.policy.namespace === (policy.namespace ?? ''))
-			.map(origin => ({text: `    rule ${ruleReference(origin)}: ${safe(origin.text)}`})),
+		...(evaluation?.matched ?? []).flatMap((origin, index) =>
+			origin.policy.name === policy.name && origin.policy.namespace === (policy.namespace ?? '') ? [{text: `    rule ${safe(ruleAt(evaluation!, index))}: ${safe(origin.text)}`}] : [],
+		),
 	]);
+}
+
+/** The address of the evaluation's `index`th matched rule (src/policy/rule-address.ts). */
+function ruleAt(evaluation: DirectionEvaluation, index: number): string {
+	const origin = evaluation.matched[index]!;
+	return evaluation.rules[index] ?? `${policyAddress(origin.policy)} ${entryAddress(origin)}`;
 }
 
 /** `ingress[0]`, `egressDeny[1]`, `specs[1].egress[0]`: where a rule sits in its policy. */
 export function ruleReference(origin: EntryOrigin): string {
-	const list = `${origin.direction}${origin.isDeny ? 'Deny' : ''}[${origin.index}]`;
-	return origin.specIndex > 0 ? `specs[${origin.specIndex}].${list}` : list;
+	return entryAddress(origin);
 }
 
 const directionTitles: Record<Direction, string> = {egress: 'Egress', ingress: 'Ingress'};
@@ -189,8 +195,8 @@ export function reasonLines(result: DirectionEvaluation, direction: Direction, e
 			lines.push({text: `${indent}closest: ${safe(policyKey(near.origin.policy))} ${ruleReference(near.origin)} (${safe(near.origin.text)}): ${near.missing === 'port' ? 'the peer fits, the port does not' : 'the port fits, the peer does not'}`});
 		}
 	} else {
-		for (const origin of result.matched) {
-			lines.push({text: `${indent}${safe(policyKey(origin.policy))} ${ruleReference(origin)}: ${safe(origin.text)}`});
+		for (const [index, origin] of result.matched.entries()) {
+			lines.push({text: `${indent}${safe(ruleAt(result, index))}: ${safe(origin.text)}`});
 		}
 	}
 
