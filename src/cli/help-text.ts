@@ -116,7 +116,8 @@ export const helpText = `
     --input-file FILE       Read a capture of \`hubble observe -o jsonpb\` (- for stdin)
     -o, --output FORMAT     compact (default), dict, table, jsonpb (json), tally, tally-json,
                             connections, connections-json (per client, server and port, at the end),
-                            mermaid, dot (the connections as a graph)
+                            mermaid, dot (the connections as a graph), rules, rules-json
+                            (every rule of --policies by address, with what it decided)
     --color WHEN            auto (default), always, never; NO_COLOR turns auto off
     --print-node-name       Print the node each flow was observed on
     --numeric               Print IP addresses instead of names (--no-ip-translation)

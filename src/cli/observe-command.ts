@@ -93,10 +93,10 @@ export async function runObserve(rawArgv: string[], command: 'observe' | 'sugges
 
 	const format = isSuggest ? 'suggest' : outputFormats[String(flags['output'])];
 	if (!format) {
-		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally, tally-json, connections, connections-json, mermaid, dot, what-if or what-if-json`);
+		throw new UsageError(`invalid --output value ${JSON.stringify(flags['output'])}: use compact, dict, table, jsonpb, json, tally, tally-json, connections, connections-json, mermaid, dot, what-if, what-if-json, rules or rules-json`);
 	}
 
-	const isWhatIf = format === 'what-if' || format === 'what-if-json';
+	const isWhatIf = format === 'what-if' || format === 'what-if-json' || format === 'rules' || format === 'rules-json';
 	const hasPolicyFlags = ['policies', 'whatIfApply', 'whatIfDelete'].some(name => ((flags[name] as string[] | undefined) ?? []).length > 0);
 	if (isWhatIf && ((flags['policies'] as string[] | undefined) ?? []).length === 0 && ((flags['whatIfApply'] as string[] | undefined) ?? []).length === 0) {
 		throw new UsageError(`-o ${String(flags['output'])} evaluates policies: give --policies PATH|cluster (the baseline) and/or --what-if-apply PATH`);

@@ -17,11 +17,14 @@ import {connectionChange, judgeConnection, sampleHeldFlows} from '../store/conne
 import {connectionJsonLine, formatConnectionsTable, ledgerWhatIfJsonLine} from '../printer/connections-printer.js';
 import {formatDot, formatMermaid} from '../printer/connection-graph-printer.js';
 import type {ConnectionRecorder} from './connection-recorder.js';
+import {ruleCatalog} from '../policy/rule-catalog.js';
+import {formatRulesTable, rulesJsonLines} from '../printer/rules-printer.js';
+import {RuleHits} from '../store/rule-hits.js';
 import type {BufferedSink} from './output-sink.js';
 
 export type ConnectionFormat = 'connections' | 'connections-json' | 'mermaid' | 'dot';
 
-export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json' | ConnectionFormat | 'suggest';
+export type HeadlessFormat = OutputFormat | 'tally' | 'tally-json' | 'what-if' | 'what-if-json' | ConnectionFormat | 'rules' | 'rules-json' | 'suggest';
 
 export const connectionFormats: ReadonlySet<HeadlessFormat> = new Set<HeadlessFormat>(['connections', 'connections-json', 'mermaid', 'dot']);
 
@@ -40,6 +43,8 @@ export const outputFormats: Record<string, HeadlessFormat> = {
 	'connections-json': 'connections-json',
 	mermaid: 'mermaid',
 	dot: 'dot',
+	rules: 'rules',
+	'rules-json': 'rules-json',
 };
 
 /**
@@ -77,6 +82,10 @@ export function createOutputTarget(
 
 	if (format === 'what-if' || format === 'what-if-json') {
 		return whatIfTarget(format, options.whatIf!, sink, options.connections);
+	}
+
+	if (format === 'rules' || format === 'rules-json') {
+		return rulesTarget(format, options.whatIf!, sink);
 	}
 
 	if (format === 'connections' || format === 'connections-json' || format === 'mermaid' || format === 'dot') {
@@ -152,6 +161,28 @@ function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink
 			if (format === 'what-if') {
 				sink.stdout(formatWhatIfTable(changes));
 			}
+		},
+	};
+}
+
+/**
+`-o rules` and `-o rules-json`: every policy verdict and L7 request of the input evaluated under --policies
+(the baseline; with --what-if-*, the set they make), its deciding rules counted; printed when the input ends.
+*/
+function rulesTarget(format: 'rules' | 'rules-json', sets: WhatIfSets, sink: BufferedSink): OutputTarget {
+	const lists = new RecordLists();
+	const hits = new RuleHits();
+	const set = sets.candidate;
+	return {
+		write(response) {
+			const record = toFlowRecord(response, lists, dropReasonNames);
+			if (record) {
+				hits.count(record, set.evaluate({record, fullFlow: () => response.flow}));
+			}
+		},
+		finish() {
+			const catalog = ruleCatalog(set.policies);
+			sink.stdout(format === 'rules' ? formatRulesTable(catalog, hits) : rulesJsonLines(catalog, hits));
 		},
 	};
 }

@@ -1,0 +1,95 @@
+/**
+`-o rules` (a table aligned as hubble's `-o table`) and `-o rules-json` (one object per rule): every rule of
+the --policies by address, with what it decided in the input (policy verdicts and L7 requests, as the
+policies pane counts them), `unused` for a rule that decided nothing, and the policies Cilium rejects.
+Outside strings are escaped for the terminal in the table; JSON escapes control characters itself.
+*/
+import {escapeForTerminal} from '../flow/terminal-safe.js';
+import {formatTimestamp} from '../flow/timestamp.js';
+import {policyKey} from '../policy/policy-model.js';
+import type {CatalogPolicy} from '../policy/rule-catalog.js';
+import type {RuleHits} from '../store/rule-hits.js';
+import {formatTable} from './table-layout.js';
+
+const time = (seconds: number) => formatTimestamp({seconds, nanos: 0});
+const maximumText = 60;
+
+function shortened(text: string): string {
+	return text.length <= maximumText ? text : `${text.slice(0, maximumText - 1)}…`;
+}
+
+/** Whether none of a policy's rules decided anything. */
+function isPolicyUnused(policy: CatalogPolicy, hits: RuleHits): boolean {
+	return policy.rejected === undefined && policy.rules.every(rule => hits.of(rule.address) === undefined);
+}
+
+export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHits): string {
+	const header = ['POLICY', 'RULE', 'DIRECTION', 'ALLOWED', 'DENIED', 'CONNECTIONS', 'LAST MATCH', 'STATUS', 'TEXT'];
+	const rows: string[][] = [];
+	for (const policy of catalog) {
+		const name = escapeForTerminal(policyKey(policy.name));
+		if (policy.rejected !== undefined) {
+			rows.push([name, '-', '-', '-', '-', '-', '-', 'rejected', escapeForTerminal(shortened(policy.rejected))]);
+			continue;
+		}
+
+		for (const rule of policy.rules) {
+			const counts = hits.of(rule.address);
+			const place = rule.address.slice(rule.address.indexOf(' ') + 1);
+			rows.push([
+				name,
+				escapeForTerminal(place),
+				`${rule.direction}${rule.isDeny ? ' deny' : ''}`,
+				String(counts?.allowed ?? 0),
+				String(counts?.denied ?? 0),
+				String(counts?.connections ?? 0),
+				counts ? time(counts.lastMatch) : '-',
+				counts ? '' : 'unused',
+				escapeForTerminal(shortened(rule.text)),
+			]);
+		}
+	}
+
+	const ruleCount = catalog.reduce((total, policy) => total + policy.rules.length, 0);
+	const unused = catalog.flatMap(policy => policy.rules).filter(rule => hits.of(rule.address) === undefined).length;
+	const unusedPolicies = catalog.filter(policy => isPolicyUnused(policy, hits)).map(policy => escapeForTerminal(policyKey(policy.name)));
+	const rejected = catalog.filter(policy => policy.rejected !== undefined).length;
+	const body = rows.length > 0 ? formatTable([header, ...rows]) : 'No policies.\n';
+	return `${body}\n${ruleCount} rules in ${catalog.length} policies: ${unused} unused${unusedPolicies.length > 0 ? `; policies none of whose rules decided anything: ${unusedPolicies.join(', ')}` : ''}${rejected > 0 ? `; ${rejected} rejected by Cilium` : ''}\n`;
+}
+
+/** `-o rules-json`: one object per rule (and one per rejected policy, with `rejected` and no rule). */
+export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits): string {
+	const lines: string[] = [];
+	for (const policy of catalog) {
+		const base = {policy: policyKey(policy.name), kind: policy.name.kind, namespace: policy.name.namespace};
+		if (policy.rejected !== undefined) {
+			lines.push(JSON.stringify({...base, rule: null, rejected: policy.rejected}));
+			continue;
+		}
+
+		const policyUnused = isPolicyUnused(policy, hits);
+		for (const rule of policy.rules) {
+			const counts = hits.of(rule.address);
+			lines.push(
+				JSON.stringify({
+					...base,
+					rule: rule.address,
+					direction: rule.direction,
+					deny: rule.isDeny,
+					level: rule.level,
+					text: rule.text,
+					allowed: counts?.allowed ?? 0,
+					denied: counts?.denied ?? 0,
+					connections: counts?.connections ?? 0,
+					firstMatch: counts ? time(counts.firstMatch) : null,
+					lastMatch: counts ? time(counts.lastMatch) : null,
+					unused: counts === undefined,
+					policyUnused,
+				}),
+			);
+		}
+	}
+
+	return lines.map(line => `${line}\n`).join('');
+}

@@ -1,0 +1,87 @@
+/**
+`-o rules` and `-o rules-json` over a capture whose counts are worked out by hand under the lab's stage 5
+(shared/scenarios/policies/zero-trust/stage5): which rule of allow-frontend-l7 decided each verdict and
+request, the DNS rule, the rules nothing used, and the default-deny policy Cilium rejects.
+*/
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {beforeAll, expect, test} from 'vitest';
+import type {Flow} from '../../src/flow/flow.js';
+import {frontend, kubeDns, makeFlow, makeHttpRequest, makePolicyVerdict, response, world} from '../fixtures/flows.js';
+import {policiesDirectory} from '../helpers/lab-policies.js';
+import {runZtop} from '../helpers/run-ztop.js';
+
+type RuleLine = {policy: string; rule: string | null; direction?: string; allowed?: number; denied?: number; connections?: number; unused?: boolean; policyUnused?: boolean; rejected?: string; lastMatch?: string | null};
+
+const stage5 = path.join(policiesDirectory, 'zero-trust', 'stage5');
+let capture: string;
+
+beforeAll(() => {
+	const at = (second: number) => `2026-11-22T10:00:${String(second).padStart(2, '0')}Z`;
+	const request = (pathname: string, second: number) => makeHttpRequest({time: at(second), l7: {type: 'REQUEST', http: {method: 'GET', url: `http://backend${pathname}`}}});
+	const flows: Flow[] = [
+		// Three policy verdicts frontend → backend:80 at ingress: allow-frontend-l7's entry and its port rule.
+		...[1, 2, 3].map(second => makePolicyVerdict({time: at(second), traffic_direction: 'INGRESS', verdict: 'REDIRECTED'})),
+		// Two requests its one HTTP rule admits, one it does not (denied by the port rule's L7 rules).
+		request('/status/200', 4),
+		request('/status/200', 5),
+		request('/get', 6),
+		// To the world at egress: default deny, no rule decides, nothing counted.
+		makePolicyVerdict({time: at(7), traffic_direction: 'EGRESS', destination: world, IP: {source: '10.0.1.10', destination: '1.1.1.1', ipVersion: 'IPv4'}, verdict: 'DROPPED'}),
+		// A DNS query: allow-dns's DNS rule.
+		makeFlow({
+			time: at(8),
+			IP: {source: '10.0.1.10', destination: '10.0.9.9', ipVersion: 'IPv4'},
+			l4: {UDP: {source_port: 41_000, destination_port: 53}},
+			destination: kubeDns,
+			source: frontend,
+			traffic_direction: 'EGRESS',
+			Type: 'L7',
+			event_type: {type: 129},
+			trace_observation_point: undefined,
+			l7: {type: 'REQUEST', dns: {query: 'backend.shop.svc.cluster.local.'}},
+		}),
+		// A trace and a reply: not verdicts, not counted.
+		makeFlow({time: at(9)}),
+		makePolicyVerdict({time: at(9), is_reply: true}),
+	];
+	capture = path.join(mkdtempSync(path.join(tmpdir(), 'ztop-rules-')), 'flows.json');
+	writeFileSync(capture, flows.map(flow => JSON.stringify(response(flow))).join('\n') + '\n');
+});
+
+test('-o rules-json: every rule with what it decided, worked out by hand', async () => {
+	const result = await runZtop(['--input-file', capture, '--policies', stage5, '-o', 'rules-json']);
+	expect(result.exitCode).toBe(0);
+	const lines = result.stdout.trim().split('\n').map(line => JSON.parse(line) as RuleLine);
+	const rule = (address: string) => lines.find(line => line.rule === address)!;
+	expect(rule('shop/allow-frontend-l7 ingress[0]')).toMatchObject({direction: 'ingress', allowed: 5, denied: 1, connections: 1, unused: false, lastMatch: '2026-11-22T10:00:06Z'});
+	expect(rule('shop/allow-frontend-l7 ingress[0] toPorts[0]')).toMatchObject({allowed: 5, denied: 1});
+	expect(rule('shop/allow-frontend-l7 ingress[0] toPorts[0] rules.http[0]')).toMatchObject({allowed: 2, denied: 0, unused: false});
+	expect(rule('shop/allow-dns egress[0] toPorts[0] rules.dns[0]')).toMatchObject({allowed: 1, denied: 0});
+	expect(rule('shop/allow-dns egress[0]')).toMatchObject({allowed: 1, connections: 1});
+	// No egress verdict to the backend in the capture: allow-frontend-egress decided nothing.
+	expect(rule('shop/allow-frontend-egress egress[0]')).toMatchObject({allowed: 0, denied: 0, unused: true, policyUnused: true});
+	expect(lines.find(line => line.policy === 'shop/default-deny')).toMatchObject({rule: null, rejected: expect.stringContaining('rule must have at least one of Ingress') as unknown});
+	expect(lines.filter(line => line.rule !== null && line.unused === false).map(line => line.rule).sort()).toEqual([
+		'shop/allow-dns egress[0]',
+		'shop/allow-dns egress[0] toPorts[0]',
+		'shop/allow-dns egress[0] toPorts[0] rules.dns[0]',
+		'shop/allow-frontend-l7 ingress[0]',
+		'shop/allow-frontend-l7 ingress[0] toPorts[0]',
+		'shop/allow-frontend-l7 ingress[0] toPorts[0] rules.http[0]',
+	]);
+});
+
+test('-o rules: the table, unused and rejected marked, and a summary', async () => {
+	const result = await runZtop(['--input-file', capture, '--policies', stage5, '-o', 'rules']);
+	expect(result.exitCode).toBe(0);
+	expect(result.stdout).toMatch(/^POLICY\s+RULE\s+DIRECTION\s+ALLOWED\s+DENIED\s+CONNECTIONS\s+LAST MATCH\s+STATUS\s+TEXT$/m);
+	expect(result.stdout).toMatch(/^shop\/allow-frontend-l7\s+ingress\[0\] toPorts\[0\] rules\.http\[0\]\s+ingress\s+2\s+0\s+1\s+2026-11-22T10:00:05Z\s+GET \^\/status\/200\$$/m);
+	expect(result.stdout).toMatch(/^shop\/allow-frontend-egress\s+egress\[0\]\s+egress\s+0\s+0\s+0\s+-\s+unused/m);
+	expect(result.stdout).toMatch(/^shop\/default-deny\s+-\s+-\s+-\s+-\s+-\s+-\s+rejected/m);
+	expect(result.stdout).toMatch(/\d+ rules in 4 policies: \d+ unused; policies none of whose rules decided anything: shop\/allow-frontend-egress; 1 rejected by Cilium\n$/);
+	const refused = await runZtop(['--input-file', capture, '-o', 'rules']);
+	expect(refused.exitCode).toBe(2);
+	expect(refused.stderr).toContain('-o rules evaluates policies: give --policies PATH|cluster');
+});
