@@ -87,7 +87,8 @@ export const helpText = `
                             several --kube-context, each cluster's own, applied to its endpoints);
                             'demo' is the demo's current stage (with --demo)
     --what-if-apply PATH    Also apply these files, as kubectl apply would (repeatable)
-    --what-if-delete REF    Also delete [cnp|ccnp|netpol/][NAMESPACE/]NAME (repeatable)
+    --what-if-delete REF    Also delete [cnp|ccnp|netpol/][NAMESPACE/]NAME, or one rule by its address
+                            ('shop/allow-dns egress[0]', as -o rules names it) (repeatable)
     -o what-if              Connections whose verdict would change: breaks, then fixes
     -o what-if-json         Per flow: {"uuid","now","change","egress","ingress"}, each direction
                             {"verdict","by","reason","proxy"}; change compares the candidate set with

@@ -20,6 +20,7 @@ import type {ConnectionRecorder} from './connection-recorder.js';
 import {ruleCatalog} from '../policy/rule-catalog.js';
 import {formatRulesTable, rulesJsonLines} from '../printer/rules-printer.js';
 import {RuleHits} from '../store/rule-hits.js';
+import {AdmittedFlows, judgeDeletions} from '../store/rule-deletions.js';
 import type {BufferedSink} from './output-sink.js';
 
 export type ConnectionFormat = 'connections' | 'connections-json' | 'mermaid' | 'dot';
@@ -172,17 +173,21 @@ function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink
 function rulesTarget(format: 'rules' | 'rules-json', sets: WhatIfSets, sink: BufferedSink): OutputTarget {
 	const lists = new RecordLists();
 	const hits = new RuleHits();
+	const admitted = new AdmittedFlows();
 	const set = sets.candidate;
 	return {
 		write(response) {
 			const record = toFlowRecord(response, lists, dropReasonNames);
 			if (record) {
-				hits.count(record, set.evaluate({record, fullFlow: () => response.flow}));
+				const evaluation = set.evaluate({record, fullFlow: () => response.flow});
+				hits.count(record, evaluation);
+				admitted.add(record, evaluation, () => response.flow);
 			}
 		},
 		finish() {
 			const catalog = ruleCatalog(set.policies);
-			sink.stdout(format === 'rules' ? formatRulesTable(catalog, hits) : rulesJsonLines(catalog, hits));
+			const deletions = judgeDeletions(set.policies, admitted);
+			sink.stdout(format === 'rules' ? formatRulesTable(catalog, hits, deletions) : rulesJsonLines(catalog, hits, deletions));
 		},
 	};
 }

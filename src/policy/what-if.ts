@@ -9,6 +9,10 @@ import {objectId} from '../flow/object-id.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import type {DirectionEvaluation, FlowEvaluation} from './policy-evaluator.js';
 import {directions, policyKey, type Direction, type LoadedPolicy, type PolicyKind} from './policy-model.js';
+import {deleteRule, isRuleReference} from './rule-deletion.js';
+import {WhatIfError} from './what-if-error.js';
+
+export {WhatIfError} from './what-if-error.js';
 
 export type Change = 'breaks' | 'fixes';
 
@@ -27,7 +31,6 @@ const kindAliases: Record<string, PolicyKind> = {
 	networkpolicies: 'NetworkPolicy',
 };
 
-export class WhatIfError extends Error {}
 
 /**
 The policies a `--what-if-delete [KIND/][NS/]NAME` names: KIND is cnp, ccnp or netpol (or their long
@@ -57,12 +60,20 @@ export function matchDeletion(policies: readonly LoadedPolicy[], reference: stri
 	return matches;
 }
 
-/** The baseline after applying `apply` (same kind, namespace and name replaces) and deleting `deletions`. */
+/**
+The baseline after applying `apply` (same kind, namespace and name replaces) and deleting `deletions`: a
+policy (`[KIND/][NS/]NAME`) or one rule of one (`shop/allow-dns egress[0]`, src/policy/rule-deletion.ts).
+*/
 export function candidatePolicies(baseline: readonly LoadedPolicy[], apply: readonly LoadedPolicy[], deletions: readonly string[]): LoadedPolicy[] {
 	const identity = (policy: LoadedPolicy) => `${policy.name.kind}|${policyKey(policy.name)}`;
-	const removed = new Set(deletions.flatMap(reference => matchDeletion(baseline, reference)).map(policy => identity(policy)));
+	let reduced: readonly LoadedPolicy[] = baseline;
+	for (const reference of deletions.filter(each => isRuleReference(each))) {
+		reduced = deleteRule(reduced, reference);
+	}
+
+	const removed = new Set(deletions.filter(each => !isRuleReference(each)).flatMap(reference => matchDeletion(baseline, reference)).map(policy => identity(policy)));
 	const applied = new Set(apply.map(policy => identity(policy)));
-	return [...baseline.filter(policy => !removed.has(identity(policy)) && !applied.has(identity(policy))), ...apply];
+	return [...reduced.filter(policy => !removed.has(identity(policy)) && !applied.has(identity(policy))), ...apply];
 }
 
 export function passage(evaluation: DirectionEvaluation): Passage {

@@ -1,7 +1,8 @@
 /**
 `-o rules` (a table aligned as hubble's `-o table`) and `-o rules-json` (one object per rule): every rule of
 the --policies by address, with what it decided in the input (policy verdicts and L7 requests, as the
-policies pane counts them), `unused` for a rule that decided nothing, and the policies Cilium rejects.
+policies pane counts them), `unused` for a rule that decided nothing, what deleting a whole rule would break
+(or which rules cover it, when nothing), and the policies Cilium rejects.
 Outside strings are escaped for the terminal in the table; JSON escapes control characters itself.
 */
 import {escapeForTerminal} from '../flow/terminal-safe.js';
@@ -9,6 +10,7 @@ import {formatTimestamp} from '../flow/timestamp.js';
 import {policyKey} from '../policy/policy-model.js';
 import type {CatalogPolicy} from '../policy/rule-catalog.js';
 import type {RuleHits} from '../store/rule-hits.js';
+import type {Deletion} from '../store/rule-deletions.js';
 import {formatTable} from './table-layout.js';
 
 const time = (seconds: number) => formatTimestamp({seconds, nanos: 0});
@@ -23,7 +25,21 @@ function isPolicyUnused(policy: CatalogPolicy, hits: RuleHits): boolean {
 	return policy.rejected === undefined && policy.rules.every(rule => hits.of(rule.address) === undefined);
 }
 
-export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHits): string {
+/** What the STATUS column says of a rule: unused, what deleting it breaks, or that it is redundant. */
+function status(level: string, address: string, hits: RuleHits, deletions: ReadonlyMap<string, Deletion>): string {
+	if (hits.of(address) === undefined) {
+		return 'unused';
+	}
+
+	const deletion = level === 'entry' ? deletions.get(address) : undefined;
+	if (!deletion) {
+		return '';
+	}
+
+	return deletion.breaks.length > 0 ? `breaks ${deletion.breaks.length}` : 'redundant';
+}
+
+export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHits, deletions: ReadonlyMap<string, Deletion>): string {
 	const header = ['POLICY', 'RULE', 'DIRECTION', 'ALLOWED', 'DENIED', 'CONNECTIONS', 'LAST MATCH', 'STATUS', 'TEXT'];
 	const rows: string[][] = [];
 	for (const policy of catalog) {
@@ -44,7 +60,7 @@ export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHi
 				String(counts?.denied ?? 0),
 				String(counts?.connections ?? 0),
 				counts ? time(counts.lastMatch) : '-',
-				counts ? '' : 'unused',
+				status(rule.level, rule.address, hits, deletions),
 				escapeForTerminal(shortened(rule.text)),
 			]);
 		}
@@ -55,11 +71,29 @@ export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHi
 	const unusedPolicies = catalog.filter(policy => isPolicyUnused(policy, hits)).map(policy => escapeForTerminal(policyKey(policy.name)));
 	const rejected = catalog.filter(policy => policy.rejected !== undefined).length;
 	const body = rows.length > 0 ? formatTable([header, ...rows]) : 'No policies.\n';
-	return `${body}\n${ruleCount} rules in ${catalog.length} policies: ${unused} unused${unusedPolicies.length > 0 ? `; policies none of whose rules decided anything: ${unusedPolicies.join(', ')}` : ''}${rejected > 0 ? `; ${rejected} rejected by Cilium` : ''}\n`;
+	// Redundant rules, each with the rules that admit its flows without it.
+	const redundant = [...deletions]
+		.filter(([, deletion]) => deletion.breaks.length === 0)
+		.map(([address, deletion]) => `  ${escapeForTerminal(address)}: ${deletion.coveredBy.length > 0 ? `covered by ${deletion.coveredBy.map(each => escapeForTerminal(each)).join(', ')}` : 'without it the direction is not enforced'}\n`);
+	const redundantText = redundant.length > 0 ? `\nRedundant here (deleting them breaks nothing observed):\n${redundant.join('')}` : '';
+	return `${body}${redundantText}\n${ruleCount} rules in ${catalog.length} policies: ${unused} unused${unusedPolicies.length > 0 ? `; policies none of whose rules decided anything: ${unusedPolicies.join(', ')}` : ''}${rejected > 0 ? `; ${rejected} rejected by Cilium` : ''}\n`;
+}
+
+function deletionJson(deletion: Deletion | undefined, isUnusedRule: boolean): {breaksIfDeleted: string[] | null; redundantWith: string[] | null} {
+	if (isUnusedRule) {
+		// It decided nothing: deleting it breaks nothing observed.
+		return {breaksIfDeleted: [], redundantWith: null};
+	}
+
+	if (!deletion) {
+		return {breaksIfDeleted: null, redundantWith: null};
+	}
+
+	return {breaksIfDeleted: deletion.breaks, redundantWith: deletion.breaks.length > 0 ? null : deletion.coveredBy};
 }
 
 /** `-o rules-json`: one object per rule (and one per rejected policy, with `rejected` and no rule). */
-export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits): string {
+export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits, deletions: ReadonlyMap<string, Deletion>): string {
 	const lines: string[] = [];
 	for (const policy of catalog) {
 		const base = {policy: policyKey(policy.name), kind: policy.name.kind, namespace: policy.name.namespace};
@@ -86,6 +120,9 @@ export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits
 					lastMatch: counts ? time(counts.lastMatch) : null,
 					unused: counts === undefined,
 					policyUnused,
+					// Judged for whole rules (an ingress/egress item) that allowed flows: the connections deleting it
+					// would deny, and when none, the rules that admit them without it. Null where not judged.
+					...deletionJson(rule.level === 'entry' ? deletions.get(rule.address) : undefined, counts === undefined && rule.level === 'entry'),
 				}),
 			);
 		}

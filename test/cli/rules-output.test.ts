@@ -85,3 +85,36 @@ test('-o rules: the table, unused and rejected marked, and a summary', async () 
 	expect(refused.exitCode).toBe(2);
 	expect(refused.stderr).toContain('-o rules evaluates policies: give --policies PATH|cluster');
 });
+
+test('what deleting a rule breaks: a rule that alone admits a connection breaks it; one another rule covers is redundant with it; an unused one breaks nothing', async () => {
+	const stage4 = path.join(policiesDirectory, 'zero-trust', 'stage4');
+	const [underFive, underFour] = await Promise.all([
+		runZtop(['--input-file', capture, '--policies', stage5, '-o', 'rules-json']),
+		runZtop(['--input-file', capture, '--policies', stage4, '-o', 'rules-json']),
+	]);
+	type Line = RuleLine & {breaksIfDeleted: string[] | null; redundantWith: string[] | null};
+	const rule = (stdout: string, address: string) => stdout.trim().split('\n').map(line => JSON.parse(line) as Line).find(line => line.rule === address)!;
+	// Stage 5: only allow-dns admits the DNS query.
+	const dns = rule(underFive.stdout, 'shop/allow-dns egress[0]');
+	expect(dns.breaksIfDeleted).toEqual(['shop/frontend → kube-system/kube-dns-75df64b86-xrfwz 53/UDP DNS backend.shop.svc.cluster.local.']);
+	expect(dns.redundantWith).toBeNull();
+	// Port and L7 rules are not deleted on their own: not judged.
+	expect(rule(underFive.stdout, 'shop/allow-dns egress[0] toPorts[0]').breaksIfDeleted).toBeNull();
+	expect(rule(underFive.stdout, 'shop/allow-frontend-egress egress[0]')).toMatchObject({unused: true, breaksIfDeleted: [], redundantWith: null});
+	// Stage 4: allow-all's rules admit what allow-dns and allow-frontend-l7 admit.
+	expect(rule(underFour.stdout, 'shop/allow-dns egress[0]')).toMatchObject({breaksIfDeleted: [], redundantWith: ['shop/allow-all egress[0]']});
+	expect(rule(underFour.stdout, 'shop/allow-frontend-l7 ingress[0]')).toMatchObject({breaksIfDeleted: [], redundantWith: ['shop/allow-all ingress[0]']});
+});
+
+test('--what-if-delete takes a rule\'s address: deleting it breaks exactly what -o rules said', async () => {
+	const result = await runZtop(['--input-file', capture, '--policies', stage5, '--what-if-delete', 'shop/allow-dns egress[0]', '-o', 'what-if']);
+	expect(result.exitCode).toBe(0);
+	expect(result.stdout).toMatch(/^breaks\s+1\s+shop\/frontend\s+kube-system\/kube-dns-75df64b86-xrfwz\s+53\/UDP\s+egress\s+allowed\s+denied \(default deny\)/m);
+	expect(result.stdout.split('\n').filter(line => /^(breaks|fixes)/.test(line))).toHaveLength(1);
+	const port = await runZtop(['--input-file', capture, '--policies', stage5, '--what-if-delete', 'shop/allow-dns egress[0] toPorts[0]', '-o', 'what-if']);
+	expect(port.exitCode).toBe(2);
+	expect(port.stderr).toContain('a deletion names a whole rule (shop/allow-dns egress[0]), not one of its port or L7 rules');
+	const missing = await runZtop(['--input-file', capture, '--policies', stage5, '--what-if-delete', 'shop/allow-dns egress[3]', '-o', 'what-if']);
+	expect(missing.exitCode).toBe(2);
+	expect(missing.stderr).toContain('shop/allow-dns has no rule egress[3] (it has egress[0])');
+});
