@@ -86,7 +86,7 @@ export function createOutputTarget(
 	}
 
 	if (format === 'rules' || format === 'rules-json') {
-		return rulesTarget(format, options.whatIf!, sink);
+		return rulesTarget(format, options.whatIf!, sink, options.connections);
 	}
 
 	if (format === 'connections' || format === 'connections-json' || format === 'mermaid' || format === 'dot') {
@@ -170,7 +170,7 @@ function whatIfTarget(format: 'what-if' | 'what-if-json', sets: WhatIfSets, sink
 `-o rules` and `-o rules-json`: every policy verdict and L7 request of the input evaluated under --policies
 (the baseline; with --what-if-*, the set they make), its deciding rules counted; printed when the input ends.
 */
-function rulesTarget(format: 'rules' | 'rules-json', sets: WhatIfSets, sink: BufferedSink): OutputTarget {
+function rulesTarget(format: 'rules' | 'rules-json', sets: WhatIfSets, sink: BufferedSink, ledger: ConnectionRecorder | undefined): OutputTarget {
 	const lists = new RecordLists();
 	const hits = new RuleHits();
 	const admitted = new AdmittedFlows();
@@ -185,6 +185,14 @@ function rulesTarget(format: 'rules' | 'rules-json', sets: WhatIfSets, sink: Buf
 			}
 		},
 		finish() {
+			// The ledger's connections this run did not see: what deleting a rule would break includes them
+			// (their samples stand for their flows; they add no hits, which are counted from flows as they come).
+			for (const connection of ledger?.untouched() ?? []) {
+				for (const held of sampleHeldFlows(connection)) {
+					admitted.add(held.record, set.evaluate(held), () => held.fullFlow?.());
+				}
+			}
+
 			const catalog = ruleCatalog(set.policies);
 			const deletions = judgeDeletions(set.policies, admitted);
 			sink.stdout(format === 'rules' ? formatRulesTable(catalog, hits, deletions) : rulesJsonLines(catalog, hits, deletions));

@@ -21,17 +21,17 @@ function shortened(text: string): string {
 }
 
 /** Whether none of a policy's rules decided anything. */
-function isPolicyUnused(policy: CatalogPolicy, hits: RuleHits): boolean {
-	return policy.rejected === undefined && policy.rules.every(rule => hits.of(rule.address) === undefined);
+function isPolicyUnused(policy: CatalogPolicy, hits: RuleHits, deletions: ReadonlyMap<string, Deletion>): boolean {
+	return policy.rejected === undefined && policy.rules.every(rule => hits.of(rule.address) === undefined && !deletions.has(rule.address));
 }
 
 /** What the STATUS column says of a rule: unused, what deleting it breaks, or that it is redundant. */
 function status(level: string, address: string, hits: RuleHits, deletions: ReadonlyMap<string, Deletion>): string {
-	if (hits.of(address) === undefined) {
+	const deletion = level === 'entry' ? deletions.get(address) : undefined;
+	if (hits.of(address) === undefined && !deletion) {
 		return 'unused';
 	}
 
-	const deletion = level === 'entry' ? deletions.get(address) : undefined;
 	if (!deletion) {
 		return '';
 	}
@@ -67,8 +67,8 @@ export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHi
 	}
 
 	const ruleCount = catalog.reduce((total, policy) => total + policy.rules.length, 0);
-	const unused = catalog.flatMap(policy => policy.rules).filter(rule => hits.of(rule.address) === undefined).length;
-	const unusedPolicies = catalog.filter(policy => isPolicyUnused(policy, hits)).map(policy => escapeForTerminal(policyKey(policy.name)));
+	const unused = catalog.flatMap(policy => policy.rules).filter(rule => hits.of(rule.address) === undefined && !deletions.has(rule.address)).length;
+	const unusedPolicies = catalog.filter(policy => isPolicyUnused(policy, hits, deletions)).map(policy => escapeForTerminal(policyKey(policy.name)));
 	const rejected = catalog.filter(policy => policy.rejected !== undefined).length;
 	const body = rows.length > 0 ? formatTable([header, ...rows]) : 'No policies.\n';
 	// Redundant rules, each with the rules that admit its flows without it.
@@ -80,16 +80,12 @@ export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHi
 }
 
 function deletionJson(deletion: Deletion | undefined, isUnusedRule: boolean): {breaksIfDeleted: string[] | null; redundantWith: string[] | null} {
-	if (isUnusedRule) {
-		// It decided nothing: deleting it breaks nothing observed.
-		return {breaksIfDeleted: [], redundantWith: null};
+	if (deletion) {
+		return {breaksIfDeleted: deletion.breaks, redundantWith: deletion.breaks.length > 0 ? null : deletion.coveredBy};
 	}
 
-	if (!deletion) {
-		return {breaksIfDeleted: null, redundantWith: null};
-	}
-
-	return {breaksIfDeleted: deletion.breaks, redundantWith: deletion.breaks.length > 0 ? null : deletion.coveredBy};
+	// It decided nothing: deleting it breaks nothing observed. (Else: not judged.)
+	return isUnusedRule ? {breaksIfDeleted: [], redundantWith: null} : {breaksIfDeleted: null, redundantWith: null};
 }
 
 /** `-o rules-json`: one object per rule (and one per rejected policy, with `rejected` and no rule). */
@@ -102,9 +98,10 @@ export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits
 			continue;
 		}
 
-		const policyUnused = isPolicyUnused(policy, hits);
+		const policyUnused = isPolicyUnused(policy, hits, deletions);
 		for (const rule of policy.rules) {
 			const counts = hits.of(rule.address);
+			const deletion = rule.level === 'entry' ? deletions.get(rule.address) : undefined;
 			lines.push(
 				JSON.stringify({
 					...base,
@@ -118,11 +115,12 @@ export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits
 					connections: counts?.connections ?? 0,
 					firstMatch: counts ? time(counts.firstMatch) : null,
 					lastMatch: counts ? time(counts.lastMatch) : null,
-					unused: counts === undefined,
+					// Nothing decided by it in this run's flows, nor admitted among the ledger's connections.
+					unused: counts === undefined && deletion === undefined,
 					policyUnused,
 					// Judged for whole rules (an ingress/egress item) that allowed flows: the connections deleting it
 					// would deny, and when none, the rules that admit them without it. Null where not judged.
-					...deletionJson(rule.level === 'entry' ? deletions.get(rule.address) : undefined, counts === undefined && rule.level === 'entry'),
+					...deletionJson(deletion, counts === undefined && rule.level === 'entry'),
 				}),
 			);
 		}

@@ -118,3 +118,16 @@ test('--what-if-delete takes a rule\'s address: deleting it breaks exactly what 
 	expect(missing.exitCode).toBe(2);
 	expect(missing.stderr).toContain('shop/allow-dns has no rule egress[3] (it has egress[0])');
 });
+
+test('over a ledger: what deleting a rule breaks includes the ledger\'s connections, and a rule that admitted one is not unused', async () => {
+	const ledger = path.join(path.dirname(capture), 'rules.ledger');
+	const filled = await runZtop(['--input-file', capture, '--ledger', ledger, '-o', 'connections']);
+	expect(filled.exitCode).toBe(0);
+	const result = await runZtop(['--input-file', '/dev/null', '--ledger', ledger, '--policies', stage5, '-o', 'rules-json']);
+	expect(result.exitCode).toBe(0);
+	const lines = result.stdout.trim().split('\n').map(line => JSON.parse(line) as RuleLine & {breaksIfDeleted: string[] | null});
+	const dns = lines.find(line => line.rule === 'shop/allow-dns egress[0]')!;
+	// No flow in this run: no hits; the ledger's DNS connection still depends on the rule.
+	expect(dns).toMatchObject({allowed: 0, unused: false, breaksIfDeleted: ['shop/frontend → kube-system/kube-dns-75df64b86-xrfwz 53/UDP DNS backend.shop.svc.cluster.local.']});
+	expect(lines.find(line => line.rule === 'shop/allow-frontend-egress egress[0]')).toMatchObject({unused: true});
+});
