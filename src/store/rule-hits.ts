@@ -1,7 +1,7 @@
 /**
 Hits per rule: for every policy verdict and every L7 request, the rules that decided its direction
-(DirectionEvaluation.rules, by address) counted as allowed or denied, with the connections they decided and
-the first and last match (the flow's time). A rule counts for its port rule's and L7 rule's hits too: an
+(DirectionEvaluation.rules, by address) counted as allowed or denied, with the connections they decided (by
+the identities of client and server, and the port) and the first and last match (the flow's time). A rule counts for its port rule's and L7 rule's hits too: an
 entry decided what any of its port rules did. Counted as the policies pane counts verdicts (policy-verdict
 events and L7 requests), so a connection's traces and replies do not count again.
 */
@@ -11,7 +11,10 @@ import type {DirectionEvaluation, FlowEvaluation} from '../policy/policy-evaluat
 
 export type RuleCounts = {allowed: number; denied: number; connections: number; firstMatch: number; lastMatch: number};
 
-type Counted = RuleCounts & {seen: Set<string>};
+type Counted = RuleCounts & {
+	/** Connections seen: by port, the client's identity, then the server's (small integers all: no key is made). */
+	seen: Map<number, Map<number, Set<number>>>;
+};
 
 /** Connections counted per rule before the rule's count stops growing exactly (a bound on memory). */
 const maximumConnectionsPerRule = 100_000;
@@ -35,7 +38,13 @@ function withParents(address: string): string[] {
 
 export class RuleHits {
 	private readonly byAddress = new Map<string, Counted>();
-	private readonly parents = new Map<string, string[]>();
+	/**
+	The counters a direction's evaluation credits, found by its list of rules: the evaluator shares one list
+	for every flow of a decision, so such a flow costs a few increments; an L7 request's list is its own,
+	found again by its one address.
+	*/
+	private readonly creditedBy = new WeakMap<readonly string[], Counted[]>();
+	private readonly creditedByRules = new Map<string, Counted[]>();
 
 	/** Counts the flow under `evaluation` if it is a policy verdict or an L7 request (in its own direction). */
 	count(record: FlowRecord, evaluation: FlowEvaluation): void {
@@ -45,46 +54,81 @@ export class RuleHits {
 			return;
 		}
 
-		const direction = record.trafficDirection === 1 ? 'ingress' : record.trafficDirection === 2 ? 'egress' : undefined;
-		if (direction) {
-			this.countDirection(record, evaluation[direction]);
+		// Named property reads, not evaluation[direction]: a keyed read with a string was most of the cost.
+		if (record.trafficDirection === 1) {
+			this.countDirection(record, evaluation.ingress);
+		} else if (record.trafficDirection === 2) {
+			this.countDirection(record, evaluation.egress);
 		}
 	}
 
-	private countDirection(record: FlowRecord, result: DirectionEvaluation): void {
-		if (result.verdict !== 'allowed' && result.verdict !== 'denied') {
-			return;
+	private credited(result: DirectionEvaluation): Counted[] {
+		let counters = this.creditedBy.get(result.rules);
+		if (counters) {
+			return counters;
 		}
 
-		const connection = `${record.sourceIdentity}|${record.destinationIdentity}|${record.sourcePodName === '' ? record.sourceIp : ''}|${record.destinationPodName === '' ? record.destinationIp : ''}|${record.destinationPort}|${record.protocol}`;
-		const counted = new Set<string>();
-		for (const rule of result.rules) {
-			let addresses = this.parents.get(rule);
-			if (!addresses) {
-				addresses = withParents(rule);
-				this.parents.set(rule, addresses);
-			}
+		const key = result.rules.length === 1 ? result.rules[0]! : result.rules.join('\n');
+		counters = this.creditedByRules.get(key);
+		if (counters) {
+			return counters;
+		}
 
-			for (const address of addresses) {
-				// An entry named twice (two of its port rules) counts once per flow.
-				if (counted.has(address)) {
-					continue;
-				}
-
-				counted.add(address);
+		{
+			// An entry named twice (two of its port rules) counts once per flow.
+			const addresses = new Set(result.rules.flatMap(rule => withParents(rule)));
+			counters = [...addresses].map(address => {
 				let hits = this.byAddress.get(address);
 				if (!hits) {
-					hits = {allowed: 0, denied: 0, connections: 0, firstMatch: record.timeSeconds, lastMatch: record.timeSeconds, seen: new Set()};
+					hits = {allowed: 0, denied: 0, connections: 0, firstMatch: Number.POSITIVE_INFINITY, lastMatch: Number.NEGATIVE_INFINITY, seen: new Map()};
 					this.byAddress.set(address, hits);
 				}
 
-				hits[result.verdict]++;
-				hits.firstMatch = Math.min(hits.firstMatch, record.timeSeconds);
-				hits.lastMatch = Math.max(hits.lastMatch, record.timeSeconds);
-				if (!hits.seen.has(connection) && hits.seen.size < maximumConnectionsPerRule) {
-					hits.seen.add(connection);
-					hits.connections++;
-				}
+				return hits;
+			});
+			this.creditedByRules.set(key, counters);
+		}
+
+		this.creditedBy.set(result.rules, counters);
+		return counters;
+	}
+
+	private countDirection(record: FlowRecord, result: DirectionEvaluation): void {
+		if ((result.verdict !== 'allowed' && result.verdict !== 'denied') || result.rules.length === 0) {
+			return;
+		}
+
+		const isAllowed = result.verdict === 'allowed';
+		for (const hits of this.credited(result)) {
+			if (isAllowed) {
+				hits.allowed++;
+			} else {
+				hits.denied++;
+			}
+
+			if (record.timeSeconds < hits.firstMatch) {
+				hits.firstMatch = record.timeSeconds;
+			}
+
+			if (record.timeSeconds > hits.lastMatch) {
+				hits.lastMatch = record.timeSeconds;
+			}
+
+			let clients = hits.seen.get(record.destinationPort);
+			if (!clients) {
+				clients = new Map();
+				hits.seen.set(record.destinationPort, clients);
+			}
+
+			let servers = clients.get(record.sourceIdentity);
+			if (!servers) {
+				servers = new Set();
+				clients.set(record.sourceIdentity, servers);
+			}
+
+			if (!servers.has(record.destinationIdentity) && hits.connections < maximumConnectionsPerRule) {
+				servers.add(record.destinationIdentity);
+				hits.connections++;
 			}
 		}
 	}
@@ -92,6 +136,6 @@ export class RuleHits {
 	/** The counts of a rule, or undefined when it decided nothing. */
 	of(address: string): RuleCounts | undefined {
 		const hits = this.byAddress.get(address);
-		return hits && {allowed: hits.allowed, denied: hits.denied, connections: hits.connections, firstMatch: hits.firstMatch, lastMatch: hits.lastMatch};
+		return hits && hits.allowed + hits.denied > 0 ? {allowed: hits.allowed, denied: hits.denied, connections: hits.connections, firstMatch: hits.firstMatch, lastMatch: hits.lastMatch} : undefined;
 	}
 }
