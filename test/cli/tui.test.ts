@@ -295,7 +295,7 @@ describe('policies in a real terminal', () => {
 			detail = await tmux.waitFor(text => text.includes('POLICIES: ztop\'s evaluation of --policies'), 'the drill-down');
 			if (/Destination: shop\/backend/.test(detail)) {
 				// The drill-down can reach the terminal in more than one write (a busy machine): wait for its ingress part.
-				detail = await tmux.waitFor(text => /^Ingress at shop\/backend/m.test(text) && text.includes('ingress[0]:'), 'the drill-down\'s ingress evaluation');
+				detail = await tmux.waitFor(text => /^Ingress at shop\/backend/m.test(text) && /allow-frontend-l7 ingress\[0\]/.test(text), 'the drill-down\'s ingress evaluation');
 				break;
 			}
 
@@ -305,7 +305,8 @@ describe('policies in a real terminal', () => {
 		}
 
 		expect(detail).toContain('what-if: DENIED by the L7 rules (shop/allow-frontend-l7) — BREAKS');
-		expect(detail).toContain('shop/allow-frontend-l7 ingress[0]: fromEndpoints: app=frontend · toPorts: 80/TCP · http: GET ^/status/200$');
+		// The rule by its address: the item, and the port rule whose HTTP rules the request matched none of.
+		expect(detail).toContain('shop/allow-frontend-l7 ingress[0] toPorts[0]: fromEndpoints: app=frontend · toPorts: 80/TCP · http: GET');
 		tmux.keys('q');
 		await tmux.waitFor(text => text.includes('EXITED:0'), 'exit');
 		// The lab's default-deny.yaml is reported once the screen is back.
