@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {beforeAll, expect, test} from 'vitest';
 import type {Flow} from '../../src/flow/flow.js';
-import {frontend, kubeDns, makeFlow, makeHttpRequest, makePolicyVerdict, response, world} from '../fixtures/flows.js';
+import {makeDnsRequest, makeFlow, makeHttpRequest, makePolicyVerdict, response, world} from '../fixtures/flows.js';
 import {policiesDirectory} from '../helpers/lab-policies.js';
 import {runZtop} from '../helpers/run-ztop.js';
 
@@ -30,18 +30,7 @@ beforeAll(() => {
 		// To the world at egress: default deny, no rule decides, nothing counted.
 		makePolicyVerdict({time: at(7), traffic_direction: 'EGRESS', destination: world, IP: {source: '10.0.1.10', destination: '1.1.1.1', ipVersion: 'IPv4'}, verdict: 'DROPPED'}),
 		// A DNS query: allow-dns's DNS rule.
-		makeFlow({
-			time: at(8),
-			IP: {source: '10.0.1.10', destination: '10.0.9.9', ipVersion: 'IPv4'},
-			l4: {UDP: {source_port: 41_000, destination_port: 53}},
-			destination: kubeDns,
-			source: frontend,
-			traffic_direction: 'EGRESS',
-			Type: 'L7',
-			event_type: {type: 129},
-			trace_observation_point: undefined,
-			l7: {type: 'REQUEST', dns: {query: 'backend.shop.svc.cluster.local.'}},
-		}),
+		makeDnsRequest({time: at(8)}),
 		// A trace and a reply: not verdicts, not counted.
 		makeFlow({time: at(9)}),
 		makePolicyVerdict({time: at(9), is_reply: true}),

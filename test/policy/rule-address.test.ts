@@ -6,7 +6,7 @@ kind of rule: a deny, a further spec, a clusterwide policy, a NetworkPolicy.
 import {describe, expect, test} from 'vitest';
 import {loadPolicyText} from '../../src/policy/policy-documents.js';
 import {PolicySet} from '../../src/policy/policy-evaluator.js';
-import {backend, frontend, kubeDns, makeFlow, makeHttpRequest} from '../fixtures/flows.js';
+import {backend, frontend, makeDnsRequest, makeFlow, makeHttpRequest} from '../fixtures/flows.js';
 import {evaluationInput, labStagePolicies} from '../helpers/lab-policies.js';
 
 const stage4 = labStagePolicies(4);
@@ -32,17 +32,7 @@ describe('the lab\'s stages: the rules that decided, by address', () => {
 	});
 
 	test('a DNS query by allow-dns\'s DNS rule', () => {
-		const query = makeFlow({
-			IP: {source: '10.0.1.10', destination: '10.0.9.9', ipVersion: 'IPv4'},
-			l4: {UDP: {source_port: 41_000, destination_port: 53}},
-			source: frontend,
-			destination: kubeDns,
-			traffic_direction: 'EGRESS',
-			Type: 'L7',
-			event_type: {type: 129},
-			l7: {type: 'REQUEST', dns: {query: 'backend.shop.svc.cluster.local.'}},
-		});
-		expect(stage4.evaluate(evaluationInput(query)).egress.rules).toEqual(['shop/allow-dns egress[0] toPorts[0] rules.dns[0]']);
+		expect(stage4.evaluate(evaluationInput(makeDnsRequest())).egress.rules).toEqual(['shop/allow-dns egress[0] toPorts[0] rules.dns[0]']);
 	});
 });
 
