@@ -11,6 +11,8 @@ import {ConnectionAttributions, type ConnectionAttribution} from './connection-a
 import {judgeConnection, sampleHeldFlows} from './connection-judging.js';
 import {ConnectionList, type ConnectionSort} from './connection-list.js';
 import {ConnectionTable, type Connection} from './connection-table.js';
+import {isRuleCounted, RuleCounting} from './rule-counting.js';
+import type {PolicySet} from '../policy/policy-evaluator.js';
 import {FlowIndexes, maximumOffset, portKey, recordKeys, type DimensionName, type IndexKey} from './flow-indexes.js';
 import {FlowRing, type RawSplitter} from './flow-ring.js';
 import {StoreQuery} from './flow-query.js';
@@ -64,6 +66,8 @@ export class FlowStore {
 	/** Every flow's connection, not only the ring's flows' (the connections view, the ledger). */
 	readonly connections: ConnectionTable;
 	private readonly connectionView = new ConnectionList();
+	private ruleCounting: RuleCounting | undefined;
+	private ruleFilterAddress: string | undefined;
 	/** The newest flow's time (seconds) when the mark was set: connections seen since are the mark's. */
 	private markedFlowSeconds: number | undefined;
 	private newestFlowSeconds = 0;
@@ -141,12 +145,13 @@ export class FlowStore {
 
 		const attribution = this.attributions.attribute(record);
 		this.attributionBySlot[sequence % this.ring.capacity] = attribution;
+		this.pendingRaw = raw;
+		const ruleEvaluation = this.ruleCounting?.observe(record, this.loadPendingFlow);
 		if (this.indexes.fits(sequence)) {
 			this.indexes.add(sequence, record);
-			this.pendingRaw = raw;
-			const isMatch = this.query.matches(record, this.loadPendingFlow);
+			const isMatch =
+				this.query.matches(record, this.loadPendingFlow) && (this.ruleFilterAddress === undefined || this.ruleCounting!.decided(record, ruleEvaluation, this.ruleFilterAddress));
 			// Not kept: it may be a view of a gRPC receive buffer.
-			this.pendingRaw = undefined;
 			if (isMatch) {
 				this.result.push(sequence - this.indexes.base);
 				this.matchedFlows++;
@@ -154,6 +159,8 @@ export class FlowStore {
 		} else {
 			this.rebase();
 		}
+
+		this.pendingRaw = undefined;
 
 		this.tally.addRecord(record, attribution ?? noConnection);
 		if (this.clusterTallyMap) {
@@ -227,6 +234,42 @@ export class FlowStore {
 		);
 	}
 
+	/** The rules' counts (with --policies), undefined without policies. */
+	get rules(): RuleCounting | undefined {
+		return this.ruleCounting;
+	}
+
+	/**
+	Counts the rules of `set` (the policies in force) from now on, and over the flows the ring holds; undefined
+	stops. A new set starts over: its rules are other rules.
+	*/
+	setRuleCounting(set: PolicySet | undefined): void {
+		this.ruleCounting = set ? new RuleCounting(set) : undefined;
+		this.ruleFilterAddress = undefined;
+		if (this.ruleCounting) {
+			for (let sequence = this.ring.start; sequence < this.ring.end; sequence++) {
+				const record = this.ring.get(sequence);
+				if (record) {
+					this.ruleCounting.observe(record, () => this.flow(sequence));
+				}
+			}
+		}
+
+		this.resolve();
+		this.changeCount++;
+	}
+
+	/** Selects, on top of the filter, the flows the rule `address` decided (undefined: no rule). */
+	setRuleFilter(address: string | undefined): void {
+		this.ruleFilterAddress = this.ruleCounting ? address : undefined;
+		this.resolve();
+		this.changeCount++;
+	}
+
+	get ruleFilter(): string | undefined {
+		return this.ruleFilterAddress;
+	}
+
 	/** Connections seen since the mark: their newest flow is no older than the newest flow then. */
 	get connectionsMarkSeconds(): number | undefined {
 		return this.markedFlowSeconds;
@@ -235,6 +278,7 @@ export class FlowStore {
 	/** Counts since now become the since-mark counts; totals stay. */
 	mark(): void {
 		this.markedFlowSeconds = this.newestFlowSeconds;
+		this.ruleCounting?.mark();
 		this.tally.mark();
 		for (const tally of this.clusterTallyMap?.values() ?? []) {
 			tally.mark();
@@ -386,7 +430,17 @@ export class FlowStore {
 			this.ring.end - base,
 		);
 		const result = new PostingList();
+		const rule = this.ruleFilterAddress;
 		for (const offset of offsets) {
+			if (rule !== undefined) {
+				// The flows a rule decided: evaluated again (the decisions are cached: a ring in tens of milliseconds).
+				const sequence = base + offset;
+				const record = this.ring.get(sequence);
+				if (!record || !this.ruleCounting!.decided(record, isRuleCounted(record) ? this.ruleCounting!.set.evaluate({record, fullFlow: () => this.flow(sequence)}) : undefined, rule)) {
+					continue;
+				}
+			}
+
 			result.push(offset);
 		}
 

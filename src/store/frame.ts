@@ -11,6 +11,8 @@ import {ConnectionChanges, type Change, type ConnectionChange} from '../policy/w
 import {connectionChange, judgeConnection} from './connection-judging.js';
 import type {ConnectionSort} from './connection-list.js';
 import type {Connection} from './connection-table.js';
+import {policyKey} from '../policy/policy-model.js';
+import type {RuleCounts} from './rule-hits.js';
 import type {FlowStore} from './flow-store.js';
 import type {NodeCounts, OverviewSnapshot} from './overview.js';
 import {sortTallyRows, type LiveTallyRow, type PolicyTally, type TallyCounts, type TallyDirection} from './policy-tally.js';
@@ -83,6 +85,32 @@ export type ViewState = {
 	filterText: string;
 	/** The connections view is open: the frame carries its rows. */
 	connections?: {rows: number; scrollTop: number; sort: ConnectionSort};
+	/** The rules view is open, of one policy (`namespace/name` as policyKey names it) or of all. */
+	rules?: {policy: string | undefined; rows: number; scrollTop: number};
+};
+
+/** A row of the rules view: a rule of the policies in force and what it decided. */
+export type RuleRow = {
+	address: string;
+	policy: string;
+	direction: string;
+	isDeny: boolean;
+	level: 'entry' | 'port' | 'l7';
+	text: string;
+	/** Since start, or since the mark when the view counts from it. */
+	counts: RuleCounts | undefined;
+	/** Rejected by Cilium: the policy's reason (a row with no rule). */
+	rejected?: string;
+};
+
+export type RulesSnapshot = {
+	policy: string | undefined;
+	rows: RuleRow[];
+	total: number;
+	firstRow: number;
+	sinceMark: boolean;
+	/** Rules are counted only with --policies. */
+	isCounting: boolean;
 };
 
 /** A row of the connections view. */
@@ -159,6 +187,10 @@ export type Frame = {
 	connectionsEvicted: number;
 	/** The ledger's state when something is wrong with it (the header says so). */
 	ledgerProblem?: string;
+	/** The rules view's rows, while it is open. */
+	rules?: RulesSnapshot;
+	/** The rule whose flows the flows pane shows, on top of the filter. */
+	ruleFilter?: string;
 };
 
 /** A frozen selection while paused: ingest goes on, the view does not move. */
@@ -216,7 +248,32 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		...(view.connections ? {connections: connectionsSnapshot(store, view, view.connections, now)} : {}),
 		connectionsEvicted: store.connections.evicted,
 		...(ledgerProblem ? {ledgerProblem} : {}),
+		...(view.rules ? {rules: rulesSnapshot(store, view.rules, view.sinceMark)} : {}),
+		...(store.ruleFilter === undefined ? {} : {ruleFilter: store.ruleFilter}),
 	};
+}
+
+function rulesSnapshot(store: FlowStore, window: NonNullable<ViewState['rules']>, sinceMark: boolean): RulesSnapshot {
+	const counting = store.rules;
+	const hits = sinceMark ? counting?.sinceMark : counting?.hits;
+	const all: RuleRow[] = (counting?.catalog ?? [])
+		.filter(policy => window.policy === undefined || policyKey(policy.name) === window.policy)
+		.flatMap((policy): RuleRow[] =>
+			policy.rejected === undefined
+				? policy.rules.map(rule => ({
+						address: rule.address,
+						policy: policyKey(policy.name),
+						direction: rule.direction,
+						isDeny: rule.isDeny,
+						level: rule.level,
+						text: rule.text,
+						counts: hits?.of(rule.address),
+					}))
+				: [{address: '', policy: policyKey(policy.name), direction: '', isDeny: false, level: 'entry', text: '', counts: undefined, rejected: policy.rejected}],
+		);
+	const height = Math.max(0, window.rows);
+	const firstRow = Math.max(0, Math.min(window.scrollTop, all.length - height));
+	return {policy: window.policy, rows: all.slice(firstRow, firstRow + height), total: all.length, firstRow, sinceMark, isCounting: counting !== undefined};
 }
 
 /** The key of a connection's row (its text, as shown). */

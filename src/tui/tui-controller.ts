@@ -13,6 +13,7 @@ import type {LoadedPolicy} from '../policy/policy-model.js';
 import {loadPolicyText} from '../policy/policy-documents.js';
 import {otherChangesText, suggestPolicies, type HeldFlow, type SuggestKind, type SuggestionResult} from '../policy/suggest.js';
 import {candidatePolicies} from '../policy/what-if.js';
+import {policyKey} from '../policy/policy-model.js';
 import type {SuggestionView} from '../views/screens/suggest-view.js';
 import {FlowStore} from '../store/flow-store.js';
 import {FrameClock, RateMeter} from '../store/frame-clock.js';
@@ -95,6 +96,7 @@ export class TuiControllerImpl implements TuiController {
 	private loadedPolicies: {baseline?: PolicySet; candidate?: PolicySet} = {};
 	private readonly added: LoadedPolicy[] = [];
 	private lastSuggestion: SuggestionResult | undefined;
+	private rulesKey = '';
 	/** Reads the policies again (R); set when ztop has policies to read. */
 	reloadPolicies: (() => Promise<string>) | undefined;
 
@@ -149,6 +151,15 @@ export class TuiControllerImpl implements TuiController {
 				}
 			: policies;
 		policies = this.policies;
+		// The rules of the policies in force are counted; read again unchanged (every 30 s from the cluster),
+		// their counts go on, and a changed set starts its own.
+		const inForce = this.loadedPolicies.baseline;
+		const rulesKey = inForce ? inForce.policies.map(policy => `${policy.name.kind}|${policyKey(policy.name)}|${JSON.stringify(policy.source)}`).join('\n') : '';
+		if (rulesKey !== this.rulesKey) {
+			this.rulesKey = rulesKey;
+			this.store.setRuleCounting(inForce);
+		}
+
 		this.store.setWhatIf(policies?.candidate ? {candidate: policies.candidate, ...(policies.baseline ? {baseline: policies.baseline} : {})} : undefined);
 		this.statusVersion++;
 		this.refresh();
@@ -183,6 +194,11 @@ export class TuiControllerImpl implements TuiController {
 	applyFilter(text: string): FilterProblem | undefined {
 		try {
 			this.store.setFilter(parseFilterText(text));
+			if (text.trim() === '') {
+				// Clearing the filter clears a rule's selection too.
+				this.store.setRuleFilter(undefined);
+			}
+
 		} catch (error) {
 			if (error instanceof FilterSyntaxError) {
 				return {message: error.message, position: error.position};
@@ -272,6 +288,21 @@ export class TuiControllerImpl implements TuiController {
 		// OSC 52: the terminal (or tmux, or the SSH client's terminal) puts it on the clipboard.
 		this.options.writeTerminal(`\u001B]52;c;${Buffer.from(line).toString('base64')}\u0007`);
 		return `copied flow #${sequence} as JSON (${line.length} bytes) through OSC 52`;
+	}
+
+	/** Shows in the flows pane the flows the rule `address` decided (on top of the filter); what to tell the user. */
+	filterByRule(address: string): string {
+		if (!this.store.rules) {
+			return 'rules are counted with --policies';
+		}
+
+		this.store.setRuleFilter(address);
+		if (this.paused) {
+			this.paused = this.snapshot();
+		}
+
+		this.refresh();
+		return `the flows ${address} decided: ${this.store.matchCount} in the buffer (Esc clears)`;
 	}
 
 	/** The drill-down of the connections view's row `key` (undefined when it is no longer there). */

@@ -54,6 +54,8 @@ export type TuiController = {
 	connectionDetail(key: string): ConnectionDetail | undefined;
 	/** A suggestion admitting one connection. */
 	suggestConnection(key: string): SuggestionView;
+	/** Shows the flows a rule decided (on top of the filter); returns what to tell the user. */
+	filterByRule(address: string): string;
 };
 
 type VerdictQuickFilter = 'all' | 'allowed' | 'denied';
@@ -109,6 +111,9 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 	const [connectionScroll, setConnectionScroll] = useState(0);
 	const [connectionSort, setConnectionSort] = useState<ConnectionSort>('last-seen');
 	const [connectionDetail, setConnectionDetail] = useState<ConnectionDetail | undefined>();
+	const [rulesCursor, setRulesCursor] = useState(0);
+	const [rulesScroll, setRulesScroll] = useState(0);
+	const [rulesPolicy, setRulesPolicy] = useState<string | undefined>();
 	const noticeTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 
 	// The policies pane takes only the rows it has; the flows pane gets the rest.
@@ -142,8 +147,9 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			showWhatIf: mode === 'whatif',
 			filterText: effectiveFilter(filterText, verdictQuick),
 			...(mode === 'connections' ? {connections: {rows: connectionRows, scrollTop: connectionScroll, sort: connectionSort}} : {}),
+			...(mode === 'rules' ? {rules: {policy: rulesPolicy, rows: connectionRows, scrollTop: rulesScroll}} : {}),
 		});
-	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRowLimit, layout.columns, sinceMark, splitClusters, mode, filterText, verdictQuick, connectionRows, connectionScroll, connectionSort]);
+	}, [controller, flowRows, cursorIndex, scrollTop, layout.policyRowLimit, layout.columns, sinceMark, splitClusters, mode, filterText, verdictQuick, connectionRows, connectionScroll, connectionSort, rulesPolicy, rulesScroll]);
 
 	useEffect(() => () => clearTimeout(noticeTimer.current), []);
 
@@ -304,6 +310,21 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 				break;
 			}
 
+			case 'rules': {
+				if (mode === 'rules') {
+					setMode('main');
+					break;
+				}
+
+				// The selected policy's rules from the policies pane, else every policy's.
+				const row = focus === 'policies' && mode === 'main' ? frame?.policies[policyCursor] : undefined;
+				setRulesPolicy(row && row.kind !== '' ? (row.namespace ? `${row.kind === 'NetworkPolicy' ? 'netpol:' : ''}${row.namespace}/${row.name}` : row.name) : undefined);
+				setRulesCursor(0);
+				setRulesScroll(0);
+				setMode('rules');
+				break;
+			}
+
 			case 'whatIf': {
 				setMode(mode === 'whatif' ? 'main' : 'whatif');
 				setWhatIfCursor(0);
@@ -316,7 +337,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 				} else if (mode !== 'main') {
 					setMode('main');
 					setShowJson(false);
-				} else if (filterText !== '' || verdictQuick !== 'all') {
+				} else if (filterText !== '' || verdictQuick !== 'all' || frame?.ruleFilter !== undefined) {
 					apply('', 'all');
 					say('filter cleared');
 				}
@@ -336,6 +357,11 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 				const step = {up: -1, down: 1, pageUp: -Math.max(1, flowRows - 1), pageDown: Math.max(1, flowRows - 1)}[action];
 				if (mode === 'detail' || mode === 'suggest' || mode === 'connection') {
 					setDetailScroll(scroll => Math.max(0, scroll + step));
+				} else if (mode === 'rules') {
+					const total = frame?.rules?.total ?? 0;
+					const target = Math.max(0, Math.min(total - 1, rulesCursor + (action === 'pageUp' || action === 'pageDown' ? Math.sign(step) * Math.max(1, connectionRows - 1) : step)));
+					setRulesCursor(target);
+					setRulesScroll(top => (target < top ? target : target >= top + connectionRows ? target - connectionRows + 1 : top));
 				} else if (mode === 'connections') {
 					moveConnectionCursor(connectionCursor + (action === 'pageUp' || action === 'pageDown' ? Math.sign(step) * Math.max(1, connectionRows - 1) : step));
 				} else if (mode === 'whatif') {
@@ -367,6 +393,17 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			}
 
 			case 'open': {
+				if (mode === 'rules') {
+					const row = frame?.rules?.rows[rulesCursor - frame.rules.firstRow];
+					if (row && row.address !== '') {
+						say(controller.filterByRule(row.address));
+						setFocus('flows');
+						setMode('main');
+					}
+
+					break;
+				}
+
 				if (mode === 'connections') {
 					const row = frame?.connections?.rows[connectionCursor - frame.connections.firstRow];
 					const opened = row ? controller.connectionDetail(row.key) : undefined;
@@ -570,7 +607,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 	const rowCache = useRef<FlowRowCache | undefined>(undefined);
 	rowCache.current ??= new FlowRowCache();
 	const screen = screenLines(
-		{frame, layout, color: controller.color, mode, focus, flowCursor, policyCursor, whatIfCursor, prompt, notice, detail, showJson, detailScroll, suggestion, connectionCursor, connectionDetail},
+		{frame, layout, color: controller.color, mode, focus, flowCursor, policyCursor, whatIfCursor, prompt, notice, detail, showJson, detailScroll, suggestion, connectionCursor, connectionDetail, rulesCursor},
 		rowCache.current,
 	);
 	useLayoutEffect(() => {

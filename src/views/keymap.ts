@@ -21,6 +21,7 @@ export type Action =
 	| 'cycleVerdict'
 	| 'overview'
 	| 'connections'
+	| 'rules'
 	| 'whatIf'
 	| 'suggest'
 	| 'suggestView'
@@ -55,8 +56,8 @@ export const keymap: readonly KeyBinding[] = [
 	{action: 'down', keys: '↓ j', special: ['downArrow'], characters: ['j'], description: 'move down', helpGroup: 'move'},
 	{action: 'pageUp', keys: 'PgUp', special: ['pageUp'], description: 'page up', helpGroup: 'page'},
 	{action: 'pageDown', keys: 'PgDn', special: ['pageDown'], description: 'page down', helpGroup: 'page'},
-	{action: 'top', keys: 'g', characters: ['g'], description: 'go to the oldest flow'},
-	{action: 'follow', keys: 'G', characters: ['G'], description: 'follow the tail (and resume)', footer: 'G follow'},
+	{action: 'top', keys: 'g', characters: ['g'], description: 'go to the oldest flow', helpGroup: 'ends'},
+	{action: 'follow', keys: 'G', characters: ['G'], description: 'follow the tail (and resume)', footer: 'G follow', helpGroup: 'ends'},
 	{action: 'nextPane', keys: 'Tab', special: ['tab'], description: 'next pane (flows, policies)', footer: 'Tab pane'},
 	{action: 'open', keys: 'Enter', special: ['return'], description: 'open: flow drill-down, or filter flows by the selected policy', footer: '⏎ open'},
 	{action: 'back', keys: 'Esc', special: ['escape'], description: 'back; on the main screen, clear the filter'},
@@ -74,6 +75,7 @@ export const keymap: readonly KeyBinding[] = [
 		description: 'connections: every one since start (and the ledger\'s) by client, server and port; n again sorts by last seen, flows, denied',
 		footer: 'n conns',
 	},
+	{action: 'rules', keys: 'r', characters: ['r'], description: 'rules of the selected policy (policies pane) or of all, by address: what each decided, unused ones'},
 	{action: 'whatIf', keys: 'w', characters: ['w'], description: 'what-if: connections the --what-if-* policies would break or fix; the drill-down shows the rule behind every verdict'},
 	{action: 'suggest', keys: 's', characters: ['s'], description: 'suggest a policy admitting the selected denied flow (policies pane: its row\'s flows)', helpGroup: 'suggest'},
 	{action: 'suggestView', keys: 'S', characters: ['S'], description: 'for all the view\'s flows', helpGroup: 'suggest'},

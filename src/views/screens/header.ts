@@ -24,7 +24,9 @@ export function headerLines(frame: Frame | undefined, columns: number, color: bo
 	const view = frame.paused ? `PAUSED (+${count(frame.newWhilePaused)} new)` : 'LIVE';
 	const mark = frame.markAgeSeconds === undefined ? undefined : `MARK ${formatAge(frame.markAgeSeconds)} ago`;
 	const counts = frame.sinceMark ? 'counts since mark' : 'counts since start';
-	const filter = frame.filterText === '' ? 'filter: (none)' : `filter: ${escapeForTerminal(frame.filterText)}`;
+	const rule = frame.ruleFilter === undefined ? undefined : `the flows ${escapeForTerminal(frame.ruleFilter)} decided`;
+	const filters = [frame.filterText === '' ? undefined : escapeForTerminal(frame.filterText), rule].filter(Boolean);
+	const filter = `filter: ${filters.length > 0 ? filters.join(' + ') : '(none)'}`;
 	const whatIf = frame.whatIf ? `what-if: ${count(frame.whatIf.breaks)} break, ${count(frame.whatIf.fixes)} fixed (w)` : undefined;
 	// What can be lost comes first: a ledger that is not being written, connections forgotten over the bound.
 	const ledger = frame.ledgerProblem ? `LEDGER NOT WRITTEN: ${escapeForTerminal(frame.ledgerProblem)}` : undefined;

@@ -11,6 +11,7 @@ import type {ScrollRegion} from '../line-renderer.js';
 import {line} from '../terminal-text.js';
 import {connectionDetailLines, type ConnectionDetail} from '../connection-detail-lines.js';
 import {connectionsViewLines} from './connections-view.js';
+import {rulesViewLines} from './rules-view.js';
 import {detailLinesView, detailViewLines} from './detail-view.js';
 import {FlowRowCache, flowsPaneLines} from './flows-pane.js';
 import {footerLine, promptLine, type Prompt} from './footer.js';
@@ -21,7 +22,7 @@ import {policiesPaneLines} from './policies-pane.js';
 import {suggestViewLines, type SuggestionView} from './suggest-view.js';
 import {whatIfViewLines} from './what-if-view.js';
 
-export type Mode = 'main' | 'detail' | 'overview' | 'help' | 'whatif' | 'suggest' | 'connections' | 'connection';
+export type Mode = 'main' | 'detail' | 'overview' | 'help' | 'whatif' | 'suggest' | 'connections' | 'connection' | 'rules';
 
 export type ScreenProps = {
 	frame: Frame | undefined;
@@ -39,6 +40,7 @@ export type ScreenProps = {
 	detailScroll: number;
 	suggestion?: SuggestionView | undefined;
 	connectionCursor?: number;
+	rulesCursor?: number;
 	connectionDetail?: ConnectionDetail | undefined;
 };
 
@@ -74,6 +76,10 @@ export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): Screen
 		const viewRows = props.prompt ? bodyRows - 1 : bodyRows;
 		const view = connectionsViewLines({connections: frame?.connections, columns, rows: viewRows, cursor: props.connectionCursor ?? 0, now: frame?.builtAt ?? 0, color});
 		return {lines: [...header, ...view, ...(props.prompt ? [promptLine(columns, props.prompt)] : []), footer]};
+	}
+
+	if (props.mode === 'rules') {
+		return {lines: [...header, ...rulesViewLines({rules: frame?.rules, columns, rows: bodyRows, cursor: props.rulesCursor ?? 0, now: frame?.builtAt ?? 0, color}), footer]};
 	}
 
 	if (props.mode === 'connection' && props.connectionDetail) {
