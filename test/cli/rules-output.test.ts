@@ -9,6 +9,7 @@ import path from 'node:path';
 import {beforeAll, expect, test} from 'vitest';
 import type {Flow} from '../../src/flow/flow.js';
 import {makeDnsRequest, makeFlow, makeHttpRequest, makePolicyVerdict, response, world} from '../fixtures/flows.js';
+import {labStages} from '../helpers/lab-flows.js';
 import {policiesDirectory} from '../helpers/lab-policies.js';
 import {runZtop} from '../helpers/run-ztop.js';
 
@@ -119,4 +120,26 @@ test('over a ledger: what deleting a rule breaks includes the ledger\'s connecti
 	// No flow in this run: no hits; the ledger's DNS connection still depends on the rule.
 	expect(dns).toMatchObject({allowed: 0, unused: false, breaksIfDeleted: ['shop/frontend → kube-system/kube-dns-75df64b86-xrfwz 53/UDP DNS backend.shop.svc.cluster.local.']});
 	expect(lines.find(line => line.rule === 'shop/allow-frontend-egress egress[0]')).toMatchObject({unused: true});
+});
+
+test('the lab at stage 4, rule by rule: allow-all\'s rules alone admit the world and GET /get; the stage\'s own rules are redundant with them; a rule added that matches nothing is unused and breaks nothing', async () => {
+	const directory = path.dirname(capture);
+	const lab = path.join(directory, 'lab.json');
+	writeFileSync(lab, labStages().flat().filter(each => each.flow).map(each => JSON.stringify(each)).join('\n') + '\n');
+	const unusedPolicy = path.join(directory, 'retired.yaml');
+	writeFileSync(
+		unusedPolicy,
+		'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: retired, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: retired}}\n  ingress: [{fromEndpoints: [{matchLabels: {app: frontend}}]}]\n',
+	);
+	const result = await runZtop(['--input-file', lab, '--policies', path.join(policiesDirectory, 'zero-trust', 'stage4'), '--policies', unusedPolicy, '-o', 'rules-json']);
+	expect(result.exitCode).toBe(0);
+	type Line = RuleLine & {breaksIfDeleted: string[] | null; redundantWith: string[] | null};
+	const rule = (address: string) => result.stdout.trim().split('\n').map(line => JSON.parse(line) as Line).find(line => line.rule === address)!;
+	expect(rule('shop/allow-all egress[0]').breaksIfDeleted!.some(connection => /^shop\/frontend → world 1\.1\.1\.1 80\/TCP$/.test(connection))).toBe(true);
+	expect(rule('shop/allow-all ingress[0]').breaksIfDeleted!.some(connection => / GET http:\/\/[^ ]+\/get$/.test(connection))).toBe(true);
+	expect(rule('shop/allow-frontend-l7 ingress[0]')).toMatchObject({breaksIfDeleted: [], redundantWith: ['shop/allow-all ingress[0]']});
+	expect(rule('shop/allow-frontend-egress egress[0]')).toMatchObject({breaksIfDeleted: [], redundantWith: ['shop/allow-all egress[0]']});
+	// allow-all's rule admits every request first (no L7 rules of its own): the HTTP rule decided none.
+	expect(rule('shop/allow-frontend-l7 ingress[0] toPorts[0] rules.http[0]')).toMatchObject({allowed: 0, unused: true});
+	expect(rule('shop/retired ingress[0]')).toMatchObject({allowed: 0, unused: true, policyUnused: true, breaksIfDeleted: [], redundantWith: null});
 });
