@@ -13,6 +13,7 @@ import type {ConnectionSort} from './connection-list.js';
 import type {Connection} from './connection-table.js';
 import {policyKey} from '../policy/policy-model.js';
 import type {RuleCounts} from './rule-hits.js';
+import type {CatalogRule} from '../policy/rule-catalog.js';
 import type {FlowStore} from './flow-store.js';
 import type {NodeCounts, OverviewSnapshot} from './overview.js';
 import {sortTallyRows, type LiveTallyRow, type PolicyTally, type TallyCounts, type TallyDirection} from './policy-tally.js';
@@ -89,14 +90,11 @@ export type ViewState = {
 	rules?: {policy: string | undefined; rows: number; scrollTop: number};
 };
 
-/** A row of the rules view: a rule of the policies in force and what it decided. */
-export type RuleRow = {
-	address: string;
+/** A row of the rules view: a rule of the policies in force (its policy as policyKey names it) and what it decided. */
+export type RuleRow = Omit<CatalogRule, 'policy' | 'direction'> & {
 	policy: string;
-	direction: string;
-	isDeny: boolean;
-	level: 'entry' | 'port' | 'l7';
-	text: string;
+	/** '' on a rejected policy's row. */
+	direction: CatalogRule['direction'] | '';
 	/** Since start, or since the mark when the view counts from it. */
 	counts: RuleCounts | undefined;
 	/** Rejected by Cilium: the policy's reason (a row with no rule). */
