@@ -586,7 +586,15 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 
 	useInput((input, key) => {
 		const isBurst = input.length > 1 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
-		const keys: QueuedKey[] = isBurst
+		// Esc and a key pressed quickly after it arrive together and read as Alt+key: ztop binds no Alt key, so it is
+		// the Esc, then the key (Esc, n: back to the main screen, then the connections).
+		const isEscapeThenKey = key.meta && !key.escape && input.length === 1;
+		const keys: QueuedKey[] = isEscapeThenKey
+			? [
+					['', {escape: true}],
+					[input, {...key, meta: false}],
+				]
+			: isBurst
 			? Array.from(input, character => [
 					character,
 					{
