@@ -7,7 +7,7 @@ since the last write. Problems are reported once each, as they start and when th
 import type {ConnectionTable} from '../store/connection-table.js';
 import type {LedgerFile, LedgerWrite} from './ledger-file.js';
 
-export const ledgerIntervalMilliseconds = 5000;
+const ledgerIntervalMilliseconds = 5000;
 
 export class LedgerKeeper {
 	private timer: NodeJS.Timeout | undefined;
@@ -15,7 +15,6 @@ export class LedgerKeeper {
 	private delay: number;
 	/** Why the last write was not made, while that lasts (the TUI's header shows it). */
 	problem: string | undefined;
-	lastWrite: LedgerWrite | undefined;
 
 	constructor(
 		readonly file: LedgerFile,
@@ -47,7 +46,6 @@ export class LedgerKeeper {
 
 		const version = this.table.version;
 		const result = this.file.write(this.table.values(), this.table.size);
-		this.lastWrite = result;
 		if (result.written) {
 			this.writtenVersion = version;
 			this.delay = Math.max(this.intervalMilliseconds, result.milliseconds * 10);

@@ -78,12 +78,7 @@ export class SampleEndpoints {
 			this.byLabels.set(labels, known);
 		}
 
-		const key = podName === '' ? ip : podName;
-		const found = known.get(key);
-		if (found && isSameEndpoint(found, record, isSource)) {
-			return found;
-		}
-
+		// Made first (a new sample is rare), then compared with the one kept: one comparison of two endpoints.
 		const endpoint: SampleEndpoint = isSource
 			? {
 					ip,
@@ -105,6 +100,12 @@ export class SampleEndpoints {
 					workloads: record.destinationWorkloads,
 					names: record.destinationNames,
 				};
+		const key = podName === '' ? ip : podName;
+		const found = known.get(key);
+		if (found && isEquivalentEndpoint(found, endpoint) && found.podName === podName && sameList(found.workloads, endpoint.workloads, sameWorkload)) {
+			return found;
+		}
+
 		known.set(key, endpoint);
 		return endpoint;
 	}
@@ -129,27 +130,6 @@ function sameList<Item>(a: readonly Item[], b: readonly Item[], same: (x: Item, 
 }
 
 const sameWorkload = (a: WorkloadRecord, b: WorkloadRecord) => a.name === b.name && a.kind === b.kind;
-
-/** Whether the evaluator would read the flow's side as the endpoint. */
-function isSameEndpoint(endpoint: SampleEndpoint, record: FlowRecord, isSource: boolean): boolean {
-	return isSource
-		? endpoint.identity === record.sourceIdentity &&
-				endpoint.podName === record.sourcePodName &&
-				(endpoint.podName !== '' || endpoint.ip === record.sourceIp) &&
-				endpoint.namespace === record.sourceNamespace &&
-				endpoint.clusterName === record.sourceClusterName &&
-				sameList(endpoint.labels, record.sourceLabels) &&
-				sameList(endpoint.names, record.sourceNames) &&
-				sameList(endpoint.workloads, record.sourceWorkloads, sameWorkload)
-		: endpoint.identity === record.destinationIdentity &&
-				endpoint.podName === record.destinationPodName &&
-				(endpoint.podName !== '' || endpoint.ip === record.destinationIp) &&
-				endpoint.namespace === record.destinationNamespace &&
-				endpoint.clusterName === record.destinationClusterName &&
-				sameList(endpoint.labels, record.destinationLabels) &&
-				sameList(endpoint.names, record.destinationNames) &&
-				sameList(endpoint.workloads, record.destinationWorkloads, sameWorkload);
-}
 
 /** Two endpoints the evaluator reads alike (the same, or equal ones from two places: a ledger and this run). */
 export function isEquivalentEndpoint(a: SampleEndpoint, b: SampleEndpoint): boolean {
@@ -244,7 +224,7 @@ function requestOf(record: FlowRecord, text: string): SampleRequest {
 	return {l7Protocol: record.l7Protocol, httpMethod: record.httpMethod, httpUrl: record.httpUrl, dnsQuery: record.dnsQuery, trafficDirection: record.trafficDirection, text};
 }
 
-export function newSample(source: SampleEndpoint, destination: SampleEndpoint, request: SampleRequest | undefined): ConnectionSample {
+function newSample(source: SampleEndpoint, destination: SampleEndpoint, request: SampleRequest | undefined): ConnectionSample {
 	return {
 		source,
 		destination,

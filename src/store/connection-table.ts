@@ -17,6 +17,7 @@ import {dropReasonNames} from '../flow/drop-reason.js';
 import type {FlowRecord, PolicyRecord, WorkloadRecord} from '../flow/flow-record.js';
 import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {RecentMap} from '../flow/recent-map.js';
+import {StringCache} from '../flow/string-cache.js';
 import {CountList, noCounts, SideCounts} from './count-list.js';
 import type {ConnectionAttribution} from './connection-attribution.js';
 import {requestParts} from '../policy/l7-match.js';
@@ -207,7 +208,7 @@ export class ConnectionTable {
 	*/
 	private readonly endpoints = new WeakMap<readonly string[], Map<string, KnownEndpoint>>();
 	private readonly endpointIds = new Map<string, number>();
-	private readonly podTexts = new Map<string, Map<string, string>>();
+	private readonly podTexts = new StringCache<string, string>((namespace, podName) => `${namespace}/${podName}`, undefined, maximumPodTexts);
 	private readonly podLists = new Map<string, readonly string[]>();
 	/** Connections taken in by restore() that no flow has counted toward since. */
 	private readonly restoredOnly = new Set<Connection>();
@@ -410,27 +411,7 @@ export class ConnectionTable {
 
 	/** `namespace/pod`, one string per pod rather than one per flow. */
 	private podText(namespace: string, podName: string): string | undefined {
-		if (podName === '') {
-			return undefined;
-		}
-
-		let pods = this.podTexts.get(namespace);
-		if (!pods) {
-			pods = new Map();
-			this.podTexts.set(namespace, pods);
-		}
-
-		let text = pods.get(podName);
-		if (text === undefined) {
-			if (pods.size >= maximumPodTexts) {
-				pods.clear();
-			}
-
-			text = `${namespace}/${podName}`;
-			pods.set(podName, text);
-		}
-
-		return text;
+		return podName === '' ? undefined : this.podTexts.get(namespace, podName);
 	}
 
 	/** Every connection, least recently used first (the order the bound forgets them in). */
@@ -494,7 +475,7 @@ function addCounts(into: CountList, from: CountList, bound = Number.POSITIVE_INF
 }
 
 /** `into` gains what `from` counted: two records of one connection (a ledger and this run) become one. */
-export function mergeConnection(into: Connection, from: Connection): void {
+function mergeConnection(into: Connection, from: Connection): void {
 	into.flows += from.flows;
 	into.firstSeen = wholeSeconds(Math.min(into.firstSeen, from.firstSeen));
 	into.lastSeen = wholeSeconds(Math.max(into.lastSeen, from.lastSeen));

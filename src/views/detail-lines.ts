@@ -14,7 +14,7 @@ import type {ConnectionAttribution} from '../store/connection-attribution.js';
 import type {VerdictTone} from '../flow/verdict.js';
 import {entryAddress, policyAddress} from '../policy/rule-address.js';
 import type {DirectionEvaluation, FlowEvaluation} from '../policy/policy-evaluator.js';
-import {policyKey, type Direction, type EntryOrigin} from '../policy/policy-model.js';
+import {policyKey, type Direction} from '../policy/policy-model.js';
 import {connectionEndpoint, passage} from '../policy/what-if.js';
 import {attributionText, typeText, verdictText} from './flow-text.js';
 
@@ -149,10 +149,6 @@ function ruleAt(evaluation: DirectionEvaluation, index: number): string {
 	return evaluation.rules[index] ?? `${policyAddress(origin.policy)} ${entryAddress(origin)}`;
 }
 
-/** `ingress[0]`, `egressDeny[1]`, `specs[1].egress[0]`: where a rule sits in its policy. */
-export function ruleReference(origin: EntryOrigin): string {
-	return entryAddress(origin);
-}
 
 const directionTitles: Record<Direction, string> = {egress: 'Egress', ingress: 'Ingress'};
 const matchTypeNames = ['none', 'L3-Only', 'L3-L4', 'L4-Only', 'all', 'L3-Proto', 'Proto-Only'];
@@ -192,7 +188,7 @@ export function reasonLines(result: DirectionEvaluation, direction: Direction, e
 		const enforcers = result.enforcing.map(item => `${safe(policyKey(item.policy))} (${item.selects === '{}' ? 'selects every pod' : `selects ${safe(item.selects)}`})`);
 		lines.push({text: `${indent}${direction} of ${endpoint} is enforced by ${enforcers.join(' and ')}; no rule admits ${peer}`});
 		for (const near of result.near.slice(0, 3)) {
-			lines.push({text: `${indent}closest: ${safe(policyKey(near.origin.policy))} ${ruleReference(near.origin)} (${safe(near.origin.text)}): ${near.missing === 'port' ? 'the peer fits, the port does not' : 'the port fits, the peer does not'}`});
+			lines.push({text: `${indent}closest: ${safe(`${policyAddress(near.origin.policy)} ${entryAddress(near.origin)}`)} (${safe(near.origin.text)}): ${near.missing === 'port' ? 'the peer fits, the port does not' : 'the port fits, the peer does not'}`});
 		}
 	} else {
 		for (const [index, origin] of result.matched.entries()) {

@@ -12,7 +12,7 @@ import {ConnectionAttributions} from '../../src/store/connection-attribution.js'
 import {decodeLedger, encodeLedger, LedgerError} from '../../src/store/connection-ledger.js';
 import {ConnectionTable, type Connection} from '../../src/store/connection-table.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
-import {makeFlow, makeHttpRequest, makePolicyVerdict, response, world} from '../fixtures/flows.js';
+import {makeFlow, makeHttpRequest, makePolicyVerdict, response, makeWorldDrop} from '../fixtures/flows.js';
 import {captureLines, captureNames} from '../helpers/real-flows.js';
 
 const lists = new RecordLists();
@@ -44,13 +44,7 @@ const allCaptureFlows = captureNames.flatMap(name => captureLines(name).map(line
 
 describe('the ledger format', () => {
 	test('every real capture, and flows of every kind ztop samples, read back as written', () => {
-		const deny = makePolicyVerdict({
-			IP: {source: '10.0.1.10', destination: '93.184.215.14', ipVersion: 'IPv4'},
-			l4: {TCP: {source_port: 40_002, destination_port: 443}},
-			destination: world,
-			destination_names: ['example.com'],
-			traffic_direction: 'EGRESS',
-			verdict: 'DROPPED',
+		const deny = makeWorldDrop({
 			drop_reason: 181,
 			drop_reason_desc: 'POLICY_DENY',
 			egress_denied_by: [{name: 'no-world', namespace: 'shop', kind: 'CiliumNetworkPolicy'}],

@@ -10,7 +10,7 @@ import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
 import {ConnectionAttributions} from '../../src/store/connection-attribution.js';
 import {ConnectionTable, workloadNameOfPod, type Connection} from '../../src/store/connection-table.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
-import {backend, frontend, makeFlow, makeHttpRequest, makePolicy, makePolicyVerdict, response, world} from '../fixtures/flows.js';
+import {backend, frontend, makeFlow, makeHttpRequest, makePolicy, makePolicyVerdict, response, makeWorldDrop} from '../fixtures/flows.js';
 import {captureLines} from '../helpers/real-flows.js';
 
 const lists = new RecordLists();
@@ -58,16 +58,7 @@ describe('connections', () => {
 			makeHttpRequest({...web, verdict: 'DROPPED', traffic_direction: 'INGRESS'}),
 			// The reply of another connection of the same pair and port counts toward the same aggregate.
 			makeFlow({IP: {source: '10.0.2.20', destination: '10.0.1.10', ipVersion: 'IPv4'}, l4: {TCP: {source_port: 80, destination_port: 40_001}}, source: backend, destination: frontend, is_reply: true}),
-			makePolicyVerdict({
-				IP: {source: '10.0.1.10', destination: '93.184.215.14', ipVersion: 'IPv4'},
-				l4: {TCP: {source_port: 40_002, destination_port: 443}},
-				destination: world,
-				destination_names: ['example.com'],
-				traffic_direction: 'EGRESS',
-				verdict: 'DROPPED',
-				drop_reason: 133,
-				drop_reason_desc: 'POLICY_DENIED',
-			}),
+			makeWorldDrop(),
 		]);
 		const [toWorld, toBackend] = [...table.all()].sort((a, b) => b.port - a.port);
 		expect(row(toBackend!)).toBe('shop/frontend → shop/backend 80/TCP flows=4 egress=1/0 ingress=1/0');
