@@ -18,9 +18,9 @@ import {connectionJsonLine, formatConnectionsTable, ledgerWhatIfJsonLine} from '
 import {formatDot, formatMermaid} from '../printer/connection-graph-printer.js';
 import type {ConnectionRecorder} from './connection-recorder.js';
 import {ruleCatalog} from '../policy/rule-catalog.js';
-import {formatRulesTable, rulesJsonLines} from '../printer/rules-printer.js';
+import {formatRulesTable, rulesJsonLines, unusedRules} from '../printer/rules-printer.js';
 import {RuleHits} from '../store/rule-hits.js';
-import {AdmittedFlows, judgeDeletions} from '../store/rule-deletions.js';
+import {AdmittedFlows, judgeBulkDeletion, judgeDeletions} from '../store/rule-deletions.js';
 import type {BufferedSink} from './output-sink.js';
 
 export type ConnectionFormat = 'connections' | 'connections-json' | 'mermaid' | 'dot';
@@ -195,7 +195,8 @@ function rulesTarget(format: 'rules' | 'rules-json', sets: WhatIfSets, sink: Buf
 
 			const catalog = ruleCatalog(set.policies);
 			const deletions = judgeDeletions(set.policies, admitted);
-			sink.stdout(format === 'rules' ? formatRulesTable(catalog, hits, deletions) : rulesJsonLines(catalog, hits, deletions));
+			const bulk = judgeBulkDeletion(set.policies, unusedRules(catalog, hits, deletions), admitted);
+			sink.stdout(format === 'rules' ? formatRulesTable(catalog, hits, deletions, bulk) : rulesJsonLines(catalog, hits, deletions, bulk));
 		},
 	};
 }

@@ -10,7 +10,7 @@ import {formatTimestamp} from '../flow/timestamp.js';
 import {policyKey} from '../policy/policy-model.js';
 import type {CatalogPolicy} from '../policy/rule-catalog.js';
 import type {RuleHits} from '../store/rule-hits.js';
-import type {Deletion} from '../store/rule-deletions.js';
+import type {BulkDeletion, Deletion} from '../store/rule-deletions.js';
 import {formatTable} from './table-layout.js';
 
 const time = (seconds: number) => formatTimestamp({seconds, nanos: 0});
@@ -39,7 +39,25 @@ function status(level: string, address: string, hits: RuleHits, deletions: Reado
 	return deletion.breaks.length > 0 ? `breaks ${deletion.breaks.length}` : 'redundant';
 }
 
-export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHits, deletions: ReadonlyMap<string, Deletion>): string {
+/** The whole rules (ingress/egress items) that decided nothing, in the catalog's order: what a clean-up deletes. */
+export function unusedRules(catalog: readonly CatalogPolicy[], hits: RuleHits, deletions: ReadonlyMap<string, Deletion>): string[] {
+	return catalog.flatMap(policy => policy.rules).filter(rule => rule.level === 'entry' && hits.of(rule.address) === undefined && !deletions.has(rule.address)).map(rule => rule.address);
+}
+
+/** The table's closing words on deleting every unused rule at once, with the addresses --what-if-delete takes. */
+function bulkText(bulk: BulkDeletion): string {
+	if (bulk.rules.length === 0) {
+		return '';
+	}
+
+	const list = (connections: readonly string[]) => connections.map(connection => `  ${escapeForTerminal(connection)}\n`).join('');
+	const effect = bulk.breaks.length === 0 && bulk.opens.length === 0
+		? ' changes nothing observed.\n'
+		: `:\n${bulk.breaks.length > 0 ? ` breaks ${bulk.breaks.length}:\n${list(bulk.breaks)}` : ''}${bulk.opens.length > 0 ? ` opens ${bulk.opens.length} (a policy left with no rule is rejected and enforces nothing):\n${list(bulk.opens)}` : ''}`;
+	return `\nDeleting ${bulk.rules.length === 1 ? 'the one unused whole rule' : `the ${bulk.rules.length} unused whole rules`} at once (${bulk.rules.map(rule => `--what-if-delete '${escapeForTerminal(rule)}'`).join(' ')})${effect}`;
+}
+
+export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHits, deletions: ReadonlyMap<string, Deletion>, bulk: BulkDeletion): string {
 	const header = ['POLICY', 'RULE', 'DIRECTION', 'ALLOWED', 'DENIED', 'CONNECTIONS', 'LAST MATCH', 'STATUS', 'TEXT'];
 	const rows: string[][] = [];
 	for (const policy of catalog) {
@@ -76,7 +94,7 @@ export function formatRulesTable(catalog: readonly CatalogPolicy[], hits: RuleHi
 		.filter(([, deletion]) => deletion.breaks.length === 0)
 		.map(([address, deletion]) => `  ${escapeForTerminal(address)}: ${deletion.coveredBy.length > 0 ? `covered by ${deletion.coveredBy.map(each => escapeForTerminal(each)).join(', ')}` : 'without it the direction is not enforced'}\n`);
 	const redundantText = redundant.length > 0 ? `\nRedundant here (deleting them breaks nothing observed):\n${redundant.join('')}` : '';
-	return `${body}${redundantText}\n${ruleCount} rules in ${catalog.length} policies: ${unused} unused${unusedPolicies.length > 0 ? `; policies none of whose rules decided anything: ${unusedPolicies.join(', ')}` : ''}${rejected > 0 ? `; ${rejected} rejected by Cilium` : ''}\n`;
+	return `${body}${redundantText}${bulkText(bulk)}\n${ruleCount} rules in ${catalog.length} policies: ${unused} unused${unusedPolicies.length > 0 ? `; policies none of whose rules decided anything: ${unusedPolicies.join(', ')}` : ''}${rejected > 0 ? `; ${rejected} rejected by Cilium` : ''}\n`;
 }
 
 function deletionJson(deletion: Deletion | undefined, isUnusedRule: boolean): {breaksIfDeleted: string[] | null; redundantWith: string[] | null} {
@@ -88,8 +106,12 @@ function deletionJson(deletion: Deletion | undefined, isUnusedRule: boolean): {b
 	return isUnusedRule ? {breaksIfDeleted: [], redundantWith: null} : {breaksIfDeleted: null, redundantWith: null};
 }
 
-/** `-o rules-json`: one object per rule (and one per rejected policy, with `rejected` and no rule). */
-export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits, deletions: ReadonlyMap<string, Deletion>): string {
+/**
+`-o rules-json`: one object per rule (and one per rejected policy, with `rejected` and no rule), then one
+object for deleting every unused whole rule at once: `{"unusedRules": [...], "breaksIfDeleted": [...],
+"opensIfDeleted": [...]}` (it has no `policy`).
+*/
+export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits, deletions: ReadonlyMap<string, Deletion>, bulk: BulkDeletion): string {
 	const lines: string[] = [];
 	for (const policy of catalog) {
 		const base = {policy: policyKey(policy.name), kind: policy.name.kind, namespace: policy.name.namespace};
@@ -126,5 +148,6 @@ export function rulesJsonLines(catalog: readonly CatalogPolicy[], hits: RuleHits
 		}
 	}
 
+	lines.push(JSON.stringify({unusedRules: bulk.rules, breaksIfDeleted: bulk.breaks, opensIfDeleted: bulk.opens}));
 	return lines.map(line => `${line}\n`).join('');
 }

@@ -21,19 +21,36 @@ export function entryOf(address: string): string {
 	return port === -1 ? address : address.slice(0, port);
 }
 
-/** Flows each rule allowed, one per connection and kind of request (policy verdicts and L7 requests, as counted). */
+/**
+Flows each rule allowed, one per connection and kind of request (policy verdicts and L7 requests, as counted),
+and one of each denied: deleting rules can also open what was denied (a policy left with no rule is rejected,
+and the endpoint it alone selected is no longer enforced).
+*/
 export class AdmittedFlows {
 	readonly byRule = new Map<string, Map<string, Admitted>>();
+	readonly denied = new Map<string, Admitted>();
 
 	add(record: FlowRecord, evaluation: FlowEvaluation, fullFlow: () => Flow | undefined): void {
 		const isVerdict = record.eventType === eventType.policyVerdict;
 		const isRequest = record.eventType === eventType.l7 && record.l7Type === 1;
 		const direction = record.trafficDirection === 1 ? 'ingress' : record.trafficDirection === 2 ? 'egress' : undefined;
-		if ((!isVerdict && !isRequest) || record.isReply === 1 || !direction || evaluation[direction].verdict !== 'allowed') {
+		if ((!isVerdict && !isRequest) || record.isReply === 1 || !direction) {
 			return;
 		}
 
 		const key = `${connectionText(record)}|${isRequest ? `${record.httpMethod} ${record.httpUrl} ${record.dnsQuery}` : ''}`;
+		if (evaluation[direction].verdict === 'denied') {
+			if (!this.denied.has(key)) {
+				this.denied.set(key, {record: {...record}, direction, fullFlow});
+			}
+
+			return;
+		}
+
+		if (evaluation[direction].verdict !== 'allowed') {
+			return;
+		}
+
 		for (const rule of new Set(evaluation[direction].rules.map(address => entryOf(address)))) {
 			let flows = this.byRule.get(rule);
 			if (!flows) {
@@ -70,8 +87,7 @@ export function judgeDeletions(policies: readonly LoadedPolicy[], admitted: Admi
 		for (const {record, direction, fullFlow} of flows.values()) {
 			const after = reduced.evaluate({record, fullFlow})[direction];
 			if (passage(after) === 'denied') {
-				const request = record.l7Type === 1 ? (record.l7Protocol === 'dns' ? ` DNS ${record.dnsQuery}` : ` ${record.httpMethod} ${record.httpUrl}`) : '';
-				breaks.add(`${connectionText(record)}${request}`);
+				breaks.add(flowText(record));
 			} else {
 				for (const address of after.rules) {
 					coveredBy.add(entryOf(address));
@@ -83,4 +99,50 @@ export function judgeDeletions(policies: readonly LoadedPolicy[], admitted: Admi
 	}
 
 	return deletions;
+}
+
+function flowText(record: FlowRecord): string {
+	const request = record.l7Type === 1 ? (record.l7Protocol === 'dns' ? ` DNS ${record.dnsQuery}` : ` ${record.httpMethod} ${record.httpUrl}`) : '';
+	return `${connectionText(record)}${request}`;
+}
+
+export type BulkDeletion = {
+	/** The rules deleted together, by address. */
+	rules: string[];
+	/** Connections (with the request when one) that turn denied. */
+	breaks: string[];
+	/** Connections that were denied and turn allowed: a policy emptied of rules is rejected and enforces nothing. */
+	opens: string[];
+};
+
+/**
+Deleting `rules` (whole rules, by address) all at once: every flow kept, allowed or denied, evaluated under
+the reduced policies. Not the sum of deleting each alone: two rules each redundant with the other break
+together, and emptying a policy changes what is enforced.
+*/
+export function judgeBulkDeletion(policies: readonly LoadedPolicy[], rules: readonly string[], admitted: AdmittedFlows): BulkDeletion {
+	if (rules.length === 0) {
+		return {rules: [], breaks: [], opens: []};
+	}
+
+	const reduced = new PolicySet(rules.reduce<readonly LoadedPolicy[]>((current, rule) => deleteRule(current, rule), policies));
+	const breaks = new Set<string>();
+	const opens = new Set<string>();
+	const allowed = new Map<string, Admitted>();
+	for (const flows of admitted.byRule.values()) {
+		for (const [key, flow] of flows) {
+			allowed.set(key, flow);
+		}
+	}
+
+	for (const [flows, before, into] of [[allowed, 'allowed', breaks], [admitted.denied, 'denied', opens]] as const) {
+		for (const {record, direction, fullFlow} of flows.values()) {
+			const after = passage(reduced.evaluate({record, fullFlow})[direction]);
+			if (after !== undefined && after !== before) {
+				into.add(flowText(record));
+			}
+		}
+	}
+
+	return {rules: [...rules], breaks: [...breaks].sort(), opens: [...opens].sort()};
 }

@@ -143,3 +143,34 @@ test('the lab at stage 4, rule by rule: allow-all\'s rules alone admit the world
 	expect(rule('shop/allow-frontend-l7 ingress[0] toPorts[0] rules.http[0]')).toMatchObject({allowed: 0, unused: true});
 	expect(rule('shop/retired ingress[0]')).toMatchObject({allowed: 0, unused: true, policyUnused: true, breaksIfDeleted: [], redundantWith: null});
 });
+
+test('deleting every unused whole rule at once: under stage 5 it changes nothing; a policy whose only rule is unused opens its endpoint when emptied', async () => {
+	type Bulk = {unusedRules?: string[]; breaksIfDeleted: string[]; opensIfDeleted: string[]; policy?: string};
+	const bulkOf = (stdout: string) => stdout.trim().split('\n').map(line => JSON.parse(line) as Bulk).at(-1)!;
+	const underFive = await runZtop(['--input-file', capture, '--policies', stage5, '-o', 'rules-json']);
+	expect(underFive.exitCode).toBe(0);
+	// allow-frontend-egress decided nothing; emptied, it is rejected, and allow-dns still enforces frontend's egress.
+	expect(bulkOf(underFive.stdout)).toEqual({unusedRules: ['shop/allow-frontend-egress egress[0]'], breaksIfDeleted: [], opensIfDeleted: []});
+	const table = await runZtop(['--input-file', capture, '--policies', stage5, '-o', 'rules']);
+	expect(table.stdout).toContain('\nDeleting the one unused whole rule at once (--what-if-delete \'shop/allow-frontend-egress egress[0]\') changes nothing observed.\n');
+
+	// backend's ingress is enforced only by a rule admitting a client that never came: frontend's verdicts are
+	// denied (default deny); with the rule gone the policy is rejected and backend's ingress is not enforced.
+	const directory = path.dirname(capture);
+	const lonely = path.join(directory, 'lonely.yaml');
+	writeFileSync(lonely, 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: lonely, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: backend}}\n  ingress: [{fromEndpoints: [{matchLabels: {app: admin}}]}]\n');
+	const dropped = path.join(directory, 'dropped.json');
+	writeFileSync(dropped, JSON.stringify(response(makePolicyVerdict({traffic_direction: 'INGRESS', verdict: 'DROPPED'}))) + '\n');
+	const opened = await runZtop(['--input-file', dropped, '--policies', lonely, '-o', 'rules-json']);
+	expect(opened.exitCode).toBe(0);
+	const bulk = bulkOf(opened.stdout);
+	expect(bulk.unusedRules).toEqual(['shop/lonely ingress[0]']);
+	expect(bulk.breaksIfDeleted).toEqual([]);
+	expect(bulk.opensIfDeleted).toHaveLength(1);
+	expect(bulk.opensIfDeleted[0]).toMatch(/^shop\/frontend → shop\/backend 80\/TCP$/);
+	// The what-if of deleting it says the same.
+	const whatIf = await runZtop(['--input-file', dropped, '--policies', lonely, '--what-if-delete', 'shop/lonely ingress[0]', '-o', 'what-if']);
+	expect(whatIf.stdout).toMatch(/^fixes\s+1\s+shop\/frontend\s+shop\/backend\s+80\/TCP/m);
+	const openedTable = await runZtop(['--input-file', dropped, '--policies', lonely, '-o', 'rules']);
+	expect(openedTable.stdout).toMatch(/\nDeleting the one unused whole rule at once \(--what-if-delete 'shop\/lonely ingress\[0\]'\):\n opens 1 \(a policy left with no rule is rejected and enforces nothing\):\n {2}shop\/frontend → shop\/backend 80\/TCP\n/);
+});
