@@ -86,6 +86,7 @@ const evaluations: FlowEvaluation[] = records.map(record => set.evaluate({...inp
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const evaluateOnly: number[] = [];
 const countingOnly: number[] = [];
+const countingAgain: number[] = [];
 for (let round = 0; round < 7; round++) {
 	let started = performance.now();
 	for (const record of records) {
@@ -102,13 +103,23 @@ for (let round = 0; round < 7; round++) {
 	}
 
 	countingOnly.push(performance.now() - started);
+	// The same flows once more into the same counts: a long run's steady state, where every connection and
+	// list of rules has been seen (the first pass makes their entries).
+	started = performance.now();
+	for (let index = 0; index < records.length; index++) {
+		hits.count(records[index]!, evaluations[index]!);
+	}
+
+	countingAgain.push(performance.now() - started);
 }
 
 const microseconds = (milliseconds: number) => (milliseconds * 1000) / records.length;
 const added = microseconds(median(countingOnly));
 console.log(`rules: ${loaded.length} policies, ${ruleCount} rules, ${records.length.toLocaleString('en-US')} flows of the cluster world (median of 7)`);
 console.log(`  baseline: evaluating every flow        ${microseconds(median(evaluateOnly)).toFixed(2)} µs per flow`);
+const steady = microseconds(median(countingAgain));
 console.log(`  per-rule counting of those evaluations +${added.toFixed(2)} µs per flow (${((added / microseconds(median(evaluateOnly))) * 100).toFixed(0)}% of the evaluation)   target ≤ +0.3 µs: ${added <= 0.3 ? 'met' : 'NOT met'}`);
+console.log(`  the same, every connection seen before  +${steady.toFixed(2)} µs per flow (${((steady / microseconds(median(evaluateOnly))) * 100).toFixed(0)}% of the evaluation)   target ≤ +0.3 µs: ${steady <= 0.3 ? 'met' : 'NOT met'}`);
 
 const admitted = new AdmittedFlows();
 records.forEach((record, index) => admitted.add(record, evaluations[index]!, () => undefined));

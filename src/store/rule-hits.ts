@@ -11,10 +11,42 @@ import type {DirectionEvaluation, FlowEvaluation} from '../policy/policy-evaluat
 
 export type RuleCounts = {allowed: number; denied: number; connections: number; firstMatch: number; lastMatch: number};
 
-type Counted = RuleCounts & {
-	/** Connections seen: by port, the client's identity, then the server's (small integers all: no key is made). */
-	seen: Map<number, Map<number, Set<number>>>;
-};
+/** Connections seen: by port, the client's identity, then the server's (small integers all: no key is made). */
+type SeenConnections = Map<number, Map<number, Set<number>>>;
+
+/** A rule's connections, counted across every list of rules that names it. */
+type RuleConnections = {connections: number; seen: SeenConnections; lists: Credited[]};
+
+/**
+One list of deciding rules (the evaluator shares a list among every flow of a decision): the flows it
+decided, when, and the connections it has seen. The counts are kept per list, not per rule, so that a flow
+costs a few increments whatever the number of rules it names; a rule's counts are summed over its lists
+when read. A connection the list has seen is already counted by each of its rules, so a connection's next
+flows skip the rules' own look-ups.
+*/
+type Credited = {allowed: number; denied: number; firstMatch: number; lastMatch: number; seen: SeenConnections; rules: RuleConnections[]};
+
+/** Adds the connection to `seen`; whether it was new. */
+function isNewConnection(seen: SeenConnections, record: FlowRecord): boolean {
+	let clients = seen.get(record.destinationPort);
+	if (!clients) {
+		clients = new Map();
+		seen.set(record.destinationPort, clients);
+	}
+
+	let servers = clients.get(record.sourceIdentity);
+	if (!servers) {
+		servers = new Set();
+		clients.set(record.sourceIdentity, servers);
+	}
+
+	if (servers.has(record.destinationIdentity)) {
+		return false;
+	}
+
+	servers.add(record.destinationIdentity);
+	return true;
+}
 
 /** Connections counted per rule before the rule's count stops growing exactly (a bound on memory). */
 const maximumConnectionsPerRule = 100_000;
@@ -37,14 +69,14 @@ function withParents(address: string): string[] {
 }
 
 export class RuleHits {
-	private readonly byAddress = new Map<string, Counted>();
+	private readonly byAddress = new Map<string, RuleConnections>();
 	/**
 	The counters a direction's evaluation credits, found by its list of rules: the evaluator shares one list
 	for every flow of a decision, so such a flow costs a few increments; an L7 request's list is its own,
 	found again by its one address.
 	*/
-	private readonly creditedBy = new WeakMap<readonly string[], Counted[]>();
-	private readonly creditedByRules = new Map<string, Counted[]>();
+	private readonly creditedBy = new WeakMap<readonly string[], Credited>();
+	private readonly creditedByRules = new Map<string, Credited>();
 
 	/** Counts the flow under `evaluation` if it is a policy verdict or an L7 request (in its own direction). */
 	count(record: FlowRecord, evaluation: FlowEvaluation): void {
@@ -62,35 +94,34 @@ export class RuleHits {
 		}
 	}
 
-	private credited(result: DirectionEvaluation): Counted[] {
-		let counters = this.creditedBy.get(result.rules);
-		if (counters) {
-			return counters;
+	private credited(result: DirectionEvaluation): Credited {
+		let credited = this.creditedBy.get(result.rules);
+		if (credited) {
+			return credited;
 		}
 
 		const key = result.rules.length === 1 ? result.rules[0]! : result.rules.join('\n');
-		counters = this.creditedByRules.get(key);
-		if (counters) {
-			return counters;
-		}
-
-		{
+		credited = this.creditedByRules.get(key);
+		if (!credited) {
 			// An entry named twice (two of its port rules) counts once per flow.
 			const addresses = new Set(result.rules.flatMap(rule => withParents(rule)));
-			counters = [...addresses].map(address => {
-				let hits = this.byAddress.get(address);
-				if (!hits) {
-					hits = {allowed: 0, denied: 0, connections: 0, firstMatch: Number.POSITIVE_INFINITY, lastMatch: Number.NEGATIVE_INFINITY, seen: new Map()};
-					this.byAddress.set(address, hits);
+			credited = {allowed: 0, denied: 0, firstMatch: Number.POSITIVE_INFINITY, lastMatch: Number.NEGATIVE_INFINITY, seen: new Map(), rules: []};
+			for (const address of addresses) {
+				let rule = this.byAddress.get(address);
+				if (!rule) {
+					rule = {connections: 0, seen: new Map(), lists: []};
+					this.byAddress.set(address, rule);
 				}
 
-				return hits;
-			});
-			this.creditedByRules.set(key, counters);
+				rule.lists.push(credited);
+				credited.rules.push(rule);
+			}
+
+			this.creditedByRules.set(key, credited);
 		}
 
-		this.creditedBy.set(result.rules, counters);
-		return counters;
+		this.creditedBy.set(result.rules, credited);
+		return credited;
 	}
 
 	private countDirection(record: FlowRecord, result: DirectionEvaluation): void {
@@ -98,44 +129,45 @@ export class RuleHits {
 			return;
 		}
 
-		const isAllowed = result.verdict === 'allowed';
-		for (const hits of this.credited(result)) {
-			if (isAllowed) {
-				hits.allowed++;
-			} else {
-				hits.denied++;
-			}
+		const credited = this.credited(result);
+		if (result.verdict === 'allowed') {
+			credited.allowed++;
+		} else {
+			credited.denied++;
+		}
 
-			if (record.timeSeconds < hits.firstMatch) {
-				hits.firstMatch = record.timeSeconds;
-			}
+		if (record.timeSeconds < credited.firstMatch) {
+			credited.firstMatch = record.timeSeconds;
+		}
 
-			if (record.timeSeconds > hits.lastMatch) {
-				hits.lastMatch = record.timeSeconds;
-			}
+		if (record.timeSeconds > credited.lastMatch) {
+			credited.lastMatch = record.timeSeconds;
+		}
 
-			let clients = hits.seen.get(record.destinationPort);
-			if (!clients) {
-				clients = new Map();
-				hits.seen.set(record.destinationPort, clients);
-			}
-
-			let servers = clients.get(record.sourceIdentity);
-			if (!servers) {
-				servers = new Set();
-				clients.set(record.sourceIdentity, servers);
-			}
-
-			if (!servers.has(record.destinationIdentity) && hits.connections < maximumConnectionsPerRule) {
-				servers.add(record.destinationIdentity);
-				hits.connections++;
+		if (isNewConnection(credited.seen, record)) {
+			for (const rule of credited.rules) {
+				if (rule.connections < maximumConnectionsPerRule && isNewConnection(rule.seen, record)) {
+					rule.connections++;
+				}
 			}
 		}
 	}
 
 	/** The counts of a rule, or undefined when it decided nothing. */
 	of(address: string): RuleCounts | undefined {
-		const hits = this.byAddress.get(address);
-		return hits && hits.allowed + hits.denied > 0 ? {allowed: hits.allowed, denied: hits.denied, connections: hits.connections, firstMatch: hits.firstMatch, lastMatch: hits.lastMatch} : undefined;
+		const rule = this.byAddress.get(address);
+		if (!rule) {
+			return undefined;
+		}
+
+		const counts: RuleCounts = {allowed: 0, denied: 0, connections: rule.connections, firstMatch: Number.POSITIVE_INFINITY, lastMatch: Number.NEGATIVE_INFINITY};
+		for (const list of rule.lists) {
+			counts.allowed += list.allowed;
+			counts.denied += list.denied;
+			counts.firstMatch = Math.min(counts.firstMatch, list.firstMatch);
+			counts.lastMatch = Math.max(counts.lastMatch, list.lastMatch);
+		}
+
+		return counts.allowed + counts.denied > 0 ? counts : undefined;
 	}
 }
