@@ -27,6 +27,12 @@ export default tseslint.config(
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	{
+		// The single executable's script: CommonJS, as Node's single-executable applications run it.
+		files: ['**/*.cjs'],
+		languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable'}},
+		rules: {'@typescript-eslint/no-require-imports': 'off'},
+	},
+	{
 		languageOptions: {globals: {process: 'readonly', Buffer: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly'}},
 		rules: {
 			'@typescript-eslint/consistent-type-imports': 'error',

@@ -1,29 +1,21 @@
 // Bundles the CLI into dist/ztop.js with esbuild: a bundled, production-mode CLI starts in about half
-// the time of tsc output and runs React's production build (shared/reference/node-ecosystem.md §1).
-import {build} from 'esbuild';
-import {fileURLToPath} from 'node:url';
+// the time of tsc output and runs React's production build (shared/reference/node-ecosystem.md §1). The
+// bundle holds every dependency, so the npm package installs none (package.json's dependencies are empty).
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+import {bundleOptions, root} from './bundle-options.mjs';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+/** Writes the bundle to `outfile` (the single executable's build makes its own, next to it). */
+export async function buildBundle(outfile = path.join(root, 'dist/ztop.js')) {
+	await build({
+		...bundleOptions({format: 'esm', outfile}),
+		sourcemap: 'linked',
+		// Bundled CommonJS dependencies (grpc-js, protobufjs) call require() (for Node's own modules).
+		banner: {js: "import {createRequire as __ztopCreateRequire} from 'node:module'; const require = __ztopCreateRequire(import.meta.url);"},
+	});
+}
 
-await build({
-	entryPoints: [path.join(root, 'src/cli/main.ts')],
-	outfile: path.join(root, 'dist/ztop.js'),
-	bundle: true,
-	platform: 'node',
-	format: 'esm',
-	target: 'node20',
-	sourcemap: 'linked',
-	// Without comments and indentation the bundle is ASCII only (esbuild escapes what else is not), so V8
-	// keeps its 2 MB source as one byte per character: with comments (some not ASCII) it held 6 MB of
-	// two-byte source for the whole run. Names stay as written, for readable stack traces.
-	minifyWhitespace: true,
-	logLevel: 'warning',
-	define: {'process.env.NODE_ENV': '"production"'},
-	// grpc-health-check finds its .proto through __dirname, which a bundle does not have; load it from node_modules.
-	external: ['grpc-health-check'],
-	// Ink imports react-devtools-core statically; marking it external fails at run time.
-	alias: {'react-devtools-core': path.join(root, 'scripts/react-devtools-stub.mjs')},
-	// Bundled CommonJS dependencies (grpc-js, protobufjs) call require().
-	banner: {js: "import {createRequire as __ztopCreateRequire} from 'node:module'; const require = __ztopCreateRequire(import.meta.url);"},
-});
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	await buildBundle();
+}

@@ -146,3 +146,16 @@ export const helpText = `
   allowed (FORWARDED, REDIRECTED), denied (DROPPED), audited (AUDIT), and L7 denials charged to
   the policy that redirected the connection; (default deny) when no policy is named.
 `;
+
+/**
+The help as `kubectl ztop --help` shows it: the commands as typed through kubectl, and where the flows
+come from when no source is given.
+*/
+export function kubectlPluginHelp(text: string): string {
+	return text
+		.replaceAll('$ ztop', '$ kubectl ztop')
+		.replace(
+			'\n  Examples\n',
+			'\n  As a kubectl plugin (this program named kubectl-ztop, on PATH) ztop port-forwards hubble-relay\n  in kubectl\'s current context (-P; --kube-context, --kubeconfig pick another) unless --server,\n  --input-file or --demo says where to read.\n\n  Examples\n',
+		);
+}

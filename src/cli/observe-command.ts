@@ -25,7 +25,8 @@ import {diagnostic} from './diagnostics.js';
 import {openLiveConnection, openSeveralConnections} from './live-connection.js';
 import {parseCommandLine} from './parse-flags.js';
 import {flagDefinitions, orderedFilterArguments} from './flag-definitions.js';
-import {helpText} from './help-text.js';
+import {helpText, kubectlPluginHelp} from './help-text.js';
+import {isKubectlPlugin} from './invocation.js';
 import {BufferedSink} from './output-sink.js';
 import {ConnectionRecorder} from './connection-recorder.js';
 import {maxConnections, openLedger} from './ledger-flags.js';
@@ -62,8 +63,15 @@ function joinStdinValue(argv: string[]): string[] {
 
 export async function runObserve(rawArgv: string[], command: 'observe' | 'suggest' = 'observe'): Promise<number> {
 	const argv = joinStdinValue(rawArgv);
-	const cli = parseCommandLine(helpText, argv, flagDefinitions);
+	const isPlugin = isKubectlPlugin();
+	const cli = parseCommandLine(isPlugin ? kubectlPluginHelp(helpText) : helpText, argv, flagDefinitions);
 	const flags = cli.flags;
+	// As a kubectl plugin, ztop talks to kubectl's current context, as kubectl does: -P unless it is told
+	// where else to read.
+	if (isPlugin && ((flags['server'] as string[] | undefined) ?? []).length === 0 && flags['inputFile'] === undefined && !flags['demo']) {
+		flags['portForward'] = true;
+	}
+
 	// --server is repeatable: each relay is a source of its own (several clusters without Cluster Mesh).
 	const servers = (flags['server'] as string[] | undefined) ?? [];
 	flags['server'] = servers[0];

@@ -6,6 +6,7 @@ on an unknown flag with a two-line message that prints the flag raw, and reads `
 ztop checks for unknown flags itself before meow parses, asks meow for every single-value flag as a list
 (to see it given twice), and reads numbers itself.
 */
+import {pathToFileURL} from 'node:url';
 import meow, {type AnyFlag} from 'meow';
 import {UsageError} from './usage-error.js';
 
@@ -46,7 +47,9 @@ export function parseCommandLine(
 				: {type: 'string', isMultiple: true, ...shortFlag};
 	}
 
-	const cli = meow(help, {importMeta: import.meta, argv: expanded, flags: meowFlags, allowUnknownFlags: false, booleanDefault: undefined, description: false});
+	// meow reads package.json above importMeta only when not given `pkg`; ztop gives it one (main.ts answers
+	// --version), since the single executable has no package.json, nor an import.meta (its script is CommonJS).
+	const cli = meow(help, {importMeta: meowImportMeta, pkg: {name: 'ztop'}, autoVersion: false, argv: expanded, flags: meowFlags, allowUnknownFlags: false, booleanDefault: undefined, description: false});
 	const flags: Record<string, unknown> = {...cli.flags};
 	for (const [name, specification] of Object.entries(specifications)) {
 		if (specification.type === 'boolean' || (specification.type === 'string' && specification.isMultiple)) {
@@ -83,6 +86,9 @@ function readNumber(name: string, text: string, range: NumberRange): number {
 }
 
 const builtInFlags = new Set(['help', 'version']);
+
+/** What meow requires as `importMeta` (it checks only that `url` is set). */
+const meowImportMeta = {url: pathToFileURL(process.argv[1] ?? process.execPath).href} as ImportMeta;
 
 function shortFlags(specifications: Record<string, FlagSpecification>): Map<string, FlagSpecification> {
 	return new Map(Object.values(specifications).flatMap(specification => (specification.shortFlag ? [[specification.shortFlag, specification] as const] : [])));

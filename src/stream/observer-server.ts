@@ -5,9 +5,9 @@ plugs its behaviour in; this module is where the relay meets the wire, so that s
 only importer of gRPC.
 */
 import * as grpc from '@grpc/grpc-js';
-import {HealthImplementation} from 'grpc-health-check';
 import type {GetFlowsResponse} from '../flow/flow.js';
 import {decodeMessage, encodeMessage} from './binary-codec.js';
+import {addHealthService} from './health-service.js';
 import {hubbleSchema} from './hubble-schema.js';
 import type {CanonicalMessage} from './protojson.js';
 
@@ -157,7 +157,7 @@ export async function startObserverServer(
 			callback(null, implementation.getNamespaces());
 		},
 	});
-	new HealthImplementation(Object.fromEntries(healthServices.map(name => [name, 'SERVING']))).addToServer(server);
+	addHealthService(server, root, healthServices);
 
 	const credentials = options.tls
 		? grpc.ServerCredentials.createSsl(

@@ -70,6 +70,23 @@ describe('history and live flows from the demo relay', () => {
 			expect(answer.status).toBe('SERVING');
 		}
 
+		// A service it does not serve: NOT_FOUND from Check, SERVICE_UNKNOWN first from Watch (gRPC's health-checking.md).
+		const unknown = await new Promise<{code?: number}>(resolve => {
+			healthClient['Check']!({service: 'nope'}, (error: {code?: number} | null) => resolve(error ?? {}));
+		});
+		expect(unknown.code).toBe(grpc.status.NOT_FOUND);
+		for (const [service, status] of [['hubble.server.Observer', 'SERVING'], ['nope', 'SERVICE_UNKNOWN']] as const) {
+			const watch = healthClient['Watch']!({service}) as grpc.ClientReadableStream<{status: string}>;
+			const first = await new Promise<{status: string}>(resolve => watch.once('data', resolve));
+			expect(first.status).toBe(status);
+			watch.on('error', () => undefined);
+			watch.cancel();
+		}
+
+		const list = await new Promise<{statuses: Record<string, {status: string}>}>((resolve, reject) => {
+			healthClient['List']!({}, (error: Error | null, value: {statuses: Record<string, {status: string}>}) => (error ? reject(error) : resolve(value)));
+		});
+		expect(Object.fromEntries(Object.entries(list.statuses).map(([service, value]) => [service, value.status]))).toEqual({'': 'SERVING', 'hubble.server.Observer': 'SERVING'});
 		healthClient.close();
 	});
 });

@@ -24,9 +24,13 @@ export class TmuxTerminal {
 	gets the title `title` before ztop starts, so that a title change by ztop would show.
 	*/
 	start(arguments_: string[], directory = projectRoot, environment: Record<string, string> = {}, title = 'ztop-test'): void {
-		const binary = path.join(projectRoot, 'bin', 'ztop.js');
+		this.startProgram([process.execPath, path.join(projectRoot, 'bin', 'ztop.js'), ...arguments_], directory, environment, title);
+	}
+
+	/** As start, with the whole command line: another build of ztop (the single executable), say. */
+	startProgram(commandLine: string[], directory = projectRoot, environment: Record<string, string> = {}, title = 'ztop-test'): void {
 		const variables = Object.entries({TERM: 'xterm-256color', ...environment}).map(([name, value]) => `${name}=${shellQuote(value)}`);
-		const command = `sleep 0.3; cd ${shellQuote(directory)} && env -u CI ${variables.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(binary)} ${arguments_.map(shellQuote).join(' ')}; echo EXITED:$?; sleep 600`;
+		const command = `sleep 0.3; cd ${shellQuote(directory)} && env -u CI ${variables.join(' ')} ${commandLine.map(shellQuote).join(' ')}; echo EXITED:$?; sleep 600`;
 		this.tmux('new-session', '-d', '-s', 'ztop', '-x', String(this.columns), '-y', String(this.rows), command);
 		// Let applications create tmux buffers through OSC 52, so that a clipboard write can be observed.
 		this.tmux('set-option', '-g', 'set-clipboard', 'on');
