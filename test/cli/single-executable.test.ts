@@ -13,6 +13,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {parse} from 'yaml';
+import {makeWorldDrop, response} from '../fixtures/flows.js';
 import {policiesDirectory} from '../helpers/lab-policies.js';
 import {capturePath} from '../helpers/real-flows.js';
 import {projectRoot, runZtop, type ZtopResult} from '../helpers/run-ztop.js';
@@ -89,16 +90,24 @@ describe.skipIf(!canBuild)('the single executable', () => {
 		expect(fromExecutable.stderr).toBe('');
 	}, 60_000);
 
-	test('--policies and -o rules work from it (policy files read, the evaluator bundled)', async () => {
+	test('--policies with -o rules, and suggest, print what the bundle prints (policy files read, the evaluator bundled)', async () => {
 		const capture = capturePath('basic-sample-400-tcp-flows');
 		const policies = path.join(policiesDirectory, 'zero-trust', 'stage5');
-		const [fromExecutable, fromBundle] = await Promise.all([
+		// frontend → example.com:443, dropped by default deny: what suggest writes a rule for.
+		const drops = path.join(output, 'drops.json');
+		writeFileSync(drops, `${JSON.stringify(response(makeWorldDrop()))}\n`);
+		const [fromExecutable, fromBundle, suggestedByExecutable, suggestedByBundle] = await Promise.all([
 			runWithoutNode(executable, ['--input-file', capture, '--policies', policies, '-o', 'rules']),
 			runZtop(['--input-file', capture, '--policies', policies, '-o', 'rules']),
+			runWithoutNode(executable, ['suggest', '--input-file', drops, '--policies', policies]),
+			runZtop(['suggest', '--input-file', drops, '--policies', policies]),
 		]);
 		expect(fromExecutable.exitCode).toBe(0);
 		expect(fromExecutable.stdout).toContain('shop/allow-frontend-l7');
 		expect(fromExecutable.stdout).toBe(fromBundle.stdout);
+		expect(suggestedByExecutable.exitCode).toBe(0);
+		expect(suggestedByExecutable.stdout).toMatch(/kind: CiliumNetworkPolicy/);
+		expect(suggestedByExecutable.stdout).toBe(suggestedByBundle.stdout);
 	}, 60_000);
 
 	test('its demo relay answers the bundle\'s own client', async () => {
