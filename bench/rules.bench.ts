@@ -3,8 +3,8 @@ Rules (issue "Rules, not only policies"): 100,000 flows of the generated cluster
 written for it (bench/worlds/cluster-world.ts: per server workload and client namespace an ingress policy,
 per client workload and server namespace an egress policy, each a rule per peer workload with its ports;
 and 40 policies that select nothing that runs). Each figure against a baseline measured in the same run:
-- per-rule counting (RuleHits) of every flow's evaluation, per flow, against the evaluation itself; target
-  ≤ 0.3 µs;
+- per-rule counting (RuleHits) of every flow's evaluation, per flow, against the evaluation itself (each flow
+  counted right after it is evaluated, as the store does on ingest); target ≤ 0.3 µs;
 - what deleting each rule breaks, for every rule that admitted flows, over those flows
   (src/store/rule-deletions.ts), against one evaluation of every flow; target ≤ 3 s.
 */
@@ -85,41 +85,48 @@ const evaluations: FlowEvaluation[] = records.map(record => set.evaluate({...inp
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const evaluateOnly: number[] = [];
-const countingOnly: number[] = [];
-const countingAgain: number[] = [];
-for (let round = 0; round < 7; round++) {
-	let started = performance.now();
+const evaluateAndCount: number[] = [];
+const evaluateAndCountAgain: number[] = [];
+const rounds = 9;
+/** Evaluates every flow, counting each evaluation at once into `hits` when given: the live path's order. */
+const pass = (hits: RuleHits | undefined) => {
+	const started = performance.now();
 	for (const record of records) {
 		input.record = record;
-		set.evaluate(input);
+		const evaluation = set.evaluate(input);
+		hits?.count(record, evaluation);
 	}
 
-	evaluateOnly.push(performance.now() - started);
-	// What counting adds to an evaluation the live path makes anyway: the same evaluations, counted.
+	return performance.now() - started;
+};
+
+for (let round = 0; round < rounds; round++) {
+	evaluateOnly.push(pass(undefined));
+	// Counted as the store counts on ingest: each flow right after its evaluation, while the flow and its
+	// evaluation are in the processor's caches. A first pass makes the entries of every connection and list
+	// of rules; a second, into the same counts, is a long run's steady state.
 	const hits = new RuleHits();
-	started = performance.now();
-	for (let index = 0; index < records.length; index++) {
-		hits.count(records[index]!, evaluations[index]!);
-	}
-
-	countingOnly.push(performance.now() - started);
-	// The same flows once more into the same counts: a long run's steady state, where every connection and
-	// list of rules has been seen (the first pass makes their entries).
-	started = performance.now();
-	for (let index = 0; index < records.length; index++) {
-		hits.count(records[index]!, evaluations[index]!);
-	}
-
-	countingAgain.push(performance.now() - started);
+	evaluateAndCount.push(pass(hits));
+	evaluateAndCountAgain.push(pass(hits));
 }
 
 const microseconds = (milliseconds: number) => (milliseconds * 1000) / records.length;
-const added = microseconds(median(countingOnly));
-console.log(`rules: ${loaded.length} policies, ${ruleCount} rules, ${records.length.toLocaleString('en-US')} flows of the cluster world (median of 7)`);
-console.log(`  baseline: evaluating every flow        ${microseconds(median(evaluateOnly)).toFixed(2)} µs per flow`);
-const steady = microseconds(median(countingAgain));
-console.log(`  per-rule counting of those evaluations +${added.toFixed(2)} µs per flow (${((added / microseconds(median(evaluateOnly))) * 100).toFixed(0)}% of the evaluation)   target ≤ +0.3 µs: ${added <= 0.3 ? 'met' : 'NOT met'}`);
-console.log(`  the same, every connection seen before  +${steady.toFixed(2)} µs per flow (${((steady / microseconds(median(evaluateOnly))) * 100).toFixed(0)}% of the evaluation)   target ≤ +0.3 µs: ${steady <= 0.3 ? 'met' : 'NOT met'}`);
+const baseline = microseconds(median(evaluateOnly));
+const added = microseconds(median(evaluateAndCount)) - baseline;
+const steady = microseconds(median(evaluateAndCountAgain)) - baseline;
+// Counting over evaluations made earlier (the flows no longer in the caches): what the count itself touches.
+const cold = new RuleHits();
+const coldStarted = performance.now();
+for (let index = 0; index < records.length; index++) {
+	cold.count(records[index]!, evaluations[index]!);
+}
+
+const coldCounting = microseconds(performance.now() - coldStarted);
+console.log(`rules: ${loaded.length} policies, ${ruleCount} rules, ${records.length.toLocaleString('en-US')} flows of the cluster world (median of ${rounds})`);
+console.log(`  baseline: evaluating every flow             ${baseline.toFixed(2)} µs per flow`);
+console.log(`  per-rule counting as each is evaluated       +${added.toFixed(2)} µs per flow (${((added / baseline) * 100).toFixed(0)}% of the evaluation)   target ≤ +0.3 µs: ${added <= 0.3 ? 'met' : 'NOT met'}`);
+console.log(`  the same, every connection seen before       +${steady.toFixed(2)} µs per flow (${((steady / baseline) * 100).toFixed(0)}% of the evaluation)   target ≤ +0.3 µs: ${steady <= 0.3 ? 'met' : 'NOT met'}`);
+console.log(`  (counting alone over evaluations made earlier, out of the caches: ${coldCounting.toFixed(2)} µs per flow)`);
 
 const admitted = new AdmittedFlows();
 records.forEach((record, index) => admitted.add(record, evaluations[index]!, () => undefined));
