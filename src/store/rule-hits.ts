@@ -6,13 +6,14 @@ entry decided what any of its port rules did. Counted as the policies pane count
 events and L7 requests), so a connection's traces and replies do not count again.
 */
 import {eventType} from '../flow/event-type.js';
+import {WordTripleSet} from '../flow/word-triple-set.js';
 import type {FlowRecord} from '../flow/flow-record.js';
 import type {DirectionEvaluation, FlowEvaluation} from '../policy/policy-evaluator.js';
 
 export type RuleCounts = {allowed: number; denied: number; connections: number; firstMatch: number; lastMatch: number};
 
-/** Connections seen: by port, the client's identity, then the server's (small integers all: no key is made). */
-type SeenConnections = Map<number, Map<number, Set<number>>>;
+/** Connections seen: port, the client's identity and the server's (three words: no key is made). */
+type SeenConnections = WordTripleSet;
 
 /** A rule's connections, counted across every list of rules that names it. */
 type RuleConnections = {connections: number; seen: SeenConnections; lists: Credited[]};
@@ -28,24 +29,7 @@ type Credited = {allowed: number; denied: number; firstMatch: number; lastMatch:
 
 /** Adds the connection to `seen`; whether it was new. */
 function isNewConnection(seen: SeenConnections, record: FlowRecord): boolean {
-	let clients = seen.get(record.destinationPort);
-	if (!clients) {
-		clients = new Map();
-		seen.set(record.destinationPort, clients);
-	}
-
-	let servers = clients.get(record.sourceIdentity);
-	if (!servers) {
-		servers = new Set();
-		clients.set(record.sourceIdentity, servers);
-	}
-
-	if (servers.has(record.destinationIdentity)) {
-		return false;
-	}
-
-	servers.add(record.destinationIdentity);
-	return true;
+	return seen.add(record.destinationPort, record.sourceIdentity, record.destinationIdentity);
 }
 
 /** Connections counted per rule before the rule's count stops growing exactly (a bound on memory). */
@@ -105,11 +89,11 @@ export class RuleHits {
 		if (!credited) {
 			// An entry named twice (two of its port rules) counts once per flow.
 			const addresses = new Set(result.rules.flatMap(rule => withParents(rule)));
-			credited = {allowed: 0, denied: 0, firstMatch: Number.POSITIVE_INFINITY, lastMatch: Number.NEGATIVE_INFINITY, seen: new Map(), rules: []};
+			credited = {allowed: 0, denied: 0, firstMatch: Number.POSITIVE_INFINITY, lastMatch: Number.NEGATIVE_INFINITY, seen: new WordTripleSet(), rules: []};
 			for (const address of addresses) {
 				let rule = this.byAddress.get(address);
 				if (!rule) {
-					rule = {connections: 0, seen: new Map(), lists: []};
+					rule = {connections: 0, seen: new WordTripleSet(), lists: []};
 					this.byAddress.set(address, rule);
 				}
 
