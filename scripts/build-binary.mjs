@@ -1,7 +1,7 @@
 // `npm run build:binary`: ztop as one executable file for this machine's OS and processor, with Node's
 // single-executable applications (SEA, https://nodejs.org/api/single-executable-applications.html): a copy
-// of the Node binary that runs this with (stripped of its debug symbols when `strip` is at hand) with the
-// bundle (dist/ztop.js) and proto/ injected as assets by postject. ARCHITECTURE.md says why this way.
+// of the Node binary that runs this (stripped of its debug symbols when `strip` is at hand) with the bundle
+// (built as dist/ztop.js is) and proto/ injected as assets by postject. ARCHITECTURE.md says why this way.
 //
 //   node scripts/build-binary.mjs [--release] [--out DIRECTORY]
 //

@@ -9,7 +9,7 @@ import {bundleOptions, root} from './bundle-options.mjs';
 /** Writes the bundle to `outfile` (the single executable's build makes its own, next to it). */
 export async function buildBundle(outfile = path.join(root, 'dist/ztop.js')) {
 	await build({
-		...bundleOptions({format: 'esm', outfile}),
+		...bundleOptions(outfile),
 		sourcemap: 'linked',
 		// Bundled CommonJS dependencies (grpc-js, protobufjs) call require() (for Node's own modules).
 		banner: {js: "import {createRequire as __ztopCreateRequire} from 'node:module'; const require = __ztopCreateRequire(import.meta.url);"},

@@ -1,5 +1,5 @@
-// The esbuild options both builds share: the npm package's bundle (scripts/build.mjs, ESM) and the single
-// executable's script (scripts/build-binary.mjs, CommonJS, as Node's single-executable applications run).
+// The esbuild options of the bundle (scripts/build.mjs), which the npm package ships as dist/ztop.js and the
+// single executable (scripts/build-binary.mjs) holds as an asset, and how a build names itself.
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
@@ -24,14 +24,15 @@ export function buildIdentity() {
 	return {version, commit};
 }
 
-export function bundleOptions({format, outfile}) {
+/** One ES module holding every dependency, in production mode, named by its version and commit. */
+export function bundleOptions(outfile) {
 	const {version, commit} = buildIdentity();
 	return {
 		entryPoints: [path.join(root, 'src/cli/entry.ts')],
 		outfile,
 		bundle: true,
 		platform: 'node',
-		format,
+		format: 'esm',
 		target: 'node20',
 		// Without comments and indentation the bundle is ASCII only (esbuild escapes what else is not), so V8
 		// keeps its 2 MB source as one byte per character: with comments (some not ASCII) it held 6 MB of

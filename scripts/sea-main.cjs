@@ -23,6 +23,8 @@ export function load(url, context, next) {
 `;
 register(`data:text/javascript,${encodeURIComponent(hooks)}`, {data: {url, source: getAsset('ztop.mjs', 'utf8')}});
 import(url).catch(error => {
-	process.stderr.write(`ztop: the executable could not start its bundle: ${error instanceof Error ? error.message : String(error)}\n`);
+	// The message may quote the executable's path: control characters are shown, not sent to the terminal.
+	const message = (error instanceof Error ? error.message : String(error)).replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, character => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
+	process.stderr.write(`ztop: the executable could not start its bundle: ${message}\n`);
 	process.exitCode = 70;
 });

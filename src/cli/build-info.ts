@@ -1,6 +1,6 @@
 /**
 What this build of ztop is: its version (package.json) and the git commit it was built from, put in by
-esbuild's `define` (scripts/build.mjs, scripts/build-binary.mjs). Run from the sources (tests, tsx) there
+esbuild's `define` (scripts/bundle-options.mjs). Run from the sources (tests, tsx) there
 is no build: the version says so.
 */
 import * as sea from 'node:sea';

@@ -1,6 +1,6 @@
 /**
-The bundle's entry (dist/ztop.js, and the single executable's script): V8's heap settings first, then the
-CLI, loaded after them. No top-level await: the single executable runs its script as CommonJS.
+The bundle's entry (dist/ztop.js, which the single executable holds too): V8's heap settings first, then the
+CLI, imported after them so that they are in force before its modules load.
 */
 import {tuneHeap} from './heap-tuning.js';
 
