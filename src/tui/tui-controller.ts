@@ -12,7 +12,8 @@ import {PolicySet} from '../policy/policy-evaluator.js';
 import type {LoadedPolicy} from '../policy/policy-model.js';
 import {loadPolicyText} from '../policy/policy-documents.js';
 import {otherChangesText, suggestPolicies, type HeldFlow, type SuggestKind, type SuggestionResult} from '../policy/suggest.js';
-import {candidatePolicies} from '../policy/what-if.js';
+import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
+import {policyAddress} from '../policy/rule-address.js';
 import {policyKey} from '../policy/policy-model.js';
 import type {SuggestionView} from '../views/screens/suggest-view.js';
 import {FlowStore} from '../store/flow-store.js';
@@ -95,6 +96,11 @@ export class TuiControllerImpl implements TuiController {
 	*/
 	private loadedPolicies: {baseline?: PolicySet; candidate?: PolicySet} = {};
 	private readonly added: LoadedPolicy[] = [];
+	/** Whole rules (by address) deleted from the what-if set in the rules view. */
+	private readonly deletedRules: string[] = [];
+	/** The note setPolicies was given, before the edits' words. */
+	private givenNote = 'policies: 0';
+	private givenWhatIfTitle: string | undefined;
 	private lastSuggestion: SuggestionResult | undefined;
 	private rulesKey = '';
 	/** Reads the policies again (R); set when ztop has policies to read. */
@@ -136,18 +142,27 @@ export class TuiControllerImpl implements TuiController {
 	from the flows the ring holds on.
 	*/
 	setPolicies(policies: TuiPolicies | undefined): void {
+		this.givenNote = policies?.note ?? 'policies: 0';
+		this.givenWhatIfTitle = policies?.whatIfTitle;
 		this.loadedPolicies = {
 			...(policies?.baseline ? {baseline: policies.baseline} : {}),
 			...(policies?.candidate ? {candidate: policies.candidate} : {}),
 		};
-		// Suggestions added with `a` stay in the what-if set when the policies are read again (in every cluster's set).
-		const edited = this.added.length > 0 ? (this.loadedPolicies.candidate ?? this.loadedPolicies.baseline ?? new PolicySet([])).map(list => candidatePolicies(list, this.added, [])) : undefined;
+		// Suggestions added with `a` and rules deleted with `d`/`D` stay in the what-if set when the policies are
+		// read again (in every cluster's set; a rule is deleted where its policy is).
+		const isEdited = this.added.length > 0 || this.deletedRules.length > 0;
+		const edited = isEdited
+			? (this.loadedPolicies.candidate ?? this.loadedPolicies.baseline ?? new PolicySet([])).map(list =>
+					candidatePolicies(list, this.added, this.deletedRules.filter(address => list.some(policy => policyAddress(policy.name) === address.split(' ')[0]))),
+				)
+			: undefined;
+		const edits = `${this.added.length > 0 ? ` + ${this.added.length} suggested` : ''}${this.deletedRules.length > 0 ? ` − ${this.deletedRules.length} rule${this.deletedRules.length === 1 ? '' : 's'} deleted` : ''}`;
 		this.policies = edited
 			? {
 					...policies,
 					candidate: edited,
-					note: `${policies?.note ?? 'policies: 0'} + ${this.added.length} suggested`,
-					...(policies?.whatIfTitle ? {whatIfTitle: `${policies.whatIfTitle}, + ${this.added.length} suggested`} : {}),
+					note: `${policies?.note ?? 'policies: 0'}${edits}`,
+					whatIfTitle: `${policies?.whatIfTitle ?? (this.loadedPolicies.candidate ? 'the --what-if-* set' : 'the policies')}${edits}`,
 				}
 			: policies;
 		policies = this.policies;
@@ -440,14 +455,60 @@ export class TuiControllerImpl implements TuiController {
 		const load = loadPolicyText(this.lastSuggestion.yaml, 'suggestion');
 		this.added.push(...load.policies);
 		this.lastSuggestion = undefined;
-		const tui = this.policies;
-		// Re-derive the set with the addition; the baseline (what is in force) stays as it was.
+		this.editWhatIf();
+		return `added ${load.policies.map(policy => policy.name.name).join(', ')} to the what-if set (w: what it changes)`;
+	}
+
+	/**
+	Deletes whole rules (ingress/egress items, by address) from the what-if set, as editing the YAML would
+	(src/policy/rule-deletion.ts): the what-if view then shows what that breaks, and fixes or opens, over the
+	flows held (and the ledger's connections).
+	*/
+	deleteRules(addresses: readonly string[]): string {
+		const baseline = this.loadedPolicies.candidate ?? this.loadedPolicies.baseline;
+		if (!baseline) {
+			return 'no policies to delete a rule from (start ztop with --policies)';
+		}
+
+		const fresh = addresses.filter(address => !this.deletedRules.includes(address));
+		if (fresh.length === 0) {
+			return addresses.length === 0 ? 'no unused whole rule to delete' : `already deleted in the what-if set: ${addresses.join(', ')}`;
+		}
+
+		try {
+			// Said now, in the words of --what-if-delete, rather than when the set is made.
+			candidatePolicies(baseline.policies, this.added, [...this.deletedRules, ...fresh]);
+		} catch (error) {
+			if (error instanceof WhatIfError) {
+				return error.message.replace(/^--what-if-delete /, 'cannot delete ');
+			}
+
+			throw error;
+		}
+
+		this.deletedRules.push(...fresh);
+		this.editWhatIf();
+		return `deleted ${fresh.length === 1 ? fresh[0] : `${fresh.length} unused rules`} in the what-if set (w: what it breaks or opens)`;
+	}
+
+	/** Deletes every whole rule the policies in force have counted nothing for (since start), at once. */
+	deleteUnusedRules(): string {
+		const counting = this.store.rules;
+		if (!counting) {
+			return 'no policies to delete a rule from (start ztop with --policies)';
+		}
+
+		return this.deleteRules(counting.catalog.flatMap(policy => policy.rules).filter(rule => rule.level === 'entry' && counting.hits.of(rule.address) === undefined).map(rule => rule.address));
+	}
+
+	/** The what-if set made again with the suggestions added and rules deleted; the baseline stays as it was. */
+	private editWhatIf(): void {
 		this.setPolicies({
 			...(this.loadedPolicies.baseline ? {baseline: this.loadedPolicies.baseline} : {}),
 			...(this.loadedPolicies.candidate ? {candidate: this.loadedPolicies.candidate} : {}),
-			note: tui?.note.replace(/ \+ \d+ suggested$/, '') ?? 'policies: 0',
+			note: this.givenNote,
+			...(this.givenWhatIfTitle ? {whatIfTitle: this.givenWhatIfTitle} : {}),
 		});
-		return `added ${load.policies.map(policy => policy.name.name).join(', ')} to the what-if set (w: what it changes)`;
 	}
 
 	private snapshot(): PausedSelection {

@@ -48,6 +48,10 @@ export type TuiController = {
 	copySuggestion(): string;
 	/** Adds the last suggestion to the what-if set; returns what to tell the user. */
 	addSuggestion(): string;
+	/** Deletes whole rules (by address) in the what-if set; returns what to tell the user. */
+	deleteRules(addresses: readonly string[]): string;
+	/** Deletes every whole rule that decided nothing, at once, in the what-if set. */
+	deleteUnusedRules(): string;
 	/** Reads --policies again (R), when there are any; resolves to what to tell the user. */
 	reloadPolicies?: (() => Promise<string>) | undefined;
 	/** The drill-down of the connections view's row (by its key), if it is still there. */
@@ -289,6 +293,23 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			case 'addSuggestion': {
 				if (mode === 'suggest') {
 					say(controller.addSuggestion());
+				}
+
+				break;
+			}
+
+			case 'deleteRule': {
+				const row = mode === 'rules' ? frame?.rules?.rows[rulesCursor - frame.rules.firstRow] : undefined;
+				if (row && row.address !== '') {
+					say(controller.deleteRules([row.address]));
+				}
+
+				break;
+			}
+
+			case 'deleteUnusedRules': {
+				if (mode === 'rules') {
+					say(controller.deleteUnusedRules());
 				}
 
 				break;

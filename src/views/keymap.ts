@@ -26,6 +26,8 @@ export type Action =
 	| 'suggest'
 	| 'suggestView'
 	| 'addSuggestion'
+	| 'deleteRule'
+	| 'deleteUnusedRules'
 	| 'reloadPolicies'
 	| 'json'
 	| 'export'
@@ -75,7 +77,9 @@ export const keymap: readonly KeyBinding[] = [
 		description: 'connections: every one since start (and the ledger\'s) by client, server and port; n again sorts by last seen, flows, denied',
 		footer: 'n conns',
 	},
-	{action: 'rules', keys: 'r', characters: ['r'], description: 'rules of the selected policy (policies pane) or of all, by address: what each decided, unused ones'},
+	{action: 'rules', keys: 'r', characters: ['r'], description: 'rules of the selected policy or of all: what each decided', helpGroup: 'rules'},
+	{action: 'deleteRule', keys: 'd', characters: ['d'], description: 'in it: d delete the rule', helpGroup: 'rules'},
+	{action: 'deleteUnusedRules', keys: 'D', characters: ['D'], description: 'D every unused one (in the what-if)', helpGroup: 'rules'},
 	{action: 'whatIf', keys: 'w', characters: ['w'], description: 'what-if: connections the --what-if-* policies would break or fix; the drill-down shows the rule behind every verdict'},
 	{action: 'suggest', keys: 's', characters: ['s'], description: 'suggest a policy admitting the selected denied flow (policies pane: its row\'s flows)', helpGroup: 'suggest'},
 	{action: 'suggestView', keys: 'S', characters: ['S'], description: 'for all the view\'s flows', helpGroup: 'suggest'},

@@ -78,4 +78,19 @@ test('120×40: every rule with its counts, the rejected policy, one policy\'s ru
 	expect(flowRows.every(line => /frontend +→ shop\/backend +(pv:\S+ in|http-request)/.test(line))).toBe(true);
 	tmux.keys('Escape');
 	await tmux.waitFor(text => /^filter: \(none\)/m.test(text), 'the selection cleared');
+
+	// d deletes the selected rule in the what-if set; w shows what that breaks: the DNS queries only allow-dns admits.
+	tmux.keys('r');
+	screen = await tmux.waitFor(text => /^RULES of all policies/m.test(text), 'all rules again');
+	const rows = screen.split('\n');
+	tmux.type('j'.repeat(rows.findIndex(line => /^shop\/allow-dns egress\[0\] /.test(line)) - (rows.findIndex(line => /^RULE +ALLOWED/.test(line)) + 1)));
+	tmux.keys('d');
+	await tmux.waitFor(text => text.includes('deleted shop/allow-dns egress[0] in the what-if set'), 'the deletion said');
+	tmux.keys('w');
+	screen = await tmux.waitFor(text => /^WHAT-IF: the policies − 1 rule deleted/m.test(text) && /^breaks +[\d,]+ +shop\/frontend → kube-system\/kube-dn/m.test(text), 'the what-if of the deletion');
+	expect(screen).toMatch(/ [1-9][\d,]* would change: [\d,]+ break, 0 fixed/);
+	expect(screen).toMatch(/^policies: 4 \(1 rejected by Cilium\) − 1 rule deleted|│ policies: 4 \(1 rejected by Cilium\) − 1 rule deleted/m);
+	const changes = screen.split('\n').filter(line => /^(breaks|fixes) /.test(line));
+	expect(changes).toHaveLength(1);
+	expect(changes[0]).toMatch(/^breaks +[\d,]+ +shop\/frontend → kube-system\/kube-dn/);
 });

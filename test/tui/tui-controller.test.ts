@@ -171,6 +171,32 @@ describe('the TUI controller', () => {
 		expect(latest().whatIf!.fixes).toBe(whatIf.fixes);
 	});
 
+	test('rules deleted in the what-if set from the rules view: one rule, every unused one at once; port rules refused; kept when the policies are read again', () => {
+		const {controller, latest} = controllerWithLab();
+		const retired = loadPolicyText('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: retired, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {app: retired}}\n  ingress: [{fromEndpoints: [{matchLabels: {app: frontend}}]}]\n', 'retired.yaml').policies;
+		const baseline = [...loadPolicyFiles('zero-trust/stage5').policies, ...retired];
+		controller.setPolicies({baseline: new PolicySet(baseline), note: 'policies: 5'});
+		pushResponses(controller.store, stages[4]!);
+		// Only allow-dns admits the DNS queries: deleting its rule breaks them.
+		expect(controller.deleteRules(['shop/allow-dns egress[0]'])).toBe('deleted shop/allow-dns egress[0] in the what-if set (w: what it breaks or opens)');
+		const whatIf = latest().whatIf!;
+		expect(whatIf.breaks).toBeGreaterThan(0);
+		expect(whatIf.title).toBe('the policies − 1 rule deleted');
+		expect(latest().policyNote).toBe('policies: 5 − 1 rule deleted');
+		expect(controller.deleteRules(['shop/allow-dns egress[0] toPorts[0]'])).toBe('cannot delete shop/allow-dns egress[0] toPorts[0]: a deletion names a whole rule (shop/allow-dns egress[0]), not one of its port or L7 rules');
+		expect(controller.deleteRules(['shop/allow-dns egress[0]'])).toBe('already deleted in the what-if set: shop/allow-dns egress[0]');
+		// retired's rule decided nothing of stage 5's flows; deleting it (its policy then empty, rejected) changes nothing more.
+		const unused = controller.store.rules!.catalog.flatMap(policy => policy.rules).filter(rule => rule.level === 'entry' && controller.store.rules!.hits.of(rule.address) === undefined);
+		expect(unused.map(rule => rule.address)).toContain('shop/retired ingress[0]');
+		expect(controller.deleteUnusedRules()).toMatch(unused.length === 1 ? /^deleted shop\/retired ingress\[0\] in the what-if set/ : new RegExp(`^deleted ${unused.length} unused rules in the what-if set`));
+		expect(latest().whatIf!.breaks).toBe(whatIf.breaks);
+		expect(latest().policyNote).toBe(`policies: 5 − ${1 + unused.length} rules deleted`);
+		// Read again (R): the deletions stay.
+		controller.setPolicies({baseline: new PolicySet(baseline), note: 'policies: 5'});
+		expect(latest().policyNote).toBe(`policies: 5 − ${1 + unused.length} rules deleted`);
+		expect(latest().whatIf!.breaks).toBe(whatIf.breaks);
+	});
+
 	test('denied flows that the policies in force now allow (the demo back at stage 1): the suggestion says so', () => {
 		const {controller} = controllerWithLab();
 		pushResponses(controller.store, stages[4]!);

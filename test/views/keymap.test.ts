@@ -31,9 +31,10 @@ describe('the keymap', () => {
 
 	test('the help has a line per key group and the footer starts with help and quit', () => {
 		expect(helpEntries()[0]).toEqual({keys: '↑ k ↓ j', description: 'move up (stops following the tail), move down'});
-		// Bindings of a group after its first share its line: move, page, ends (g G), counts (t C), suggest (s S a), share (J e c).
+		// Bindings of a group after its first share its line: move, page, ends (g G), counts (t C), suggest (s S a), share (J e c), rules (r d D).
 		const joined = keymap.filter((binding, index) => binding.helpGroup !== undefined && keymap[index - 1]?.helpGroup === binding.helpGroup).length;
-		expect(joined).toBe(8);
+		expect(joined).toBe(10);
+		expect(helpEntries().find(entry => entry.keys === 'r d D')?.description).toMatch(/delete/);
 		expect(helpEntries().find(entry => entry.keys === 'g G')?.description).toBe('go to the oldest flow, follow the tail (and resume)');
 		expect(helpEntries().find(entry => entry.keys === 'J e c')?.description).toMatch(/^in a drill-down: show the full flow JSON, export/);
 		expect(helpEntries().find(entry => entry.keys === 't C')?.description).toBe('policy counts: since start / since mark, all clusters / per cluster');
