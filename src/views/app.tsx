@@ -588,22 +588,29 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 		}
 	};
 
-	// Keys that arrive together (a paste, fast typing, tmux send-keys) are handled one per macrotask, each by
-	// the handler of the latest render, so every key sees the state the previous key left behind.
+	// Keys that arrive together (a paste, fast typing, tmux send-keys) or in quick succession are handled one at a
+	// time, each after the render the previous one caused, by the handler of that render: so every key sees the
+	// state the previous key left behind (three j move three rows), however busy the machine is.
 	type QueuedKey = [input: string, key: Parameters<typeof handleKey>[1]];
 	const handleKeyRef = useRef(handleKey);
 	handleKeyRef.current = handleKey;
 	const pending = useRef<QueuedKey[]>([]);
-	const drain = () => {
+	const awaitingRender = useRef(false);
+	const [, setKeysHandled] = useState(0);
+	const handleNextKey = () => {
 		const next = pending.current.shift();
 		if (next) {
+			awaitingRender.current = true;
+			// A render even when the key changed nothing, so that the next key is not held back.
+			setKeysHandled(count => count + 1);
 			handleKeyRef.current(...next);
 		}
-
-		if (pending.current.length > 0) {
-			setTimeout(drain, 0);
-		}
 	};
+
+	useEffect(() => {
+		awaitingRender.current = false;
+		handleNextKey();
+	});
 
 	useInput((input, key) => {
 		const isBurst = input.length > 1 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
@@ -626,10 +633,9 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 					},
 				])
 			: [[input, key]];
-		const isIdle = pending.current.length === 0;
 		pending.current.push(...keys);
-		if (isIdle) {
-			drain();
+		if (!awaitingRender.current) {
+			handleNextKey();
 		}
 	});
 
