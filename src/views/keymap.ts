@@ -115,6 +115,16 @@ export function footerHints(): string {
 	return [...first, ...hints.filter(hint => !first.includes(hint))].join('  ');
 }
 
+/**
+The last line of a view over the main screen: the keys that act in it, first, since at 80 columns a
+view's title has no room for them (k9s and htop keep a view's keys on its last line too).
+*/
+export const viewFooterHints = {
+	connections: 'Esc back  ⏎ open  n sort  s suggest  / filter  ? help',
+	rules: 'Esc back  ⏎ flows  d delete  D delete unused  w what-if  t since mark  ? help',
+	whatif: 'Esc back  ⏎ drill-down  ? help',
+} as const;
+
 /** Key events as Ink reports them (the subset the keymap uses). */
 export type KeyEvent = {
 	input: string;

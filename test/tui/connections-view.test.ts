@@ -76,7 +76,7 @@ describe('the connections view', () => {
 		expect(screen).toContain(`of ${held}`);
 
 		tmux.keys('n');
-		screen = await tmux.waitFor(text => /^CONNECTIONS — .*, by flows \(/m.test(text), 'sorted by flows');
+		screen = await tmux.waitFor(text => /^CONNECTIONS — .*, by flows( !| *$)/m.test(text), 'sorted by flows');
 		const flows = screen
 			.split('\n')
 			.map(line => / ([\d,]+) +\d+[smhd] /.exec(line)?.[1])

@@ -33,6 +33,8 @@ test('120×40: every rule with its counts, the rejected policy, one policy\'s ru
 	tmux.keys('r');
 	let screen = await tmux.waitFor(text => /^RULES of all policies — \d+ rules/m.test(text), 'the rules view');
 	expect(screen).toMatch(/^RULE +ALLOWED +DENIED +LAST +STATUS +TEXT/m);
+	// The view's keys on its last line.
+	expect(screen.trimEnd().split('\n').at(-1)).toMatch(/^Esc back {2}⏎ flows {2}d delete {2}D delete unused {2}w what-if/);
 	expect(allowed(screen, /shop\/allow-frontend-l7 ingress\[0\]/)).toBeGreaterThan(0);
 	// Port and L7 rules under their rule, by their own part.
 	expect(screen).toMatch(/^shop\/allow-dns egress\[0\] .*\n {2}toPorts\[0\] .*\n {4}rules\.dns\[0\] +[1-9]/m);

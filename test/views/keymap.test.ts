@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {actionOf, footerHints, helpEntries, keymap} from '../../src/views/keymap.js';
+import {actionOf, footerHints, helpEntries, keymap, viewFooterHints} from '../../src/views/keymap.js';
 
 describe('the keymap', () => {
 	test('every key a binding lists dispatches to that binding\'s action, and no key is bound twice', () => {
@@ -41,5 +41,19 @@ describe('the keymap', () => {
 		expect(helpEntries()).toHaveLength(keymap.length - joined);
 		expect(helpEntries().find(entry => entry.keys === 's S a')?.description).toContain('a add to what-if');
 		expect(footerHints().startsWith('? help  q quit')).toBe(true);
+	});
+
+	test('a view\'s footer names keys that are bound, and fits 80 columns', () => {
+		for (const [view, hints] of Object.entries(viewFooterHints)) {
+			expect(hints.length, view).toBeLessThanOrEqual(80);
+			for (const hint of hints.split('  ')) {
+				const key = hint.split(' ')[0]!;
+				const event = key === 'Esc' ? {input: '', escape: true} : key === '⏎' ? {input: '', return: true} : {input: key};
+				expect(actionOf(event), `${view}: ${hint}`).toBeDefined();
+			}
+		}
+
+		expect(actionOf({input: 'd'})).toBe('deleteRule');
+		expect(viewFooterHints.rules).toContain('d delete');
 	});
 });

@@ -93,7 +93,7 @@ export function connectionsViewLines({
 	const forgotten = connections.evicted > 0 ? `, ${count(connections.evicted)} older forgotten (--max-connections)` : '';
 	lines.push(
 		line(
-			`CONNECTIONS — ${count(connections.total)} of ${count(connections.tableSize)}${forgotten}, by ${sortNames[connections.sort]} (n: sort, Enter: open, s: suggest, Esc: back)${legend}`,
+			`CONNECTIONS — ${count(connections.total)} of ${count(connections.tableSize)}${forgotten}, by ${sortNames[connections.sort]}${legend}`,
 			columns,
 			{bold: true},
 		),

@@ -4,7 +4,7 @@ import {line} from '../terminal-text.js';
 export type Prompt = {text: string; error?: {message: string; position: number}};
 
 /** The last line: key hints, a notice, or the filter prompt with its error under the offending position. */
-export function footerLine(columns: number, prompt: Prompt | undefined, notice: string | undefined, color: boolean): string {
+export function footerLine(columns: number, prompt: Prompt | undefined, notice: string | undefined, color: boolean, hints = footerHints()): string {
 	if (prompt) {
 		if (prompt.error) {
 			// The caret sits under the error's position in the text above (the prompt is "/ " + text).
@@ -19,7 +19,7 @@ export function footerLine(columns: number, prompt: Prompt | undefined, notice: 
 		return line(notice, columns, color ? {color: 'yellow'} : undefined);
 	}
 
-	return line(footerHints(), columns, {dim: true});
+	return line(hints, columns, {dim: true});
 }
 
 /** The filter prompt line (replaces the pane title while typing). */

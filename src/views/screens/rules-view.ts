@@ -18,7 +18,7 @@ export function rulesViewLines({rules, columns, rows, cursor, now, color}: {rule
 
 	const scope = rules.policy === undefined ? 'all policies' : escapeForTerminal(rules.policy);
 	lines.push(
-		line(`RULES of ${scope} — ${count(rules.total)} rules, counts ${rules.sinceMark ? 'since the mark' : 'since the policies were read'} (Enter: the flows it decided, d/D: delete it/every unused one in the what-if, t: since mark, Esc: back)`, columns, {bold: true}),
+		line(`RULES of ${scope} — ${count(rules.total)} rules, counts ${rules.sinceMark ? 'since the mark' : 'since the policies were read'}`, columns, {bold: true}),
 	);
 	const widths = {allowed: 8, denied: 7, seen: 5, status: 7};
 	const fixed = widths.allowed + widths.denied + widths.seen + widths.status + 5;

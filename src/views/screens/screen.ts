@@ -14,6 +14,7 @@ import {connectionsViewLines} from './connections-view.js';
 import {rulesViewLines} from './rules-view.js';
 import {detailLinesView, detailViewLines} from './detail-view.js';
 import {FlowRowCache, flowsPaneLines} from './flows-pane.js';
+import {viewFooterHints} from '../keymap.js';
 import {footerLine, promptLine, type Prompt} from './footer.js';
 import {headerLines} from './header.js';
 import {helpViewLines} from './help-view.js';
@@ -57,7 +58,7 @@ export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): Screen
 	}
 
 	const header = headerLines(frame, columns, color);
-	const footer = footerLine(columns, props.prompt, props.notice, color);
+	const footer = footerLine(columns, props.prompt, props.notice, color, props.mode in viewFooterHints ? viewFooterHints[props.mode as keyof typeof viewFooterHints] : undefined);
 	const bodyRows = layout.bodyRows + 1;
 	if (props.mode === 'help') {
 		return {lines: [...header, ...helpViewLines(columns, bodyRows), footer]};

@@ -20,7 +20,7 @@ export function whatIfViewLines({whatIf, columns, rows, cursor, color}: {whatIf:
 		);
 	} else {
 		lines.push({
-			text: `WHAT-IF${whatIf.title ? `: ${escapeForTerminal(whatIf.title)}` : ''} — ${count(whatIf.evaluated)} flows evaluated, ${count(whatIf.changedFlows)} would change: ${count(whatIf.breaks)} break, ${count(whatIf.fixes)} fixed (Enter: drill-down, Esc: back)`,
+			text: `WHAT-IF${whatIf.title ? `: ${escapeForTerminal(whatIf.title)}` : ''} — ${count(whatIf.evaluated)} flows evaluated, ${count(whatIf.changedFlows)} would change: ${count(whatIf.breaks)} break, ${count(whatIf.fixes)} fixed`,
 		});
 		const widths = {change: 7, flows: 8, connection: Math.max(20, Math.floor((columns - 40) * 0.45)), direction: 8, after: 22};
 		const decided = Math.max(10, columns - widths.change - widths.flows - widths.connection - widths.direction - widths.after - 5);
