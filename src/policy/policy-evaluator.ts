@@ -717,7 +717,12 @@ function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict
 	const isRequest = record.l7Type === 1;
 	if (isRequest && record.l7Protocol === 'http') {
 		let unknownReason: string | undefined;
-		for (const candidate of allows) {
+		// Envoy reads the port's own rules before the wildcard-port ones ("rule for port 0, which will be considered
+		// after port-specific rules", cilium pkg/envoy getWildcardNetworkPolicyRule; network_policy.cc
+		// PortPolicy::forRange): a request an HTTP rule of the port admits is that rule's, even where an L3-only
+		// allow (allow-all) would admit it too. Either admits, so only the rule named depends on the order.
+		const portFirst = [...allows.filter(candidate => candidate.key.specificity > specificity.protocolOnly), ...allows.filter(candidate => candidate.key.specificity <= specificity.protocolOnly)];
+		for (const candidate of portFirst) {
 			const l7 = candidate.key.portRule?.l7;
 			if (!l7 || (!l7.http && !l7.other && !l7.listener)) {
 				return {verdict: true, rules: candidate.entry ? [hitOf(candidate)] : []};

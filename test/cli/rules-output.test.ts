@@ -139,8 +139,13 @@ test('the lab at stage 4, rule by rule: allow-all\'s rules alone admit the world
 	expect(rule('shop/allow-all ingress[0]').breaksIfDeleted!.some(connection => / GET http:\/\/[^ ]+\/get$/.test(connection))).toBe(true);
 	expect(rule('shop/allow-frontend-l7 ingress[0]')).toMatchObject({breaksIfDeleted: [], redundantWith: ['shop/allow-all ingress[0]']});
 	expect(rule('shop/allow-frontend-egress egress[0]')).toMatchObject({breaksIfDeleted: [], redundantWith: ['shop/allow-all egress[0]']});
-	// allow-all's rule admits every request first (no L7 rules of its own): the HTTP rule decided none.
-	expect(rule('shop/allow-frontend-l7 ingress[0] toPorts[0] rules.http[0]')).toMatchObject({allowed: 0, unused: true});
+	// Envoy reads port 80's own rules before allow-all's wildcard-port one: each GET /status/200 the backend's
+	// proxy saw is the HTTP rule's; allow-all's rule admits the other requests (GET /get).
+	const requests = labStages().flat().flatMap(each => (each.flow?.l7?.type === 'REQUEST' && each.flow.traffic_direction === 'INGRESS' && each.flow.l7.http ? [each.flow.l7.http.url ?? ''] : []));
+	const statusRequests = requests.filter(url => url.endsWith('/status/200')).length;
+	expect(statusRequests).toBeGreaterThan(0);
+	expect(requests.length).toBeGreaterThan(statusRequests);
+	expect(rule('shop/allow-frontend-l7 ingress[0] toPorts[0] rules.http[0]')).toMatchObject({allowed: statusRequests, denied: 0, unused: false});
 	expect(rule('shop/retired ingress[0]')).toMatchObject({allowed: 0, unused: true, policyUnused: true, breaksIfDeleted: [], redundantWith: null});
 });
 

@@ -15,8 +15,9 @@ const web = {IP: {source: '10.0.1.10', destination: '10.0.2.20', ipVersion: 'IPv
 const request = (path: string) => makeHttpRequest({...web, l7: {type: 'REQUEST', http: {method: 'GET', url: `http://backend${path}`}}});
 
 describe('the lab\'s stages: the rules that decided, by address', () => {
-	test('stage 4: allow-all\'s rule, with no L7 rules, admits every request the proxy sees; stage 5: GET /status/200 by allow-frontend-l7\'s one HTTP rule, GET /get denied by its port rule', () => {
+	test('stage 4: GET /status/200 by allow-frontend-l7\'s HTTP rule (Envoy reads the port\'s rules first), GET /get by allow-all\'s rule; stage 5: GET /status/200 by the HTTP rule, GET /get denied by its port rule', () => {
 		expect(stage4.evaluate(evaluationInput(request('/get'))).ingress).toMatchObject({verdict: 'allowed', rules: ['shop/allow-all ingress[0]']});
+		expect(stage4.evaluate(evaluationInput(request('/status/200'))).ingress).toMatchObject({verdict: 'allowed', rules: ['shop/allow-frontend-l7 ingress[0] toPorts[0] rules.http[0]']});
 		const admitted = stage5.evaluate(evaluationInput(request('/status/200'))).ingress;
 		expect(admitted).toMatchObject({verdict: 'allowed', rules: ['shop/allow-frontend-l7 ingress[0] toPorts[0] rules.http[0]']});
 		// Denied by the L7 rules: the port rule whose HTTP rules it matched none of.
