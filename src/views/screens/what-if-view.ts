@@ -3,6 +3,12 @@ import type {WhatIfSnapshot} from '../../store/frame.js';
 import {count} from '../flow-text.js';
 import {fit, line, type Color} from '../terminal-text.js';
 
+/** `denied (default deny)` → `default deny`, `denied (L7)` → `L7 deny`: the change already says it turns denied. */
+function shortAfter(after: string): string {
+	const reason = /^denied \((.+)\)$/.exec(after)?.[1];
+	return reason === undefined ? after : reason === 'L7' ? 'L7 deny' : reason;
+}
+
 /**
 The what-if view (w): connections whose verdict the candidate set would change, breaks first, with the
 flows behind each, the verdict after, and the policy that would decide. Enter opens the newest flow of
@@ -22,10 +28,17 @@ export function whatIfViewLines({whatIf, columns, rows, cursor, color}: {whatIf:
 		lines.push({
 			text: `WHAT-IF${whatIf.title ? `: ${escapeForTerminal(whatIf.title)}` : ''} — ${count(whatIf.evaluated)} flows evaluated, ${count(whatIf.changedFlows)} would change: ${count(whatIf.breaks)} break, ${count(whatIf.fixes)} fixed`,
 		});
-		const widths = {change: 7, flows: 8, connection: Math.max(20, Math.floor((columns - 40) * 0.45)), direction: 8, after: 22};
-		const decided = Math.max(10, columns - widths.change - widths.flows - widths.connection - widths.direction - widths.after - 5);
+		// Under 110 columns the connection takes the room of DECIDED BY (the drill-down says it): at 80 columns a
+		// connection's server and port are what tells one change from another.
+		const hasDecided = columns >= 110;
+		const fixed = {change: 7, flows: 8, direction: 8, after: hasDecided ? 22 : 13};
+		const rest = columns - fixed.change - fixed.flows - fixed.direction - fixed.after - 4;
+		const widths = {...fixed, connection: hasDecided ? Math.max(20, Math.floor((columns - 40) * 0.45)) : Math.max(20, rest)};
+		const decided = Math.max(10, rest - widths.connection - 1);
+		const cells = (change: string, flows: string, connection: string, direction: string, after: string, decidedBy: string) =>
+			[fit(change, widths.change), flows, fit(connection, widths.connection), fit(direction, widths.direction), fit(after, widths.after), ...(hasDecided ? [fit(decidedBy, decided)] : [])].join(' ');
 		lines.push({
-			text: [fit('CHANGE', widths.change), fit('FLOWS', widths.flows), fit('CONNECTION', widths.connection), fit('DIR', widths.direction), fit('AFTER', widths.after), fit('DECIDED BY', decided)].join(' '),
+			text: cells('CHANGE', fit('FLOWS', widths.flows), 'CONNECTION', 'DIR', 'AFTER', 'DECIDED BY'),
 			color: 'cyan' as const,
 		});
 		if (whatIf.rows.length === 0) {
@@ -38,14 +51,7 @@ export function whatIfViewLines({whatIf, columns, rows, cursor, color}: {whatIf:
 			const index = Math.max(0, first) + offset;
 			const connection = `${row.source} → ${row.destination} ${row.port}`;
 			lines.push({
-				text: [
-					fit(row.change, widths.change),
-					count(row.flows).padStart(widths.flows - 1) + ' ',
-					fit(escapeForTerminal(connection), widths.connection),
-					fit(row.direction, widths.direction),
-					fit(row.after, widths.after),
-					fit(escapeForTerminal(row.decidedBy), decided),
-				].join(' '),
+				text: cells(row.change, count(row.flows).padStart(widths.flows - 1) + ' ', escapeForTerminal(connection), row.direction, hasDecided ? row.after : shortAfter(row.after), escapeForTerminal(row.decidedBy)),
 				...(color ? {color: row.change === 'breaks' ? ('red' as const) : ('green' as const)} : {}),
 				inverse: index === cursor,
 			});
