@@ -182,11 +182,15 @@ describe('screens', () => {
 		expect(narrow).toMatch(/^ztop │ demo: zero-trust stage 1\/5 .*│ lost 7 │ buffer [\d,]+\/100,000\s*$/);
 	});
 
-	test('below 80×24 a message replaces the layout', () => {
+	test('below 80×24 a message replaces the layout, wrapped at words so that a narrow terminal shows all of it', () => {
 		const output = render(79, 24);
-		expect(output.split('\n')).toHaveLength(1);
+		expect(output.split('\n')).toHaveLength(2);
 		expect(output).toContain('Terminal too small');
 		expect(output).toContain('79×24');
+		const narrow = render(30, 10).split('\n');
+		expect(narrow.length).toBeGreaterThan(2);
+		expect(narrow.every(line => stringWidth(line) === 30)).toBe(true);
+		expect(narrow.map(line => line.trim()).join(' ')).toBe('Terminal too small: ztop needs 80×24, this one is 30×10. Enlarge it, or q to quit.');
 	});
 
 	test('flows from two clusters get a CLUSTER column from 140 columns: where each was observed', () => {

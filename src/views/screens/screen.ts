@@ -54,7 +54,8 @@ export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): Screen
 	const {columns} = layout;
 	if (layout.isTooSmall) {
 		const message = `Terminal too small: ztop needs ${minimumColumns}×${minimumRows}, this one is ${layout.columns}×${layout.rows}. Enlarge it, or q to quit.`;
-		return {lines: [line(message, Math.max(1, columns))]};
+		// Wrapped at words, so that a narrow terminal shows all of it (what to do is at the end).
+		return {lines: wrapWords(message, Math.max(1, columns)).slice(0, Math.max(1, layout.height)).map(text => line(text, Math.max(1, columns)))};
 	}
 
 	const header = headerLines(frame, columns, color);
@@ -105,6 +106,32 @@ export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): Screen
 		lines: [...above, ...flows, ...policiesPaneLines({frame, layout, isFocused: props.focus === 'policies', cursor: props.policyCursor, color}), footer],
 		...(scroll ? {scroll} : {}),
 	};
+}
+
+/** Text broken into lines of at most `columns` characters, at spaces where it can be. */
+function wrapWords(text: string, columns: number): string[] {
+	const lines: string[] = [];
+	let current = '';
+	for (const word of text.split(' ')) {
+		const candidate = current === '' ? word : `${current} ${word}`;
+		if (candidate.length <= columns) {
+			current = candidate;
+			continue;
+		}
+
+		if (current !== '') {
+			lines.push(current);
+		}
+
+		current = word;
+		while (current.length > columns) {
+			lines.push(current.slice(0, columns));
+			current = current.slice(columns);
+		}
+	}
+
+	lines.push(current);
+	return lines;
 }
 
 export {FlowRowCache};
