@@ -73,6 +73,8 @@ export function tokenize(text: string): Token[] {
 /** Short forms and the flag they stand for (any filter flag's own name works too: `from-label:app=x`). */
 const shortForms: ReadonlyMap<string, string> = new Map([
 	['ns', 'namespace'],
+	['from-ns', 'from-namespace'],
+	['to-ns', 'to-namespace'],
 	['dir', 'traffic-direction'],
 	['direction', 'traffic-direction'],
 	['proto', 'protocol'],

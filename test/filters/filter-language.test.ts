@@ -52,6 +52,14 @@ describe('the TUI filter language', () => {
 		expect(shortForm.denylist).toEqual([{source_pod: ['kube-system/']}, {destination_pod: ['kube-system/']}]);
 	});
 
+	test('from-ns: and to-ns: stand for hubble\'s --from-namespace and --to-namespace', () => {
+		expect(parseFilterText('to-ns:kube-system from-ns:shop')).toEqual(buildFilterLists([
+			{name: 'to-namespace', value: 'kube-system'},
+			{name: 'from-namespace', value: 'shop'},
+		]));
+		expect(parseFilterText('to-ns:kube-system').allowlist).toEqual([{destination_pod: ['kube-system/']}]);
+	});
+
 	test('from: and to: read IPs and CIDRs as addresses, anything with = or : as a label, the rest as a pod', () => {
 		expect(parseFilterText('from:10.0.0.0/8 to:fd00::1').allowlist).toEqual([{source_ip: ['10.0.0.0/8'], destination_ip: ['fd00::1']}]);
 		expect(parseFilterText('to:reserved:world').allowlist).toEqual([{destination_label: ['reserved:world']}]);
