@@ -173,7 +173,12 @@ export class FlowStore {
 			this.newestFlowSeconds = record.timeSeconds;
 		}
 
-		this.whatIfTracker?.observe(record, sequence);
+		const whatIf = this.whatIfTracker;
+		if (whatIf) {
+			// Rules are counted under the policies in force, the what-if's baseline: one evaluation serves both.
+			whatIf.observe(record, sequence, ruleEvaluation !== undefined && whatIf.sets.baseline === this.ruleCounting?.set ? ruleEvaluation : undefined);
+		}
+
 		this.receivedFlows++;
 		this.changeCount++;
 		return sequence;

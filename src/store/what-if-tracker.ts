@@ -33,12 +33,16 @@ export class WhatIfTracker {
 		this.input = {record: undefined as unknown as FlowRecord, fullFlow: () => this.fullFlow(this.currentSequence)};
 	}
 
-	observe(record: FlowRecord, sequence: number): void {
+	/**
+	`baselineEvaluation`: the flow's evaluation under the baseline set when the caller has it (the store counts
+	rules under the policies in force, which are the baseline), so that it is not made twice.
+	*/
+	observe(record: FlowRecord, sequence: number, baselineEvaluation?: FlowEvaluation): void {
 		const {input} = this;
 		input.record = record;
 		this.currentSequence = sequence;
 		const after = this.sets.candidate.evaluate(input);
-		const before = this.sets.baseline ? passages(this.sets.baseline.evaluate(input)) : observedPassages(record);
+		const before = this.sets.baseline ? passages(baselineEvaluation ?? this.sets.baseline.evaluate(input)) : observedPassages(record);
 		this.changes.add(record, before, after, sequence);
 		const decided = candidateRecord(record, after);
 		if (decided) {

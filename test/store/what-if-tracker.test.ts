@@ -38,6 +38,31 @@ describe('the what-if tracker', () => {
 		expect(tracker.changes.totals().fixes).toBe(0);
 	});
 
+	test('with the rules of the baseline counted, one evaluation under it serves both: the same changes and tallies', () => {
+		// A baseline that counts its evaluations.
+		let baselineEvaluations = 0;
+		const counted = new PolicySet(baseline);
+		const evaluate = counted.evaluate.bind(counted);
+		counted.evaluate = input => {
+			baselineEvaluations++;
+			return evaluate(input);
+		};
+
+		const alone = storeOf([]);
+		alone.setWhatIf(sets);
+		pushResponses(alone, stages.flat());
+		const store = storeOf([]);
+		store.setRuleCounting(counted);
+		store.setWhatIf({candidate: sets.candidate, baseline: counted});
+		pushResponses(store, stages.flat());
+		expect(store.whatIf!.changes.rows()).toEqual(alone.whatIf!.changes.rows());
+		expect(store.whatIf!.changes.totals()).toEqual(alone.whatIf!.changes.totals());
+		expect(store.whatIf!.afterTally.liveRows()).toEqual(alone.whatIf!.afterTally.liveRows());
+		expect(alone.whatIf!.afterTally.liveRows().length).toBeGreaterThan(0);
+		// Each flow once: policy verdicts and L7 requests by the rule counting, the rest by the what-if.
+		expect(baselineEvaluations).toBe(store.received);
+	});
+
 	test('the frame carries the candidate\'s counts beside today\'s, and the what-if rows while the view is open', () => {
 		const store = storeOf(stages.flat());
 		store.setWhatIf(sets);
