@@ -102,6 +102,37 @@ export function isValueToken(token: string | undefined): token is string {
 	return token !== undefined && (!token.startsWith('-') || /^-\d/.test(token));
 }
 
+/** Flags of other tools or subcommands people reach for, and what ztop calls them. */
+const flagHints: Readonly<Record<string, string>> = {
+	scenario: 'the demo\'s scenario follows --demo: --demo starwars',
+	'output-format': 'did you mean --output (-o)?',
+	context: 'with -P, --kube-context',
+};
+
+/**
+The known flag a mistyped one most likely meant: at most two edits away (one for short names), as git and
+kubectl suggest commands; undefined when none is that close, or when two are.
+*/
+function nearestFlag(name: string, known: readonly string[]): string | undefined {
+	const limit = name.length <= 4 ? 1 : 2;
+	const close = known.filter(candidate => Math.abs(candidate.length - name.length) <= limit && editDistance(name, candidate) <= limit);
+	return close.length === 1 ? close[0] : undefined;
+}
+
+function editDistance(first: string, second: string): number {
+	let previous = Array.from({length: second.length + 1}, (_, index) => index);
+	for (let row = 1; row <= first.length; row++) {
+		const current = [row];
+		for (let column = 1; column <= second.length; column++) {
+			current[column] = Math.min(previous[column]! + 1, current[column - 1]! + 1, previous[column - 1]! + (first[row - 1] === second[column - 1] ? 0 : 1));
+		}
+
+		previous = current;
+	}
+
+	return previous[second.length]!;
+}
+
 /**
 Unknown flags, found the way yargs-parser (under meow) reads argv: `--name`, `--name=value`, `--no-name` for
 booleans, `-x`, `-xVALUE` and bundled boolean short flags (`-fD`); the token after a flag that takes a value
@@ -110,7 +141,11 @@ must be a value (isValueToken), as pflag requires for hubble's flags; nothing af
 function checkFlagNames(argv: string[], specifications: Record<string, FlagSpecification>, command: string): void {
 	const byLongName = new Map(Object.entries(specifications).map(([name, specification]) => [kebabCase(name), specification]));
 	const byShortFlag = shortFlags(specifications);
-	const unknown = (token: string) => new UsageError(`unknown flag ${JSON.stringify(token)}; see ${command} --help`);
+	const unknown = (token: string, name?: string) => {
+		const near = name === undefined ? undefined : nearestFlag(name, [...byLongName.keys()]);
+		const hint = name === undefined ? undefined : (flagHints[name] ?? (near ? `did you mean --${near}?` : undefined));
+		return new UsageError(`unknown flag ${JSON.stringify(token)}${hint ? ` (${hint})` : ''}; see ${command} --help`);
+	};
 	const needsValue = (flag: string) => new UsageError(`${flag} needs a value; see ${command} --help`);
 	for (let index = 0; index < argv.length; index++) {
 		const token = argv[index]!;
@@ -123,7 +158,7 @@ function checkFlagNames(argv: string[], specifications: Record<string, FlagSpeci
 			const name = equals === -1 ? token.slice(2) : token.slice(2, equals);
 			const specification = byLongName.get(name) ?? (name.startsWith('no-') && byLongName.get(name.slice(3))?.type === 'boolean' ? byLongName.get(name.slice(3)) : undefined);
 			if (!specification && !builtInFlags.has(name)) {
-				throw unknown(token);
+				throw unknown(token, name);
 			}
 
 			if (specification && specification.type !== 'boolean' && equals === -1) {

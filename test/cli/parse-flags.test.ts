@@ -54,6 +54,11 @@ describe('reading the command line', () => {
 		[['--frobnicate'], 'unknown flag "--frobnicate"; see ztop --help'],
 		[['-fZ'], 'unknown flag "-fZ"; see ztop --help'],
 		[['--no-output'], 'unknown flag "--no-output"; see ztop --help'],
+		// A flag a typo or two away is named; other tools' words get ztop's.
+		[['--polcies', 'p.yaml'], 'unknown flag "--polcies" (did you mean --policies?); see ztop --help'],
+		[['--namespce', 'shop'], 'unknown flag "--namespce" (did you mean --namespace?); see ztop --help'],
+		[['--scenario', 'starwars'], 'unknown flag "--scenario" (the demo\'s scenario follows --demo: --demo starwars); see ztop --help'],
+		[['--context', 'prod'], 'unknown flag "--context" (with -P, --kube-context); see ztop --help'],
 	])('%j → %s', (argv, message) => {
 		expect(refusal(argv)).toBe(message);
 	});
