@@ -169,7 +169,7 @@ export class TuiControllerImpl implements TuiController {
 		// The rules of the policies in force are counted; read again unchanged (every 30 s from the cluster),
 		// their counts go on, and a changed set starts its own.
 		const inForce = this.loadedPolicies.baseline;
-		const rulesKey = inForce ? inForce.policies.map(policy => `${policy.name.kind}|${policyKey(policy.name)}|${JSON.stringify(policy.source)}`).join('\n') : '';
+		const rulesKey = inForce ? `in force:${inForce.policies.map(policy => `${policy.name.kind}|${policyKey(policy.name)}|${JSON.stringify(policy.source)}`).join('\n')}` : '';
 		if (rulesKey !== this.rulesKey) {
 			this.rulesKey = rulesKey;
 			this.store.setRuleCounting(inForce);

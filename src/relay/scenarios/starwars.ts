@@ -4,8 +4,10 @@ on the deathstar; stage 2 applies rule1 as an L3/L4 policy (only org=empire on T
 L7 policy (only POST /v1/request-landing), which drops tiefighter's PUT /v1/exhaust-port.
 */
 import type {Endpoint} from '../../flow/flow.js';
+import {loadPolicyText, type PolicyLoad} from '../../policy/policy-documents.js';
 import {Connection, cnp, matchType, type RoundFlow, type Workload} from '../flow-builder.js';
 import type {Scenario, ScenarioRound} from '../scenario.js';
+import {starWarsL3L4Policy, starWarsL7Policy} from './starwars-policies.js';
 
 const rule1 = cnp('rule1', 'default');
 const node1 = 'kind-worker';
@@ -35,11 +37,19 @@ const nodeLocalDns = new Map([node1, node2].map(node => [node, {endpoint: {ident
 const landingUrl = 'http://deathstar.default.svc.cluster.local/v1/request-landing';
 const exhaustPortUrl = 'http://deathstar.default.svc.cluster.local/v1/exhaust-port';
 
+/** Each stage's policies, for `--policies demo` (in namespace default, where `kubectl apply` puts them). */
+const stageLoads: PolicyLoad[] = [
+	{policies: [], messages: []},
+	loadPolicyText(starWarsL3L4Policy, 'starwars/sw_l3_l4_policy.yaml'),
+	loadPolicyText(starWarsL7Policy, 'starwars/sw_l3_l4_l7_policy.yaml'),
+];
+
 export const starWarsScenario: Scenario = {
 	name: 'starwars',
 	description: 'namespace default: no policy → L3/L4 rule1 (org=empire only) → L7 rule1 (POST /v1/request-landing only)',
 	nodes: [node1, node2],
 	stages: ['no policy', 'L3/L4 rule1', 'L7 rule1'],
+	policies: stage => stageLoads[stage]!,
 	round(context) {
 		const deathstar = context.random.pick(deathstars);
 		return [
