@@ -165,7 +165,7 @@ export async function readPolicySources(flags: Flags, notice: PolicyNotice, demo
 			loads.push(await loadClusterPolicies(flags));
 		} else if (source === 'demo') {
 			if (!demoPolicies) {
-				throw new UsageError('--policies demo reads the current stage of the demo\'s policies; it goes with the TUI on ztop --demo (the zero-trust lab)');
+				throw new UsageError('--policies demo reads the current stage of the demo\'s policies; it goes with the TUI on ztop --demo [SCENARIO], which reads them by default (for -o outputs give the policy files instead)');
 			}
 
 			loads.push(demoPolicies());

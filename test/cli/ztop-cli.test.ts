@@ -173,6 +173,7 @@ describe('flags and errors', () => {
 		[['--fps', '-1'], 'invalid --fps value "-1": a whole number from 1 to 60'],
 		[['--buffer', '0'], 'invalid --buffer value "0": a whole number from 100 to 10,000,000'],
 		[['--port-forward-port', 'x'], 'invalid --port-forward-port value "x": a whole number from 0 to 65,535'],
+		[['--policies', 'demo', '-o', 'rules'], '--policies demo reads the current stage of the demo\'s policies; it goes with the TUI on ztop --demo [SCENARIO]'],
 	])('%j is rejected with one line and exit 2, naming the flag and value', async (arguments_, message) => {
 		const result = await runZtop(['--input-file', capturePath('basic-sample-10-flows'), ...arguments_]);
 		expect(result.exitCode).toBe(2);
