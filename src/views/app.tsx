@@ -217,6 +217,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 
 			case 'help': {
 				setMode(mode === 'help' ? 'main' : 'help');
+				setDetailScroll(0);
 				break;
 			}
 
@@ -376,7 +377,7 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			case 'pageUp':
 			case 'pageDown': {
 				const step = {up: -1, down: 1, pageUp: -Math.max(1, flowRows - 1), pageDown: Math.max(1, flowRows - 1)}[action];
-				if (mode === 'detail' || mode === 'suggest' || mode === 'connection') {
+				if (mode === 'detail' || mode === 'suggest' || mode === 'connection' || mode === 'help') {
 					setDetailScroll(scroll => Math.max(0, scroll + step));
 				} else if (mode === 'rules') {
 					const total = frame?.rules?.total ?? 0;

@@ -30,6 +30,35 @@ export function displayWidth(text: string): number {
 	return isOneColumnEach(text) ? text.length : stringWidth(text);
 }
 
+/**
+`text` broken into lines of at most `columns` columns, at spaces where it can be (a word longer than a line
+is cut); lines after the first start with `indent` spaces.
+*/
+export function wrapWords(text: string, columns: number, indent = 0): string[] {
+	const lines: string[] = [];
+	const lead = ' '.repeat(Math.min(indent, Math.max(0, columns - 1)));
+	// Leading spaces are kept (an indented line stays indented).
+	const leading = /^ */.exec(text)![0];
+	let current = leading;
+	for (const word of text.slice(leading.length).split(' ')) {
+		const candidate = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
+		if (displayWidth(candidate) <= columns || current.trim() === '') {
+			current = candidate;
+		} else {
+			lines.push(current);
+			current = `${lead}${word}`;
+		}
+
+		while (displayWidth(current) > columns) {
+			lines.push(current.slice(0, columns));
+			current = `${lead}${current.slice(columns)}`;
+		}
+	}
+
+	lines.push(current);
+	return lines;
+}
+
 const segmenter = new Intl.Segmenter('en', {granularity: 'grapheme'});
 
 /** Pads or cuts `text` to exactly `width` columns; a cut ends with an ellipsis. */

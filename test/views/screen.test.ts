@@ -144,11 +144,30 @@ describe.each(sizes)('the main screen at %i×%i', (columns, rows) => {
 		expect(lines.join('\n')).toContain('kind CiliumNetworkPolicy');
 	});
 
-	test('help lists every key of the keymap', () => {
-		const text = expectFits(render(columns, rows, {mode: 'help'}), columns, rows).join('\n');
-		for (const entry of helpEntries()) {
-			expect(text).toContain(entry.description.slice(0, columns - 20));
+	test('help lists every key of the keymap in full, wrapped, and scrolls to the filter language', () => {
+		const seen = new Set<string>();
+		let scroll = 0;
+		for (; scroll < 200; scroll++) {
+			const lines = expectFits(render(columns, rows, {mode: 'help', detailScroll: scroll}), columns, rows).map(line => line.replaceAll(/\u001B\[[\d;]*m/g, '').trimEnd());
+			expect(lines.slice(2, -1).join('\n')).not.toMatch(/…$/m);
+			for (const line of lines.slice(3, -1)) {
+				seen.add(line);
+			}
+
+			if (/; ↑↓ scroll, end\)|KEYS \(Esc or \? to go back\)$/m.test(lines.join('\n'))) {
+				break;
+			}
 		}
+
+		expect(scroll).toBeLessThan(200);
+		// Every description whole, once its wrapped lines are joined again.
+		const text = [...seen].join(' ').replaceAll(/\s+/g, ' ');
+		for (const entry of helpEntries()) {
+			expect(text).toContain(entry.description.replaceAll(/\s+/g, ' '));
+		}
+
+		expect(text).toContain('from-ns: to-ns:');
+		expect(text).toContain('joined from its policy verdicts.');
 	});
 
 	test('the overview shows rates, drop reasons and ports', () => {

@@ -8,7 +8,7 @@ import type {FlowDetail} from '../detail-lines.js';
 import type {Layout} from '../layout.js';
 import {minimumColumns, minimumRows} from '../layout.js';
 import type {ScrollRegion} from '../line-renderer.js';
-import {line} from '../terminal-text.js';
+import {line, wrapWords} from '../terminal-text.js';
 import {connectionDetailLines, type ConnectionDetail} from '../connection-detail-lines.js';
 import {connectionsViewLines} from './connections-view.js';
 import {rulesViewLines} from './rules-view.js';
@@ -62,7 +62,7 @@ export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): Screen
 	const footer = footerLine(columns, props.prompt, props.notice, color, props.mode in viewFooterHints ? viewFooterHints[props.mode as keyof typeof viewFooterHints] : undefined);
 	const bodyRows = layout.bodyRows + 1;
 	if (props.mode === 'help') {
-		return {lines: [...header, ...helpViewLines(columns, bodyRows), footer]};
+		return {lines: [...header, ...helpViewLines(columns, bodyRows, props.detailScroll), footer]};
 	}
 
 	if (props.mode === 'overview') {
@@ -106,32 +106,6 @@ export function screenLines(props: ScreenProps, rowCache?: FlowRowCache): Screen
 		lines: [...above, ...flows, ...policiesPaneLines({frame, layout, isFocused: props.focus === 'policies', cursor: props.policyCursor, color}), footer],
 		...(scroll ? {scroll} : {}),
 	};
-}
-
-/** Text broken into lines of at most `columns` characters, at spaces where it can be. */
-function wrapWords(text: string, columns: number): string[] {
-	const lines: string[] = [];
-	let current = '';
-	for (const word of text.split(' ')) {
-		const candidate = current === '' ? word : `${current} ${word}`;
-		if (candidate.length <= columns) {
-			current = candidate;
-			continue;
-		}
-
-		if (current !== '') {
-			lines.push(current);
-		}
-
-		current = word;
-		while (current.length > columns) {
-			lines.push(current.slice(0, columns));
-			current = current.slice(columns);
-		}
-	}
-
-	lines.push(current);
-	return lines;
 }
 
 export {FlowRowCache};
