@@ -99,6 +99,8 @@ export type RuleRow = Omit<CatalogRule, 'policy' | 'direction'> & {
 	counts: RuleCounts | undefined;
 	/** Rejected by Cilium: the policy's reason (a row with no rule). */
 	rejected?: string;
+	/** Deleted in the what-if set (d, D). */
+	isDeleted?: boolean;
 };
 
 export type RulesSnapshot = {
@@ -206,9 +208,11 @@ export type FrameInputs = {
 	/** What the what-if's candidate is, for its view. */
 	whatIfTitle?: string;
 	ledgerProblem?: string | undefined;
+	/** Whole rules deleted in the what-if set (by address), for the rules view. */
+	deletedRules?: readonly string[];
 };
 
-export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now, policyNote, whatIfTitle, ledgerProblem}: FrameInputs): Frame {
+export function buildFrame({store, source, view, paused, flowsPerSecond, markedAt, now, policyNote, whatIfTitle, ledgerProblem, deletedRules = []}: FrameInputs): Frame {
 	const total = paused ? paused.sequences.length : store.matchCount;
 	const sequenceAt = paused ? (index: number) => paused.sequences[index] : (index: number) => store.matchAt(index);
 	const height = Math.max(0, view.flowRows);
@@ -246,12 +250,14 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 		...(view.connections ? {connections: connectionsSnapshot(store, view, view.connections, now)} : {}),
 		connectionsEvicted: store.connections.evicted,
 		...(ledgerProblem ? {ledgerProblem} : {}),
-		...(view.rules ? {rules: rulesSnapshot(store, view.rules, view.sinceMark)} : {}),
+		...(view.rules ? {rules: rulesSnapshot(store, view.rules, view.sinceMark, deletedRules)} : {}),
 		...(store.ruleFilter === undefined ? {} : {ruleFilter: store.ruleFilter}),
 	};
 }
 
-function rulesSnapshot(store: FlowStore, window: NonNullable<ViewState['rules']>, sinceMark: boolean): RulesSnapshot {
+function rulesSnapshot(store: FlowStore, window: NonNullable<ViewState['rules']>, sinceMark: boolean, deletedRules: readonly string[]): RulesSnapshot {
+	// A deleted rule's port and L7 rules go with it.
+	const isDeleted = (address: string) => deletedRules.some(deleted => address === deleted || address.startsWith(`${deleted} `));
 	const counting = store.rules;
 	const hits = sinceMark ? counting?.sinceMark : counting?.hits;
 	const all: RuleRow[] = (counting?.catalog ?? [])
@@ -266,6 +272,7 @@ function rulesSnapshot(store: FlowStore, window: NonNullable<ViewState['rules']>
 						level: rule.level,
 						text: rule.text,
 						counts: hits?.of(rule.address),
+						...(deletedRules.length > 0 && isDeleted(rule.address) ? {isDeleted: true} : {}),
 					}))
 				: [{address: '', policy: policyKey(policy.name), direction: '', isDeny: false, level: 'entry', text: '', counts: undefined, rejected: policy.rejected}],
 		);

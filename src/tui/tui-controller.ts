@@ -534,6 +534,7 @@ export class TuiControllerImpl implements TuiController {
 			...(this.policies ? {policyNote: this.policies.note} : {}),
 			...(this.policies?.whatIfTitle ? {whatIfTitle: this.policies.whatIfTitle} : {}),
 			ledgerProblem: this.options.ledgerProblem?.(),
+			deletedRules: this.deletedRules,
 		});
 	}
 }

@@ -398,8 +398,16 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			}
 
 			case 'top': {
+				// g goes to the top of what is shown; the flows' cursor moves (and the view pauses) only on the main screen.
 				if (mode === 'connections') {
 					moveConnectionCursor(0);
+				} else if (mode === 'rules') {
+					setRulesCursor(0);
+					setRulesScroll(0);
+				} else if (mode === 'whatif') {
+					setWhatIfCursor(0);
+				} else if (mode !== 'main') {
+					setDetailScroll(0);
 				} else if (focus === 'policies') {
 					setPolicyCursor(0);
 				} else if (matchCount > 0) {
@@ -410,6 +418,14 @@ export function App({controller, draw, drawWithInk = false}: {controller: TuiCon
 			}
 
 			case 'follow': {
+				if (mode === 'rules') {
+					// G: the last rule.
+					const last = Math.max(0, (frame?.rules?.total ?? 1) - 1);
+					setRulesCursor(last);
+					setRulesScroll(Math.max(0, last - connectionRows + 1));
+					break;
+				}
+
 				follow();
 				break;
 			}

@@ -87,7 +87,10 @@ test('120×40: every rule with its counts, the rejected policy, one policy\'s ru
 	const rows = screen.split('\n');
 	tmux.type('j'.repeat(rows.findIndex(line => /^shop\/allow-dns egress\[0\] /.test(line)) - (rows.findIndex(line => /^RULE +ALLOWED/.test(line)) + 1)));
 	tmux.keys('d');
-	await tmux.waitFor(text => text.includes('deleted shop/allow-dns egress[0] in the what-if set'), 'the deletion said');
+	screen = await tmux.waitFor(text => text.includes('deleted shop/allow-dns egress[0] in the what-if set'), 'the deletion said');
+	// The rule and its port and DNS rules read deleted; the others do not.
+	expect(screen).toMatch(/^shop\/allow-dns egress\[0\] .* deleted .*\n {2}toPorts\[0\] .* deleted .*\n {4}rules\.dns\[0\] .* deleted /m);
+	expect(screen.split('\n').filter(line => /^ *(shop\/|toPorts|rules\.)/.test(line) && / deleted /.test(line))).toHaveLength(3);
 	tmux.keys('w');
 	screen = await tmux.waitFor(text => /^WHAT-IF: the policies − 1 rule deleted/m.test(text) && /^breaks +[\d,]+ +shop\/frontend → kube-system\/kube-dn/m.test(text), 'the what-if of the deletion');
 	expect(screen).toMatch(/ [1-9][\d,]* would change: [\d,]+ break, 0 fixed/);
@@ -95,4 +98,15 @@ test('120×40: every rule with its counts, the rejected policy, one policy\'s ru
 	const changes = screen.split('\n').filter(line => /^(breaks|fixes) /.test(line));
 	expect(changes).toHaveLength(1);
 	expect(changes[0]).toMatch(/^breaks +[\d,]+ +shop\/frontend → kube-system\/kube-dn/);
+
+	// g goes to the first rule (not the hidden flows' cursor): Enter then filters by it.
+	tmux.keys('Escape');
+	await tmux.waitFor(text => /^[ ▸] FLOWS/m.test(text), 'the main screen');
+	tmux.keys('r');
+	screen = await tmux.waitFor(text => /^RULES of all policies/m.test(text), 'all rules again');
+	const listed = screen.split('\n');
+	const firstRule = listed[listed.findIndex(line => /^RULE +ALLOWED/.test(line)) + 1]!.split(/ {2,}/)[0]!.replace(/ …$/, '');
+	tmux.type('jjj');
+	tmux.keys('g', 'Enter');
+	await tmux.waitFor(text => text.includes(`filter: the flows ${firstRule} decided`), 'the first rule\'s flows');
 });

@@ -55,7 +55,7 @@ export function rulesViewLines({rules, columns, rows, cursor, now, color}: {rule
 					count(counts?.allowed ?? 0).padStart(widths.allowed - 1) + ' ',
 					count(counts?.denied ?? 0).padStart(widths.denied - 1) + ' ',
 					fit(counts ? seenAgo(counts.lastMatch, now) : '-', widths.seen),
-					fit(counts ? '' : 'unused', widths.status),
+					fit(row.isDeleted ? 'deleted' : counts ? '' : 'unused', widths.status),
 					fit(escapeForTerminal(row.text), text),
 				].join(' '),
 				columns,
