@@ -35,7 +35,7 @@ describe('the keymap', () => {
 		const joined = keymap.filter((binding, index) => binding.helpGroup !== undefined && keymap[index - 1]?.helpGroup === binding.helpGroup).length;
 		expect(joined).toBe(10);
 		expect(helpEntries().find(entry => entry.keys === 'r d D')?.description).toMatch(/delete/);
-		expect(helpEntries().find(entry => entry.keys === 'g G')?.description).toBe('go to the oldest flow, follow the tail (and resume)');
+		expect(helpEntries().find(entry => entry.keys === 'g G')?.description).toBe('go to the oldest flow (in a view: its top), follow the tail and resume (in the rules: the last)');
 		expect(helpEntries().find(entry => entry.keys === 'J e c')?.description).toMatch(/^in a drill-down: show the full flow JSON, export/);
 		expect(helpEntries().find(entry => entry.keys === 't C')?.description).toBe('policy counts: since start / since mark, all clusters / per cluster');
 		expect(helpEntries()).toHaveLength(keymap.length - joined);
