@@ -12,6 +12,7 @@ import {reservedIdentityName} from '../flow/reserved-identity.js';
 import {escapeForTerminal} from '../flow/terminal-safe.js';
 import {verdictDisplay, verdictNames, type VerdictTone} from '../flow/verdict.js';
 import type {ConnectionAttribution} from '../store/connection-attribution.js';
+import {workloadNameOfPod} from '../store/connection-table.js';
 import type {PolicyForm} from './layout.js';
 
 const directionNames = ['UNKNOWN', 'INGRESS', 'EGRESS'];
@@ -19,7 +20,8 @@ const l7TypeNames = ['unknown', 'request', 'response', 'sample'];
 
 /**
 One side of a flow as the flows pane shows it. When `width` is too narrow for `namespace/pod`, a pod of a
-workload reads `namespace/workload` (frontend rather than `frontend-79f5…`), then the workload alone.
+workload reads `namespace/workload` (frontend rather than `frontend-79f5…`), then the workload alone (a
+long namespace would otherwise leave no room for any of the pod's name).
 */
 export function endpointText(record: FlowRecord, side: 'source' | 'destination', width = Number.POSITIVE_INFINITY): string {
 	const isSource = side === 'source';
@@ -29,15 +31,17 @@ export function endpointText(record: FlowRecord, side: 'source' | 'destination',
 	const suffix = port === 0 ? '' : `:${port}`;
 	if (pod !== '') {
 		const full = escapeForTerminal(`${namespace}/${pod}`) + suffix;
-		const workload = (isSource ? record.sourceWorkloads : record.destinationWorkloads)[0];
-		if (!workload) {
+		if (displayWidth(full) <= width) {
 			return full;
 		}
 
+		// Hubble before 1.16 sends no workloads: the pod name less its ReplicaSet or Job hash stands in, as the
+		// connections view names it.
+		const name = (isSource ? record.sourceWorkloads : record.destinationWorkloads)[0]?.name ?? workloadNameOfPod(pod);
 		// Narrower and narrower: the workload with its namespace, then alone; with the port, then without it
 		// (ephemeral ports say least).
-		const byWorkload = escapeForTerminal(`${namespace}/${workload.name}`);
-		const workloadName = escapeForTerminal(workload.name);
+		const byWorkload = escapeForTerminal(`${namespace}/${name}`);
+		const workloadName = escapeForTerminal(name);
 		return [full, byWorkload + suffix, byWorkload, workloadName + suffix].find(text => displayWidth(text) <= width) ?? workloadName;
 	}
 

@@ -46,6 +46,12 @@ describe('flows-pane text', () => {
 		// Too narrow for the pod: its workload.
 		expect(endpointText(recordOf(flow), 'source', 20)).toBe('shop/frontend:43512');
 		expect(endpointText(recordOf(flow), 'source', 14)).toBe('shop/frontend');
+		// Hubble before 1.16 names no workloads: the pod name less its hash stands in, then alone (a long
+		// namespace left only "istio-system…").
+		const prometheus = {...flow.source!, namespace: 'istio-system', pod_name: 'prometheus-6655946b9f-6xcpf', workloads: []};
+		expect(endpointText(recordOf({...flow, source: prometheus}), 'source', 24)).toBe('istio-system/prometheus');
+		expect(endpointText(recordOf({...flow, source: prometheus}), 'source', 13)).toBe('prometheus');
+		expect(endpointText(recordOf({...flow, source: prometheus}), 'source')).toBe('istio-system/prometheus-6655946b9f-6xcpf:43512');
 	});
 
 	test('attribution reads per side, with (default deny) for a denial without a policy', () => {
