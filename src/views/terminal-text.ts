@@ -50,8 +50,18 @@ export function wrapWords(text: string, columns: number, indent = 0): string[] {
 		}
 
 		while (displayWidth(current) > columns) {
-			lines.push(current.slice(0, columns));
-			current = `${lead}${current.slice(columns)}`;
+			// A word longer than a line is cut at the column, between characters (never inside a surrogate pair).
+			const characters = [...current];
+			let width = 0;
+			let count = 0;
+			while (count < characters.length && width + displayWidth(characters[count]!) <= columns) {
+				width += displayWidth(characters[count]!);
+				count++;
+			}
+
+			const cut = Math.max(1, count);
+			lines.push(characters.slice(0, cut).join(''));
+			current = `${lead}${characters.slice(cut).join('')}`;
 		}
 	}
 
