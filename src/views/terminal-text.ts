@@ -59,7 +59,8 @@ export function wrapWords(text: string, columns: number, indent = 0): string[] {
 				count++;
 			}
 
-			const cut = Math.max(1, count);
+			// At least one character past the indent, so that every pass shortens what is left.
+			const cut = Math.max(lead.length + 1, count);
 			lines.push(characters.slice(0, cut).join(''));
 			current = `${lead}${characters.slice(cut).join('')}`;
 		}

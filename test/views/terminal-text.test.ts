@@ -5,7 +5,7 @@ Terminal text: every line the screens build is exactly as wide as asked, measure
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
-import {displayWidth, fit, paint, spans} from '../../src/views/terminal-text.js';
+import {displayWidth, fit, paint, spans, wrapWords} from '../../src/views/terminal-text.js';
 
 const sgr = /\u001B\[[\d;]*m/g;
 const visible = (text: string) => text.replaceAll(sgr, '');
@@ -67,5 +67,31 @@ describe('terminal text', () => {
 		expect(visible(padded)).toBe('ab   ');
 		expect(padded.endsWith('\u001B[7m   \u001B[0m')).toBe(true);
 		expect(paint('x', {})).toBe('x');
+	});
+});
+
+describe('wrapWords', () => {
+	test('at spaces, later lines indented, leading spaces kept', () => {
+		expect(wrapWords('  alpha beta gamma delta', 12, 4)).toEqual(['  alpha beta', '    gamma', '    delta']);
+		expect(wrapWords('short', 12, 4)).toEqual(['short']);
+	});
+
+	test('a word longer than a line is cut between characters, by width', () => {
+		expect(wrapWords('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+		expect(wrapWords('漢字漢字漢', 5)).toEqual(['漢字', '漢字', '漢']);
+	});
+
+	test('any text, any width and indent: every line fits, ends, and holds the words in order', () => {
+		fc.assert(
+			fc.property(fc.array(fc.constantFrom('a', 'bb', 'cccccccc', '漢', '😀', ''), {maxLength: 12}), fc.integer({min: 1, max: 12}), fc.integer({min: 0, max: 14}), (words, columns, indent) => {
+				const text = words.join(' ');
+				const lines = wrapWords(text, columns, indent);
+				// Only a wide character with no room left for it (one column, or right after the indent) passes the width, by one.
+				expect(lines.every(line => stringWidth(line) <= columns + 1)).toBe(true);
+				expect(lines.filter(line => stringWidth(line) > columns).every(line => /[漢😀]$/u.test(line))).toBe(true);
+				expect(lines.join('').replaceAll(' ', '')).toBe(text.replaceAll(' ', ''));
+			}),
+			{numRuns: 300},
+		);
 	});
 });
