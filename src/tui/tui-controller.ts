@@ -162,7 +162,9 @@ export class TuiControllerImpl implements TuiController {
 					...policies,
 					candidate: edited,
 					note: `${policies?.note ?? 'policies: 0'}${edits}`,
-					whatIfTitle: `${policies?.whatIfTitle ?? (this.loadedPolicies.candidate ? 'the --what-if-* set' : 'the policies')}${edits}`,
+					// A given title (the demo's "what stage 3 would change, against stage 2") says what the set was before the
+					// edits; they follow it, named as the set's, so that they do not read as the baseline's.
+					whatIfTitle: policies?.whatIfTitle ? `${policies.whatIfTitle}; its set${edits}` : `${this.loadedPolicies.candidate ? 'the --what-if-* set' : 'the policies'}${edits}`,
 				}
 			: policies;
 		policies = this.policies;

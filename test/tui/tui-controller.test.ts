@@ -195,6 +195,9 @@ describe('the TUI controller', () => {
 		controller.setPolicies({baseline: new PolicySet(baseline), note: 'policies: 5'});
 		expect(latest().policyNote).toBe(`policies: 5 − ${1 + unused.length} rules deleted`);
 		expect(latest().whatIf!.breaks).toBe(whatIf.breaks);
+		// With a title of its own (the demo's next stage), the edits follow it as its set's.
+		controller.setPolicies({baseline: new PolicySet(baseline), candidate: new PolicySet(baseline), note: 'policies: 5', whatIfTitle: 'what stage 1/5 would change, against stage 5/5'});
+		expect(latest().whatIf!.title).toBe(`what stage 1/5 would change, against stage 5/5; its set − ${1 + unused.length} rules deleted`);
 	});
 
 	test('denied flows that the policies in force now allow (the demo back at stage 1): the suggestion says so', () => {
