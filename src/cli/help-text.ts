@@ -85,7 +85,7 @@ export const helpText = `
     --policies PATH         The policies in force: YAML/JSON files or directories (repeatable);
                             'cluster' reads them with kubectl (--kube-context, --kubeconfig; with
                             several --kube-context, each cluster's own, applied to its endpoints);
-                            'demo' is the demo's current stage (with --demo)
+                            'demo' is the demo's current stage (the TUI with --demo)
     --what-if-apply PATH    Also apply these files, as kubectl apply would (repeatable)
     --what-if-delete REF    Also delete [cnp|ccnp|netpol/][NAMESPACE/]NAME, or one rule by its address
                             ('shop/allow-dns egress[0]', as -o rules names it) (repeatable)
