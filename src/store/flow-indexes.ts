@@ -186,6 +186,12 @@ export function isScanned(dimension: DimensionName): boolean {
 	return dimensionByName.get(dimension)!.isScanned === true;
 }
 
+/** The key function of a dimension with at most one key per record, or undefined (policies have several). */
+export function singleKeyOf(dimension: DimensionName): ((record: FlowRecord) => IndexKey | undefined) | undefined {
+	const definition = dimensionByName.get(dimension)!;
+	return 'key' in definition ? definition.key : undefined;
+}
+
 /** The keys `record` has in `dimension` (none, one, or several for policies). */
 export function recordKeys(dimension: DimensionName, record: FlowRecord): readonly IndexKey[] {
 	const definition = dimensionByName.get(dimension)!;

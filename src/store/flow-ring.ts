@@ -266,6 +266,14 @@ export class FlowRing {
 		return this.holds(sequence) ? this.read(sequence % this.capacity) : undefined;
 	}
 
+	/**
+	The record of a held flow written into `target` (a scratch record the caller reuses: a scan of the ring reads
+	100,000 of them and keeps none), or undefined.
+	*/
+	getInto(sequence: number, target: FlowRecord): FlowRecord | undefined {
+		return this.holds(sequence) ? this.readInto(sequence % this.capacity, target) : undefined;
+	}
+
 	/** The raw bytes of a held flow: possibly a view valid until the next push (decode it at once). */
 	raw(sequence: number): Uint8Array | undefined {
 		if (!this.holds(sequence)) {

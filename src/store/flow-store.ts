@@ -4,7 +4,7 @@ one posting-list append per indexed dimension, the connection join, the tallies,
 check against the current filter (a match is appended to the live result). No React, no gRPC: the UI
 reads immutable Frames built from the store on a clock (src/store/frame.ts).
 */
-import type {FlowRecord, LostEventsRecord} from '../flow/flow-record.js';
+import {newFlowRecord, type FlowRecord, type LostEventsRecord} from '../flow/flow-record.js';
 import type {Flow} from '../flow/flow.js';
 import type {FilterQuery} from '../filters/filter-query.js';
 import {ConnectionAttributions, type ConnectionAttribution} from './connection-attribution.js';
@@ -13,7 +13,7 @@ import {ConnectionList, type ConnectionSort} from './connection-list.js';
 import {ConnectionTable, type Connection} from './connection-table.js';
 import {isRuleCounted, RuleCounting} from './rule-counting.js';
 import type {PolicySet} from '../policy/policy-evaluator.js';
-import {FlowIndexes, maximumOffset, portKey, recordKeys, type DimensionName, type IndexKey} from './flow-indexes.js';
+import {FlowIndexes, maximumOffset, portKey, recordKeys, singleKeyOf, type DimensionName, type IndexKey} from './flow-indexes.js';
 import {FlowRing, type RawSplitter} from './flow-ring.js';
 import {StoreQuery} from './flow-query.js';
 import {fuzzyTextResolver} from './fuzzy-vocabulary.js';
@@ -465,8 +465,18 @@ export class FlowStore {
 				}
 			}
 		} else {
+			// One scratch record and, for a dimension of one key, no array per flow: the scan of a full ring for
+			// verdict:dropped took 57 ms building 100,000 records and key lists.
+			const record = newFlowRecord();
+			const key = singleKeyOf(dimension);
 			for (let sequence = start; sequence < end; sequence++) {
-				if (recordKeys(dimension, this.ring.get(sequence)!).some(key => accepts(key))) {
+				this.ring.getInto(sequence, record);
+				if (key) {
+					const value = key(record);
+					if (value !== undefined && accepts(value)) {
+						offsets[count++] = sequence - this.indexes.base;
+					}
+				} else if (recordKeys(dimension, record).some(each => accepts(each))) {
 					offsets[count++] = sequence - this.indexes.base;
 				}
 			}

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {dropReasonNames} from '../../src/flow/drop-reason.js';
+import {newFlowRecord} from '../../src/flow/flow-record.js';
 import {RecordLists, toFlowRecord} from '../../src/flow/to-flow-record.js';
 import {FlowRing} from '../../src/store/flow-ring.js';
 import {parseResponseLine} from '../../src/stream/jsonpb-reader.js';
@@ -30,6 +31,21 @@ describe('FlowRing', () => {
 		expect(ring.get(0)).toBeUndefined();
 		expect(ring.get(3)).toBeUndefined();
 		expect(ring.get(1)?.uuid).toBe('b');
+	});
+
+	test('getInto writes a held record into the caller\'s scratch record, as get makes it; an evicted one leaves it alone', () => {
+		const ring = new FlowRing(2);
+		for (const uuid of ['a', 'b', 'c']) {
+			ring.push(record(uuid));
+		}
+
+		const scratch = newFlowRecord();
+		expect(ring.getInto(1, scratch)).toBe(scratch);
+		expect(scratch).toEqual(ring.get(1));
+		expect(ring.getInto(2, scratch)).toEqual(ring.get(2));
+		expect(scratch.uuid).toBe('c');
+		expect(ring.getInto(0, scratch)).toBeUndefined();
+		expect(scratch.uuid).toBe('c');
 	});
 
 	test('keeps every field of a record through its columns (real captures and the lab\'s shapes)', () => {
