@@ -179,6 +179,18 @@ describe.each(sizes)('the main screen at %i×%i', (columns, rows) => {
 });
 
 describe('screens', () => {
+	test('the header\'s second line drops its least telling words first: at 80 columns the what-if stays whole', () => {
+		const store = storeOf(labStages().flat());
+		store.setWhatIf({baseline: labStagePolicies(1), candidate: labStagePolicies(2)});
+		const frame = {...frameFor(store, 80, 24), policyNote: 'policies: 1'};
+		const secondAt = (columns: number) => visible(headerLines(frame, columns, false)[1]!).trimEnd();
+		expect(secondAt(200)).toMatch(/^filter: \(none\) │ [\d,]+ shown │ LIVE │ counts since start │ policies: 1 │ what-if: [\d,]+ break, [\d,]+ fixed \(w\)$/);
+		expect(secondAt(80)).toMatch(/^filter: \(none\) │ LIVE │ policies: 1 │ what-if: [\d,]+ break, [\d,]+ fixed \(w\)$/);
+		// Narrower still: the policies' note goes next; the filter is cut rather than dropped.
+		expect(secondAt(60)).toMatch(/^filter: \(none\) │ LIVE │ what-if: [\d,]+ break, [\d,]+ fixed \(w\)$/);
+		expect(visible(headerLines({...frame, filterText: 'x'.repeat(100)}, 80, false)[1]!)).toMatch(/^filter: x+…$/);
+	});
+
 	test('the header of several relays shortens their segments before it loses lost events and the buffer', () => {
 		const source = combineSourceStatuses(
 			[

@@ -31,9 +31,33 @@ export function headerLines(frame: Frame | undefined, columns: number, color: bo
 	// What can be lost comes first: a ledger that is not being written, connections forgotten over the bound.
 	const ledger = frame.ledgerProblem ? `LEDGER NOT WRITTEN: ${escapeForTerminal(frame.ledgerProblem)}` : undefined;
 	const forgotten = frame.connectionsEvicted > 0 ? `${count(frame.connectionsEvicted)} connections forgotten (--max-connections)` : undefined;
-	const second = [ledger, forgotten, filter, `${count(frame.matchCount)} shown`, view, mark, counts, frame.policyNote ? escapeForTerminal(frame.policyNote) : undefined, whatIf]
-		.filter(Boolean)
-		.join(' │ ');
+	// Shown in this order; when they do not fit, the least telling go first (the default "counts since start",
+	// then how many flows are shown, then the policies' note), so that at 80 columns the what-if's summary,
+	// the demo's point, stays whole.
+	const segments: Array<{text: string | undefined; keep: number}> = [
+		{text: ledger, keep: 9},
+		{text: forgotten, keep: 8},
+		{text: filter, keep: 7},
+		{text: `${count(frame.matchCount)} shown`, keep: 2},
+		{text: view, keep: 6},
+		{text: mark, keep: 5},
+		{text: counts, keep: frame.sinceMark ? 4 : 1},
+		// After an edit it says what was added or deleted in the what-if set.
+		{text: frame.policyNote ? escapeForTerminal(frame.policyNote) : undefined, keep: 3},
+		{text: whatIf, keep: 4},
+	];
+	const shown = segments.filter(segment => segment.text !== undefined);
+	const joinedWidth = () => displayWidth(shown.map(segment => segment.text).join(' │ '));
+	while (shown.length > 1 && joinedWidth() > columns) {
+		const least = shown.reduce((lowest, segment) => (segment.keep < lowest.keep ? segment : lowest));
+		if (least.keep >= 7) {
+			break;
+		}
+
+		shown.splice(shown.indexOf(least), 1);
+	}
+
+	const second = shown.map(segment => segment.text).join(' │ ');
 	const warn = ledger !== undefined || forgotten !== undefined;
 	return [
 		line(first, columns, {bold: true, ...(color && isBad ? {color: 'red' as const} : {})}),
