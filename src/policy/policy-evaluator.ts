@@ -90,8 +90,14 @@ type KeyGroup = {candidates: Candidate[]; isWildcard: boolean; isDeny: boolean; 
 
 const matchType = {none: 0, l3Only: 1, l3L4: 2, l4Only: 3, all: 4, l3Proto: 5, protoOnly: 6} as const;
 
-/** The L3/L4 answer for one kind of flow, with its candidates for the L7 step. */
-type Decision = {result: DirectionEvaluation; candidates: readonly Candidate[]; couldTurn: (result: DirectionEvaluation) => DirectionEvaluation};
+/**
+The L3/L4 answer for one kind of flow, with the allowing candidates for the L7 step: port-specific ones
+first, as Envoy reads a port's own rules before the wildcard-port ones ("rule for port 0, which will be
+considered after port-specific rules", cilium pkg/envoy getWildcardNetworkPolicyRule; network_policy.cc
+PortPolicy::forRange), so that a request an HTTP rule of the port admits is that rule's even where an
+L3-only allow (allow-all) admits it too. Ordered once per decision, not per request.
+*/
+type Decision = {result: DirectionEvaluation; allows: readonly Candidate[]; couldTurn: (result: DirectionEvaluation) => DirectionEvaluation};
 
 /** Decisions kept per policy set before the cache starts over (each is a few hundred bytes). */
 /**
@@ -196,7 +202,7 @@ export class PolicySet {
 
 		// A request: a policy allows it on its own only if its own L7 rules let it through too, whatever the
 		// set decides (on its own, a policy that redirects judges the request by its rules).
-		const allows = decision.candidates.filter(candidate => !candidate.isDeny);
+		const {allows} = decision;
 		const by = decision.result.by.filter(policy => allowsOnItsOwn(policy, allows, input));
 		if (decision.result.verdict !== 'allowed' || !decision.result.proxy) {
 			return by.length === decision.result.by.length ? decision.result : directionEvaluation({...decision.result, by});
@@ -351,7 +357,7 @@ export class PolicySet {
 	private decide(subject: EndpointFacts, peer: EndpointFacts, direction: Direction, record: FlowRecord, flowPort: FlowPort): Decision {
 		const {selecting, enforcedBy, enforcing, isDefaultDenyOff} = this.enforcement(subject, direction === 'egress' ? record.sourceLabels : record.destinationLabels, direction);
 		if (selecting.length === 0) {
-			return {result: emptyEvaluation('not-enforced'), candidates: [], couldTurn: result => result};
+			return {result: emptyEvaluation('not-enforced'), allows: [], couldTurn: result => result};
 		}
 
 		const candidates: Candidate[] = [];
@@ -441,7 +447,9 @@ export class PolicySet {
 			return turning ? directionEvaluation({...decided, verdict: 'unknown', unknownBecause: turning.reason}) : decided;
 		};
 
-		return {result: couldTurn(result), candidates, couldTurn};
+		const allows = candidates.filter(candidate => !candidate.isDeny);
+		const isPortSpecific = (candidate: Candidate) => candidate.key.specificity > specificity.protocolOnly;
+		return {result: couldTurn(result), allows: [...allows.filter(candidate => isPortSpecific(candidate)), ...allows.filter(candidate => !isPortSpecific(candidate))], couldTurn};
 	}
 
 	/** The rules selecting the subject (cached per label list: one identity, one answer). */
@@ -725,12 +733,8 @@ function judgeL7(allows: readonly Candidate[], input: EvaluationInput): {verdict
 	const isRequest = record.l7Type === 1;
 	if (isRequest && record.l7Protocol === 'http') {
 		let unknownReason: string | undefined;
-		// Envoy reads the port's own rules before the wildcard-port ones ("rule for port 0, which will be considered
-		// after port-specific rules", cilium pkg/envoy getWildcardNetworkPolicyRule; network_policy.cc
-		// PortPolicy::forRange): a request an HTTP rule of the port admits is that rule's, even where an L3-only
-		// allow (allow-all) would admit it too. Either admits, so only the rule named depends on the order.
-		const portFirst = [...allows.filter(candidate => candidate.key.specificity > specificity.protocolOnly), ...allows.filter(candidate => candidate.key.specificity <= specificity.protocolOnly)];
-		for (const candidate of portFirst) {
+		// In Decision.allows' order, port-specific first: either admits, so only the rule named depends on it.
+		for (const candidate of allows) {
 			const l7 = candidate.key.portRule?.l7;
 			if (!l7 || (!l7.http && !l7.other && !l7.listener)) {
 				return {verdict: true, rules: candidate.entry ? [hitOf(candidate)] : []};
