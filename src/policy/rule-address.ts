@@ -39,3 +39,14 @@ export function ruleAddress(hit: RuleHit): string {
 	const l7 = hit.l7 === undefined ? '' : ` rules.${hit.l7.protocol}[${hit.l7.index}]`;
 	return `${policyAddress(hit.origin.policy)} ${entryAddress(hit.origin)}${port}${l7}`;
 }
+
+/** The policy part of an address: `shop/allow-dns` of `shop/allow-dns egress[0] toPorts[0]`. */
+export function addressPolicy(address: string): string {
+	const space = address.indexOf(' ');
+	return space === -1 ? address : address.slice(0, space);
+}
+
+/** Whether `address` is `rule` or one of its port or L7 rules (`… egress[0] toPorts[0]` is under `… egress[0]`). */
+export function isAtOrUnder(address: string, rule: string): boolean {
+	return address === rule || address.startsWith(`${rule} `);
+}

@@ -12,6 +12,7 @@ import {connectionChange, judgeConnection} from './connection-judging.js';
 import type {ConnectionSort} from './connection-list.js';
 import type {Connection} from './connection-table.js';
 import {policyKey} from '../policy/policy-model.js';
+import {isAtOrUnder} from '../policy/rule-address.js';
 import type {RuleCounts} from './rule-hits.js';
 import type {CatalogRule} from '../policy/rule-catalog.js';
 import type {FlowStore} from './flow-store.js';
@@ -257,7 +258,7 @@ export function buildFrame({store, source, view, paused, flowsPerSecond, markedA
 
 function rulesSnapshot(store: FlowStore, window: NonNullable<ViewState['rules']>, sinceMark: boolean, deletedRules: readonly string[]): RulesSnapshot {
 	// A deleted rule's port and L7 rules go with it.
-	const isDeleted = (address: string) => deletedRules.some(deleted => address === deleted || address.startsWith(`${deleted} `));
+	const isDeleted = (address: string) => deletedRules.some(deleted => isAtOrUnder(address, deleted));
 	const counting = store.rules;
 	const hits = sinceMark ? counting?.sinceMark : counting?.hits;
 	const all: RuleRow[] = (counting?.catalog ?? [])

@@ -8,6 +8,7 @@ import type {Flow} from '../flow/flow.js';
 import type {FlowRecord} from '../flow/flow-record.js';
 import type {FlowEvaluation, PolicySet} from '../policy/policy-evaluator.js';
 import {ruleCatalog, type CatalogPolicy} from '../policy/rule-catalog.js';
+import {isAtOrUnder} from '../policy/rule-address.js';
 import {RuleHits} from './rule-hits.js';
 
 /** Whether a flow is one the rules are counted on: a policy verdict or an L7 request (not a reply). */
@@ -47,6 +48,6 @@ export class RuleCounting {
 		}
 
 		const result = record.trafficDirection === 1 ? evaluation.ingress : record.trafficDirection === 2 ? evaluation.egress : undefined;
-		return result !== undefined && (result.verdict === 'allowed' || result.verdict === 'denied') && result.rules.some(rule => rule === address || rule.startsWith(`${address} `));
+		return result !== undefined && (result.verdict === 'allowed' || result.verdict === 'denied') && result.rules.some(rule => isAtOrUnder(rule, address));
 	}
 }

@@ -13,7 +13,7 @@ import type {LoadedPolicy} from '../policy/policy-model.js';
 import {loadPolicyText} from '../policy/policy-documents.js';
 import {otherChangesText, suggestPolicies, type HeldFlow, type SuggestKind, type SuggestionResult} from '../policy/suggest.js';
 import {candidatePolicies, WhatIfError} from '../policy/what-if.js';
-import {policyAddress} from '../policy/rule-address.js';
+import {addressPolicy, policyAddress} from '../policy/rule-address.js';
 import {policyKey} from '../policy/policy-model.js';
 import type {SuggestionView} from '../views/screens/suggest-view.js';
 import {FlowStore} from '../store/flow-store.js';
@@ -153,7 +153,7 @@ export class TuiControllerImpl implements TuiController {
 		const isEdited = this.added.length > 0 || this.deletedRules.length > 0;
 		const edited = isEdited
 			? (this.loadedPolicies.candidate ?? this.loadedPolicies.baseline ?? new PolicySet([])).map(list =>
-					candidatePolicies(list, this.added, this.deletedRules.filter(address => list.some(policy => policyAddress(policy.name) === address.split(' ')[0]))),
+					candidatePolicies(list, this.added, this.deletedRules.filter(address => list.some(policy => policyAddress(policy.name) === addressPolicy(address)))),
 				)
 			: undefined;
 		const edits = `${this.added.length > 0 ? ` + ${this.added.length} suggested` : ''}${this.deletedRules.length > 0 ? ` − ${this.deletedRules.length} rule${this.deletedRules.length === 1 ? '' : 's'} deleted` : ''}`;

@@ -37,19 +37,20 @@ const nodeLocalDns = new Map([node1, node2].map(node => [node, {endpoint: {ident
 const landingUrl = 'http://deathstar.default.svc.cluster.local/v1/request-landing';
 const exhaustPortUrl = 'http://deathstar.default.svc.cluster.local/v1/exhaust-port';
 
-/** Each stage's policies, for `--policies demo` (in namespace default, where `kubectl apply` puts them). */
-const stageLoads: PolicyLoad[] = [
-	{policies: [], messages: []},
-	loadPolicyText(starWarsL3L4Policy, 'starwars/sw_l3_l4_policy.yaml'),
-	loadPolicyText(starWarsL7Policy, 'starwars/sw_l3_l4_l7_policy.yaml'),
-];
+/**
+Each stage's policies, for `--policies demo` (in namespace default, where `kubectl apply` puts them); read
+when first asked for, not by every command that imports the scenarios (the demo's verdicts do not use them).
+*/
+let stageLoads: PolicyLoad[] | undefined;
+const stagePolicies = (stage: number): PolicyLoad =>
+	(stageLoads ??= [{policies: [], messages: []}, loadPolicyText(starWarsL3L4Policy, 'starwars/sw_l3_l4_policy.yaml'), loadPolicyText(starWarsL7Policy, 'starwars/sw_l3_l4_l7_policy.yaml')])[stage]!;
 
 export const starWarsScenario: Scenario = {
 	name: 'starwars',
 	description: 'namespace default: no policy → L3/L4 rule1 (org=empire only) → L7 rule1 (POST /v1/request-landing only)',
 	nodes: [node1, node2],
 	stages: ['no policy', 'L3/L4 rule1', 'L7 rule1'],
-	policies: stage => stageLoads[stage]!,
+	policies: stagePolicies,
 	round(context) {
 		const deathstar = context.random.pick(deathstars);
 		return [

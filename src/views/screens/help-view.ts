@@ -20,7 +20,9 @@ export function helpViewLines(columns: number, rows: number, scroll = 0): string
 	];
 	const visible = Math.max(0, rows - 1);
 	const top = Math.max(0, Math.min(scroll, body.length - visible));
-	const title = `KEYS (Esc or ? to go back${body.length > visible ? `; ↑↓ scroll, ${top + visible >= body.length ? 'end' : `${body.length - top - visible} more line${body.length - top - visible === 1 ? '' : 's'}`}` : ''})`;
+	const below = body.length - top - visible;
+	const where = below > 0 ? `${below} more line${below === 1 ? '' : 's'}` : 'end';
+	const title = `KEYS (Esc or ? to go back${body.length > visible ? `; ↑↓ scroll, ${where}` : ''})`;
 	const lines = [title, ...body.slice(top, top + visible)];
 	return Array.from({length: rows}, (_, index) => line(lines[index] ?? '', columns, index === 0 ? {bold: true} : undefined));
 }
